@@ -1,0 +1,60 @@
+package dev.stationd.daemon.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The whole daemon configuration, as loaded by {@link ConfigLoader}. Immutable; every path is
+ * absolute (relative paths in the file are resolved against the file's directory).
+ *
+ * @param source the file this was loaded from, or {@code null} for {@link #defaults()}
+ * @param server the {@code server:} section
+ * @param ingest the {@code ingest:} section
+ * @param state the {@code state:} section
+ * @param table the {@code table:} section
+ * @param filters the {@code filters:} section
+ * @param log the {@code log:} section
+ * @param access the {@code access:} section
+ */
+public record StationdConfig(
+        Path source,
+        ServerConfig server,
+        IngestConfig ingest,
+        StateConfig state,
+        TableConfig table,
+        FiltersConfig filters,
+        LogConfig log,
+        AccessConfig access) {
+
+    /** Checks that every section is present. */
+    public StationdConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(ingest, "ingest");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(filters, "filters");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(access, "access");
+    }
+
+    /** @return the built-in defaults, with no source file */
+    public static StationdConfig defaults() {
+        return new StationdConfig(null, ServerConfig.defaults(), IngestConfig.defaults(),
+                StateConfig.defaults(), TableConfig.defaults(), FiltersConfig.defaults(),
+                LogConfig.defaults(), AccessConfig.defaults());
+    }
+
+    /** @return a copy with another {@link #source()} (may be {@code null}) */
+    public StationdConfig withSource(Path newSource) {
+        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access);
+    }
+
+    /**
+     * Prints the full effective configuration as YAML that {@link ConfigLoader} reads back to an
+     * equal configuration (apart from {@link #source()}); for {@code --check-config}.
+     * User and group names in {@code access:} are printed as the numeric ids they resolved to.
+     */
+    public String toYaml() {
+        return ConfigWriter.write(this);
+    }
+}

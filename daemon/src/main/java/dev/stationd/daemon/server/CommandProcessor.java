@@ -1,0 +1,92 @@
+package dev.stationd.daemon.server;
+
+import dev.stationd.daemon.persist.FilterResult;
+import dev.stationd.daemon.persist.FilterService;
+import dev.stationd.daemon.table.StationTable;
+import dev.stationd.daemon.table.TableSnapshot;
+import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.ErrorCode;
+import dev.stationd.protocol.StaListAttr;
+import dev.stationd.protocol.codec.Reply;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Answers decoded commands from the station table and the filter service. Stateless and
+ * shared by every connection; {@code SUBSCRIBE} is handled by the connection itself.
+ */
+public final class CommandProcessor {
+    private final StationTable table;
+    private final FilterService filters;
+
+    /**
+     * @param table the live station table
+     * @param filters the durable filter set
+     */
+    public CommandProcessor(StationTable table, FilterService filters) {
+        this.table = table;
+        this.filters = filters;
+    }
+
+    /**
+     * Answers a query at once.
+     *
+     * @param cmd a {@code STA_LIST}, {@code STA_GET}, {@code FILTER_LIST} or {@code PING}
+     * @return the reply
+     */
+    public Reply query(CloudCmdAttr cmd) {
+        TableSnapshot snap;
+        switch (cmd.command()) {
+            case STA_LIST:
+                snap = table.snapshot();
+                return Reply.table(snap.query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(), cmd.maxEntries()));
+            case STA_GET:
+                StaListAttr sta = table.snapshot().get(cmd.mac());
+                return Reply.table(sta == null ? List.of() : List.of(sta));
+            case FILTER_LIST:
+                return Reply.table(table.snapshot().filterList(filters.current()));
+            case PING:
+                return Reply.ack();
+            default:
+                throw new IllegalArgumentException("not a query: " + cmd.command());
+        }
+    }
+
+    /**
+     * Starts a filter change; the future completes once the change is durable (never on an
+     * event loop thread's time: callers hop back to their loop).
+     *
+     * @param cmd {@code FILTER_ADD}, {@code FILTER_DEL} or {@code FILTER_FLUSH}
+     * @return the reply, when durable
+     */
+    public CompletableFuture<Reply> mutate(CloudCmdAttr cmd) {
+        CompletableFuture<FilterResult> result;
+        switch (cmd.command()) {
+            case FILTER_ADD:
+                result = filters.add(cmd.groupId(), cmd.mac());
+                break;
+            case FILTER_DEL:
+                result = filters.del(cmd.groupId(), cmd.mac());
+                break;
+            case FILTER_FLUSH:
+                result = filters.flush(cmd.groupId());
+                break;
+            default:
+                throw new IllegalArgumentException("not a mutation: " + cmd.command());
+        }
+        return result.thenApply(CommandProcessor::toReply);
+    }
+
+    private static Reply toReply(FilterResult r) {
+        switch (r) {
+            case OK:
+                return Reply.ack();
+            case NOENT:
+                return Reply.nak(ErrorCode.E_NOENT);
+            case FULL:
+                return Reply.nak(ErrorCode.E_FULL);
+            default:
+                throw new IllegalStateException("unexpected " + r);
+        }
+    }
+}

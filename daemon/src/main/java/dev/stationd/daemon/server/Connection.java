@@ -1,0 +1,253 @@
+package dev.stationd.daemon.server;
+
+import dev.stationd.daemon.table.TableListener;
+import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.Command;
+import dev.stationd.protocol.ErrorCode;
+import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.codec.CommandError;
+import dev.stationd.protocol.codec.CommandFrameDecoder;
+import dev.stationd.protocol.codec.Reply;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: answers its commands strictly in request order (a filter change that
+ * waits for its fsync holds back the replies behind it), enforces the idle timeout, and turns
+ * the connection into an event stream on {@code SUBSCRIBE}. Not shared: one per channel.
+ */
+public final class Connection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    /** Decoded commands queued while a filter change is in flight before reading stops. */
+    static final int MAX_QUEUED_COMMANDS = 1024;
+
+    private final ServerContext server;
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private boolean refused;
+    private boolean busy;
+    private boolean untrusted;
+    private boolean inputClosed;
+    private boolean subscribed;
+    private long lastRequestNanos;
+    private ScheduledFuture<?> idleTimer;
+    private TableListener subscription;
+    private final AtomicInteger eventBacklog = new AtomicInteger();
+    private boolean flushScheduled;
+
+    /** @param server the shared daemon state */
+    public Connection(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        int open = server.stats().connections.incrementAndGet();
+        if (open > server.config().server().maxConnections() || server.isShuttingDown()) {
+            refused = true;
+            server.stats().refusedConnections.increment();
+            server.busyLog().warn("refusing connection: {} open, max_connections {}", open - 1,
+                    server.config().server().maxConnections());
+            ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        lastRequestNanos = System.nanoTime();
+        scheduleIdleCheck(server.config().server().idleTimeout().toNanos());
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.stats().connections.decrementAndGet();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        if (subscription != null) {
+            server.table().removeListener(subscription);
+        }
+        while (!queue.isEmpty()) {
+            ReferenceCountUtil.release(queue.poll());
+        }
+        CommandFrameDecoder frames = ctx.pipeline().get(CommandFrameDecoder.class);
+        if (frames != null && frames.trailingBytes() > 0) {
+            server.stats().trailingBytes.add(frames.trailingBytes());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused || untrusted || subscribed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        lastRequestNanos = System.nanoTime();
+        queue.add(msg);
+        drain();
+        if (queue.size() >= MAX_QUEUED_COMMANDS) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Backpressure: a client that does not read its replies is not read from either.
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            closeIfDone();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        server.ioLog().warn("connection error, closing: {}", String.valueOf(cause));
+        ctx.close();
+    }
+
+    private void drain() {
+        while (!busy && !queue.isEmpty() && !untrusted && !subscribed) {
+            Object msg = queue.poll();
+            if (msg instanceof CloudCmdAttr cmd) {
+                handle(cmd);
+            } else if (msg instanceof CommandError err) {
+                handleError(err);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        updateAutoRead();
+        closeIfDone();
+    }
+
+    private void handle(CloudCmdAttr cmd) {
+        server.stats().requests.increment();
+        Command c = cmd.command();
+        if (c == Command.SUBSCRIBE) {
+            startSubscription();
+        } else if (c.isMutation()) {
+            busy = true;
+            server.processor().mutate(cmd).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+                busy = false;
+                if (failure != null) {
+                    LOG.error("{} failed, answering E_BUSY: {}", cmd, String.valueOf(failure));
+                    reply(Reply.nak(ErrorCode.E_BUSY));
+                } else {
+                    reply(reply);
+                }
+                ctx.flush();
+                drain();
+            }));
+        } else {
+            reply(server.processor().query(cmd));
+        }
+    }
+
+    private void handleError(CommandError err) {
+        server.stats().requests.increment();
+        server.badInputLog().warn("bad command from {}: {} ({})", ctx.channel().remoteAddress(), err.code(), err.detail());
+        reply(err.reply());
+        if (err.closesConnection()) {
+            untrusted = true;
+            while (!queue.isEmpty()) {
+                ReferenceCountUtil.release(queue.poll());
+            }
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void reply(Reply reply) {
+        if (reply instanceof Reply.Nak || reply instanceof Reply.Error) {
+            server.stats().errors.increment();
+        }
+        ctx.write(reply, ctx.voidPromise());
+    }
+
+    private void startSubscription() {
+        reply(Reply.ack());
+        ctx.flush();
+        subscribed = true;
+        int limit = server.config().server().subscriberBacklog();
+        subscription = event -> {
+            if (eventBacklog.incrementAndGet() > limit) {
+                if (eventBacklog.getAndSet(Integer.MIN_VALUE / 2) > 0) {
+                    server.stats().subscribersDropped.increment();
+                    server.busyLog().warn("subscriber {} exceeded its backlog of {} events, disconnecting",
+                            ctx.channel().remoteAddress(), limit);
+                    ctx.channel().close();
+                }
+                return;
+            }
+            ctx.executor().execute(() -> writeEvent(event));
+        };
+        server.table().addListener(subscription);
+    }
+
+    private void writeEvent(StaEvent event) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ByteBuf buf = ctx.alloc().ioBuffer(StaEvent.SIZE);
+        event.encode(buf);
+        ctx.write(buf).addListener(f -> eventBacklog.decrementAndGet());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+
+    private void updateAutoRead() {
+        boolean read = ctx.channel().isWritable() && queue.size() < MAX_QUEUED_COMMANDS;
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void closeIfDone() {
+        if (inputClosed && !busy && queue.isEmpty() && !subscribed && ctx.channel().isOpen()) {
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        long idleNanos = server.config().server().idleTimeout().toNanos();
+        long quiet = System.nanoTime() - lastRequestNanos;
+        if (subscribed || busy || !queue.isEmpty()) {
+            scheduleIdleCheck(idleNanos);
+        } else if (quiet >= idleNanos) {
+            LOG.debug("closing idle connection {} after {} ms", ctx.channel().remoteAddress(), quiet / 1_000_000);
+            ctx.close();
+        } else {
+            scheduleIdleCheck(idleNanos - quiet);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.stationd.daemon.server;
+
+import dev.stationd.daemon.config.StationdConfig;
+import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.codec.CommandDecoder;
+import dev.stationd.protocol.codec.CommandFrameDecoder;
+import dev.stationd.protocol.codec.ReplyEncoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two sockets: the command stream socket ({@link EpollServerDomainSocketChannel}) and the
+ * ingest datagram socket ({@link EpollDomainDatagramChannel}), on one epoll event loop group.
+ *
+ * <p>Socket files are bound in a private directory, given their mode and group there, and then
+ * renamed into place, so they are never reachable with looser permissions.
+ */
+public final class StationServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StationServer.class);
+    /** Ingest receive buffer: one byte more than a {@code sta_event}, so longer datagrams show as too long. */
+    static final int INGEST_RECV_SIZE = StaEvent.SIZE + 1;
+    /** Datagrams read per epoll wake-up. */
+    static final int INGEST_MAX_MESSAGES_PER_READ = 64;
+
+    private final ServerContext context;
+    private final EventLoopGroup group;
+    private final ChannelGroup clients = new DefaultChannelGroup("stationd-clients", GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+    private Channel ingest;
+    private Path streamPath;
+    private Path ingestPath;
+
+    /** @param context shared daemon state */
+    public StationServer(ServerContext context) {
+        this.context = context;
+        int threads = context.config().server().ioThreads();
+        this.group = new MultiThreadIoEventLoopGroup(threads == 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads,
+                EpollIoHandler.newFactory());
+    }
+
+    /** @return the event loop group (for timers that must run on the loops) */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * Binds both sockets.
+     *
+     * @throws IOException if a socket path is in use or cannot be bound
+     * @throws InterruptedException if interrupted while binding
+     */
+    public void start() throws IOException, InterruptedException {
+        StationdConfig cfg = context.config();
+        streamPath = cfg.server().socket();
+        ingestPath = cfg.ingest().socket();
+        SocketFiles.claim(streamPath, SocketFiles.Kind.STREAM);
+        SocketFiles.claim(ingestPath, SocketFiles.Kind.DATAGRAM);
+
+        ServerBootstrap sb = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, cfg.server().backlog())
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(cfg.server().writeBufferLow(), cfg.server().writeBufferHigh()))
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                        clients.add(ch);
+                        ch.pipeline().addLast("frames", new CommandFrameDecoder())
+                                .addLast("commands", CommandDecoder.INSTANCE)
+                                .addLast("replies", ReplyEncoder.INSTANCE)
+                                .addLast("connection", new Connection(context));
+                    }
+                });
+        listener = bindPrivately(streamPath, cfg.server().socketMode(), cfg.server().socketGid().orElse(-1),
+                tmp -> sb.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+
+        Bootstrap ib = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(INGEST_RECV_SIZE))
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, INGEST_MAX_MESSAGES_PER_READ)
+                .handler(new IngestHandler(context));
+        ingest = bindPrivately(ingestPath, cfg.ingest().socketMode(), cfg.ingest().socketGid().orElse(-1),
+                tmp -> ib.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+    }
+
+    private interface Binder {
+        Channel bind(Path tmp) throws InterruptedException;
+    }
+
+    private static Channel bindPrivately(Path target, int mode, int gid, Binder binder)
+            throws IOException, InterruptedException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path priv = Files.createTempDirectory(dir, ".stationd-bind-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(SocketFiles.permissions(0700)));
+        Path tmp = priv.resolve("s");
+        Channel ch;
+        try {
+            try {
+                ch = binder.bind(tmp);
+            } catch (Exception e) {
+                throw new IOException("cannot bind " + target + ": " + e.getMessage(), e);
+            }
+            SocketFiles.setModeAndGroup(tmp, mode, gid);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(priv);
+        }
+        LOG.debug("bound {} (mode {})", target, Integer.toOctalString(mode));
+        return ch;
+    }
+
+    /**
+     * Stops accepting and receiving; existing connections stay open.
+     */
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        if (ingest != null) {
+            ingest.close().syncUninterruptibly();
+        }
+        SocketFiles.remove(streamPath);
+        SocketFiles.remove(ingestPath);
+    }
+
+    /** @return the number of open client connections */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /** Closes everything and shuts the event loops down. */
+    @Override
+    public void close() {
+        stopAccepting();
+        clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,360 @@
+package dev.stationd.daemon.table;
+
+import dev.stationd.protocol.EventType;
+import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.StaFlags;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaListAttr;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live station table, keyed by MAC.
+ *
+ * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}) may come from any
+ * thread and are serialised by one lock over a plain {@link HashMap}. Queries go through
+ * {@link #snapshot()}, an immutable {@link TableSnapshot} built on the first query after a change
+ * and cached until the next one, so repeated queries between changes share one instance and never
+ * lock. A snapshot is always one consistent state of the table, never a torn mix.
+ *
+ * <p>Stored records always carry {@link StaFlags#FILTERED} exactly when the current
+ * {@link FilterSet} matches them; the bit in incoming records is ignored.
+ *
+ * <p>Every applied change is reported to the {@link TableListener}s under the lock, in order.
+ */
+public final class StationTable {
+    private static final Logger log = LoggerFactory.getLogger(StationTable.class);
+    private static final Comparator<StaListAttr> BY_MAC = Comparator.comparing(StaListAttr::mac);
+
+    private final Object lock = new Object();
+    private final Object buildLock = new Object();
+    private final LongSupplier clockMs;
+    private final List<TableListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger eventSeq = new AtomicInteger();
+
+    // guarded by lock
+    private final HashMap<MacAddress, StaListAttr> stations = new HashMap<>();
+    private FilterSet filters = FilterSet.empty();
+    private long version;
+    private long droppedFull;
+    private long droppedInvalid;
+    private long applied;
+
+    private volatile int maxStations;
+    /** The snapshot of {@code version}, or null when the table changed since it was built. */
+    private volatile TableSnapshot cached = TableSnapshot.empty();
+
+    /**
+     * @param maxStations most stations kept (at least 1); new stations beyond it are dropped
+     * @param clockMs wall clock in Unix epoch milliseconds (for {@code last_seen_ms} and expiry)
+     */
+    public StationTable(int maxStations, LongSupplier clockMs) {
+        this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        setMaxStations(maxStations);
+    }
+
+    /**
+     * Changes the limit (live reload). Lowering it below the current size removes nothing; new
+     * stations are dropped until the table shrinks below the limit, while known ones keep updating.
+     *
+     * @param maxStations at least 1
+     */
+    public void setMaxStations(int maxStations) {
+        if (maxStations < 1) {
+            throw new IllegalArgumentException("maxStations must be >= 1: " + maxStations);
+        }
+        this.maxStations = maxStations;
+    }
+
+    /** @return the current limit */
+    public int maxStations() {
+        return maxStations;
+    }
+
+    /**
+     * @param l called for every applied change; see {@link TableListener} for the rules
+     */
+    public void addListener(TableListener l) {
+        listeners.add(Objects.requireNonNull(l, "listener"));
+    }
+
+    /** @param l a listener added earlier (no-op otherwise) */
+    public void removeListener(TableListener l) {
+        listeners.remove(l);
+    }
+
+    /**
+     * Applies one ingest event.
+     *
+     * <ul>
+     *   <li>{@code UPSERT}: adds or replaces the station. A new station is dropped (and counted in
+     *       {@link #droppedFull()}) when the table is full; known ones are always updated. A
+     *       {@code last_seen_ms} of 0 is replaced by the clock. An all-zero MAC is dropped and
+     *       counted in {@link #droppedInvalid()}.</li>
+     *   <li>{@code REMOVE}: removes {@code sta.mac}.</li>
+     *   <li>{@code FLUSH}: removes every station on {@code sta.ifname}, or all when it is {@code ""}.</li>
+     * </ul>
+     *
+     * @param e the event
+     * @return whether the table changed (an UPSERT identical to the stored record counts as
+     *     applied but emits nothing)
+     */
+    public boolean apply(StaEvent e) {
+        StaListAttr sta = e.sta();
+        switch (e.type()) {
+            case UPSERT:
+                return upsert(sta);
+            case REMOVE:
+                synchronized (lock) {
+                    StaListAttr removed = stations.remove(sta.mac());
+                    if (removed == null) {
+                        return false;
+                    }
+                    applied++;
+                    changed();
+                    emit(EventType.REMOVE, removed);
+                    return true;
+                }
+            case FLUSH:
+                return flush(sta.ifname());
+            default:
+                throw new IllegalArgumentException("unknown event type " + e.type());
+        }
+    }
+
+    private boolean upsert(StaListAttr in) {
+        if (in.mac().isZero()) {
+            synchronized (lock) {
+                droppedInvalid++;
+            }
+            log.debug("dropped station with zero MAC");
+            return false;
+        }
+        StaListAttr sta = in;
+        if (sta.lastSeenMs() == 0) {
+            sta = sta.toBuilder().lastSeenMs(clockMs.getAsLong()).build();
+        }
+        synchronized (lock) {
+            sta = TableSnapshot.withFilteredFlag(sta, filters);
+            StaListAttr old = stations.get(sta.mac());
+            if (old == null && stations.size() >= maxStations) {
+                long n = ++droppedFull;
+                if (n == 1 || n % 10_000 == 0) {
+                    log.warn("station table full ({} stations, max {}): dropping new station {} ({} dropped so far)",
+                            stations.size(), maxStations, sta.mac(), n);
+                }
+                return false;
+            }
+            applied++;
+            if (sta.equals(old)) {
+                return true;
+            }
+            stations.put(sta.mac(), sta);
+            changed();
+            emit(EventType.UPSERT, sta);
+            return true;
+        }
+    }
+
+    private boolean flush(String ifname) {
+        synchronized (lock) {
+            int removed;
+            if (ifname.isEmpty()) {
+                removed = stations.size();
+                stations.clear();
+            } else {
+                removed = 0;
+                Iterator<StaListAttr> it = stations.values().iterator();
+                while (it.hasNext()) {
+                    if (ifname.equals(it.next().ifname())) {
+                        it.remove();
+                        removed++;
+                    }
+                }
+            }
+            if (removed == 0) {
+                return false;
+            }
+            applied++;
+            changed();
+            emit(EventType.FLUSH, StaListAttr.builder(MacAddress.ZERO).ifname(ifname).build());
+            log.debug("flushed {} stations on '{}'", removed, ifname);
+            return true;
+        }
+    }
+
+    /**
+     * Removes every station whose {@code last_seen_ms} is older than {@code now - expireAfter},
+     * reporting one {@code REMOVE} per station (in MAC order).
+     *
+     * @param expireAfter the idle time after which a station is removed
+     * @return how many stations were removed
+     */
+    public int expire(Duration expireAfter) {
+        long cutoff = clockMs.getAsLong() - expireAfter.toMillis();
+        synchronized (lock) {
+            List<StaListAttr> gone = null;
+            Iterator<StaListAttr> it = stations.values().iterator();
+            while (it.hasNext()) {
+                StaListAttr s = it.next();
+                if (s.lastSeenMs() < cutoff) {
+                    it.remove();
+                    if (gone == null) {
+                        gone = new ArrayList<>();
+                    }
+                    gone.add(s);
+                }
+            }
+            if (gone == null) {
+                return 0;
+            }
+            gone.sort(BY_MAC);
+            changed();
+            for (StaListAttr s : gone) {
+                emit(EventType.REMOVE, s);
+            }
+            log.debug("expired {} stations idle for more than {}", gone.size(), expireAfter);
+            return gone.size();
+        }
+    }
+
+    /**
+     * Replaces the filters, setting or clearing {@link StaFlags#FILTERED} on every station. Each
+     * station whose flag changes is reported as an {@code UPSERT}.
+     *
+     * @param newFilters the filters now in force
+     */
+    public void setFilters(FilterSet newFilters) {
+        Objects.requireNonNull(newFilters, "filters");
+        synchronized (lock) {
+            if (newFilters == filters) {
+                return;
+            }
+            filters = newFilters;
+            changed(); // snapshots carry their filter set, so always invalidate
+            int flipped = 0;
+            // iterate in MAC order so subscribers see a deterministic sequence
+            StaListAttr[] all = stations.values().toArray(new StaListAttr[0]);
+            Arrays.sort(all, BY_MAC);
+            for (StaListAttr s : all) {
+                StaListAttr t = TableSnapshot.withFilteredFlag(s, newFilters);
+                if (t != s) {
+                    stations.put(t.mac(), t);
+                    emit(EventType.UPSERT, t);
+                    flipped++;
+                }
+            }
+            log.debug("filters now {} entries; FILTERED changed on {} stations", newFilters.size(), flipped);
+        }
+    }
+
+    /** @return the filters in force */
+    public FilterSet filters() {
+        synchronized (lock) {
+            return filters;
+        }
+    }
+
+    /**
+     * @return a consistent immutable view of the table; the same instance until the next change
+     */
+    public TableSnapshot snapshot() {
+        TableSnapshot s = cached;
+        if (s != null) {
+            return s;
+        }
+        synchronized (buildLock) { // one builder at a time; the others then reuse its result
+            s = cached;
+            if (s != null) {
+                return s;
+            }
+            StaListAttr[] arr;
+            long v;
+            FilterSet f;
+            synchronized (lock) { // only an O(n) copy under the table lock; the sort happens outside
+                arr = stations.values().toArray(new StaListAttr[0]);
+                v = version;
+                f = filters;
+            }
+            Arrays.sort(arr, BY_MAC);
+            s = new TableSnapshot(v, arr, f);
+            synchronized (lock) {
+                if (version == v) {
+                    cached = s;
+                }
+            }
+            return s;
+        }
+    }
+
+    /** @return the number of stations */
+    public int size() {
+        synchronized (lock) {
+            return stations.size();
+        }
+    }
+
+    /** @return the table version; it grows with every change */
+    public long version() {
+        synchronized (lock) {
+            return version;
+        }
+    }
+
+    /** @return new stations dropped because the table was full */
+    public long droppedFull() {
+        synchronized (lock) {
+            return droppedFull;
+        }
+    }
+
+    /** @return upserts dropped because the MAC was all zero */
+    public long droppedInvalid() {
+        synchronized (lock) {
+            return droppedInvalid;
+        }
+    }
+
+    /** @return events that {@link #apply} applied (returned true for) */
+    public long applied() {
+        synchronized (lock) {
+            return applied;
+        }
+    }
+
+    // ---- under lock ----
+
+    private void changed() {
+        version++;
+        cached = null;
+    }
+
+    private void emit(EventType type, StaListAttr record) {
+        int seq = eventSeq.incrementAndGet();
+        if (!listeners.isEmpty()) {
+            emitEvent(new StaEvent(type, seq, record));
+        }
+    }
+
+    private void emitEvent(StaEvent e) {
+        for (TableListener l : listeners) {
+            try {
+                l.onChange(e);
+            } catch (RuntimeException ex) {
+                log.warn("table listener {} failed on {}", l, e.type(), ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.stationd.daemon.table;
+
+import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaFlags;
+import dev.stationd.protocol.StaListAttr;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable, internally consistent view of the station table at one {@link #version()}:
+ * every station sorted by MAC, with {@link StaFlags#FILTERED} set exactly on the stations that
+ * {@link #filters()} matches. Safe to share between threads; queries never lock.
+ */
+public final class TableSnapshot {
+    private static final Comparator<StaListAttr> BY_MAC = Comparator.comparing(StaListAttr::mac);
+    private static final TableSnapshot EMPTY = new TableSnapshot(0, new StaListAttr[0], FilterSet.empty());
+
+    private final long version;
+    private final StaListAttr[] stations; // sorted by MAC, no duplicates
+    private final long[] keys;            // stations[i].mac().value(), for binary search
+    private final List<StaListAttr> all;
+    private final FilterSet filters;
+
+    /** @param sorted sorted by MAC, unique, FILTERED already applied; owned by the snapshot */
+    TableSnapshot(long version, StaListAttr[] sorted, FilterSet filters) {
+        this.version = version;
+        this.stations = sorted;
+        this.filters = filters;
+        this.keys = new long[sorted.length];
+        for (int i = 0; i < sorted.length; i++) {
+            keys[i] = sorted[i].mac().value();
+        }
+        this.all = Collections.unmodifiableList(Arrays.asList(sorted));
+    }
+
+    /** @return an empty snapshot at version 0 */
+    public static TableSnapshot empty() {
+        return EMPTY;
+    }
+
+    /**
+     * Builds a snapshot from arbitrary records (for tests and tools): sorts them and sets or
+     * clears {@link StaFlags#FILTERED} according to {@code filters}.
+     *
+     * @param version the version to report
+     * @param stations the stations, unique by MAC
+     * @param filters the filters deciding the FILTERED flag
+     * @return the snapshot
+     * @throws IllegalArgumentException for a duplicate MAC
+     */
+    public static TableSnapshot of(long version, Collection<StaListAttr> stations, FilterSet filters) {
+        Objects.requireNonNull(filters, "filters");
+        StaListAttr[] arr = new StaListAttr[stations.size()];
+        int i = 0;
+        for (StaListAttr s : stations) {
+            arr[i++] = withFilteredFlag(s, filters);
+        }
+        Arrays.sort(arr, BY_MAC);
+        for (int j = 1; j < arr.length; j++) {
+            if (arr[j].mac().equals(arr[j - 1].mac())) {
+                throw new IllegalArgumentException("duplicate station " + arr[j].mac());
+            }
+        }
+        return new TableSnapshot(version, arr, filters);
+    }
+
+    /** @return the table version this snapshot shows; it grows with every table change */
+    public long version() {
+        return version;
+    }
+
+    /** @return the number of stations */
+    public int size() {
+        return stations.length;
+    }
+
+    /** @return the filters the FILTERED flags were computed from */
+    public FilterSet filters() {
+        return filters;
+    }
+
+    /** @return every station sorted by MAC (unmodifiable, no copy) */
+    public List<StaListAttr> all() {
+        return all;
+    }
+
+    /**
+     * @param mac a MAC
+     * @return the station, or {@code null} when absent
+     */
+    public StaListAttr get(MacAddress mac) {
+        int i = Arrays.binarySearch(keys, mac.value());
+        return i >= 0 ? stations[i] : null;
+    }
+
+    /**
+     * {@code STA_LIST}: the stations matching every selector, sorted by MAC, then paged.
+     *
+     * @param groupId {@code 0} = every group, otherwise the exact {@code group_id}
+     * @param ifname {@code ""} = every interface, otherwise the exact interface name
+     * @param flags {@code 0}, {@link CloudCmdAttr#ONLY_FILTERED} or {@link CloudCmdAttr#EXCLUDE_FILTERED}
+     * @param offset matching records to skip ({@code u32})
+     * @param maxEntries at most this many records ({@code u32}), {@code 0} = no limit
+     * @return the page (unmodifiable; may be a view of this snapshot)
+     * @throws IllegalArgumentException for bad flags or out-of-range paging values
+     */
+    public List<StaListAttr> query(int groupId, String ifname, int flags, long offset, long maxEntries) {
+        Objects.requireNonNull(ifname, "ifname");
+        if ((flags & ~CloudCmdAttr.KNOWN_FLAGS) != 0 || flags == CloudCmdAttr.KNOWN_FLAGS) {
+            throw new IllegalArgumentException("flags: 0x" + Integer.toHexString(flags));
+        }
+        if (offset < 0 || offset > CloudCmdAttr.U32_MAX || maxEntries < 0 || maxEntries > CloudCmdAttr.U32_MAX) {
+            throw new IllegalArgumentException("offset/maxEntries must be u32: " + offset + "/" + maxEntries);
+        }
+        int n = stations.length;
+        int limit = maxEntries == 0 ? Integer.MAX_VALUE : (int) Math.min(maxEntries, Integer.MAX_VALUE);
+        if (groupId == 0 && ifname.isEmpty() && flags == 0) {
+            int from = (int) Math.min(offset, n);
+            int to = (int) Math.min(n, (long) from + limit);
+            return from == 0 && to == n ? all : all.subList(from, to);
+        }
+        boolean onlyFiltered = (flags & CloudCmdAttr.ONLY_FILTERED) != 0;
+        boolean excludeFiltered = (flags & CloudCmdAttr.EXCLUDE_FILTERED) != 0;
+        boolean anyIfname = ifname.isEmpty();
+        long skip = offset;
+        ArrayList<StaListAttr> out = null;
+        for (int i = 0; i < n; i++) {
+            StaListAttr s = stations[i];
+            if (groupId != 0 && s.groupId() != groupId) {
+                continue;
+            }
+            if (!anyIfname && !ifname.equals(s.ifname())) {
+                continue;
+            }
+            boolean filtered = (s.flags() & StaFlags.FILTERED) != 0;
+            if ((onlyFiltered && !filtered) || (excludeFiltered && filtered)) {
+                continue;
+            }
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            if (out == null) {
+                out = new ArrayList<>(Math.min(limit, Math.min(n - i, 64)));
+            }
+            out.add(s);
+            if (out.size() == limit) {
+                break;
+            }
+        }
+        return out == null ? List.of() : Collections.unmodifiableList(out);
+    }
+
+    /**
+     * {@code FILTER_LIST} against this snapshot's own {@link #filters()}.
+     *
+     * @return see {@link #filterList(FilterSet)}
+     */
+    public List<StaListAttr> filterList() {
+        return filterList(filters);
+    }
+
+    /**
+     * {@code FILTER_LIST}: one record per filter, sorted by MAC then group. The record carries the
+     * filter's MAC and {@code group_id} and has {@link StaFlags#FILTERED} set; its live fields
+     * are the station's when it is present in this snapshot, zero / empty otherwise.
+     *
+     * @param filterSet the filters to list
+     * @return the records (unmodifiable)
+     */
+    public List<StaListAttr> filterList(FilterSet filterSet) {
+        List<FilterSet.Filter> sorted = filterSet.sorted();
+        StaListAttr[] out = new StaListAttr[sorted.size()];
+        int i = 0;
+        for (FilterSet.Filter f : sorted) {
+            StaListAttr live = get(f.mac());
+            StaListAttr rec;
+            if (live == null) {
+                rec = StaListAttr.builder(f.mac()).groupId(f.groupId()).flags(StaFlags.FILTERED).build();
+            } else if (live.groupId() == f.groupId() && (live.flags() & StaFlags.FILTERED) != 0) {
+                rec = live;
+            } else {
+                rec = live.toBuilder().groupId(f.groupId()).flags(live.flags() | StaFlags.FILTERED).build();
+            }
+            out[i++] = rec;
+        }
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    @Override
+    public String toString() {
+        return "TableSnapshot[version=" + version + ", size=" + stations.length + ", filters=" + filters.size() + "]";
+    }
+
+    /**
+     * @param sta a station
+     * @param filters the filters
+     * @return the station with FILTERED set iff {@code filters} matches it
+     */
+    static StaListAttr withFilteredFlag(StaListAttr sta, FilterSet filters) {
+        int f = sta.flags() & ~StaFlags.FILTERED;
+        if (filters.matches(sta)) {
+            f |= StaFlags.FILTERED;
+        }
+        return sta.withFlags(f);
+    }
+}

@@ -1,0 +1,372 @@
+package dev.stationd.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * {@code struct sta_list_attr}: one station, 176 bytes.
+ *
+ * @param mac station MAC, the table key
+ * @param vlanId {@code u16}, 0 = none
+ * @param ipv4 {@code struct in_addr} (network order on the wire), {@code 0.0.0.0} = unknown
+ * @param groupId policy group ({@code u32})
+ * @param ipv6 {@code struct in6_addr}, {@code ::} = unknown
+ * @param ifname interface (BSS) the station is on, at most 15 bytes
+ * @param ssid at most 32 bytes
+ * @param signalDbm {@code i8}, 0 = unknown
+ * @param band the band
+ * @param flags {@link StaFlags} bits
+ * @param txRateKbps {@code u32} last TX bitrate
+ * @param rxRateKbps {@code u32} last RX bitrate
+ * @param txBytes {@code u64}
+ * @param rxBytes {@code u64}
+ * @param txPackets {@code u64}
+ * @param rxPackets {@code u64}
+ * @param assocTimeMs Unix epoch milliseconds of association
+ * @param lastSeenMs Unix epoch milliseconds of the last update
+ * @param hostname from DHCP, at most 31 bytes, {@code ""} = unknown
+ */
+public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int groupId, Inet6Address ipv6,
+                          String ifname, String ssid, int signalDbm, Band band, int flags,
+                          long txRateKbps, long rxRateKbps, long txBytes, long rxBytes,
+                          long txPackets, long rxPackets, long assocTimeMs, long lastSeenMs,
+                          String hostname) {
+    /** {@code sizeof(sta_list_attr)}. */
+    public static final int SIZE = 176;
+    /** {@code char ifname[16]}. */
+    public static final int IFNAME_SIZE = 16;
+    /** {@code char ssid[33]}. */
+    public static final int SSID_SIZE = 33;
+    /** {@code char hostname[32]}. */
+    public static final int HOSTNAME_SIZE = 32;
+    /** Largest {@code u16}. */
+    public static final int U16_MAX = 0xFFFF;
+
+    /** Offset of {@code mac}. */
+    public static final int OFFSET_MAC = 0;
+    /** Offset of {@code vlan_id}. */
+    public static final int OFFSET_VLAN_ID = 6;
+    /** Offset of {@code ipv4}. */
+    public static final int OFFSET_IPV4 = 8;
+    /** Offset of {@code group_id}. */
+    public static final int OFFSET_GROUP_ID = 12;
+    /** Offset of {@code ipv6}. */
+    public static final int OFFSET_IPV6 = 16;
+    /** Offset of {@code ifname}. */
+    public static final int OFFSET_IFNAME = 32;
+    /** Offset of {@code ssid}. */
+    public static final int OFFSET_SSID = 48;
+    /** Offset of {@code signal_dbm}. */
+    public static final int OFFSET_SIGNAL_DBM = 81;
+    /** Offset of {@code band}. */
+    public static final int OFFSET_BAND = 82;
+    /** Offset of {@code reserved0}. */
+    public static final int OFFSET_RESERVED0 = 83;
+    /** Offset of {@code flags}. */
+    public static final int OFFSET_FLAGS = 84;
+    /** Offset of {@code tx_rate_kbps}. */
+    public static final int OFFSET_TX_RATE_KBPS = 88;
+    /** Offset of {@code rx_rate_kbps}. */
+    public static final int OFFSET_RX_RATE_KBPS = 92;
+    /** Offset of {@code tx_bytes}. */
+    public static final int OFFSET_TX_BYTES = 96;
+    /** Offset of {@code rx_bytes}. */
+    public static final int OFFSET_RX_BYTES = 104;
+    /** Offset of {@code tx_packets}. */
+    public static final int OFFSET_TX_PACKETS = 112;
+    /** Offset of {@code rx_packets}. */
+    public static final int OFFSET_RX_PACKETS = 120;
+    /** Offset of {@code assoc_time_ms}. */
+    public static final int OFFSET_ASSOC_TIME_MS = 128;
+    /** Offset of {@code last_seen_ms}. */
+    public static final int OFFSET_LAST_SEEN_MS = 136;
+    /** Offset of {@code hostname}. */
+    public static final int OFFSET_HOSTNAME = 144;
+
+    /** {@code 0.0.0.0}. */
+    public static final Inet4Address NO_IPV4 = (Inet4Address) address(new byte[4]);
+    /** {@code ::}. */
+    public static final Inet6Address NO_IPV6 = ipv6Of(new byte[16]);
+
+    /** Validates every component. */
+    public StaListAttr {
+        if (mac == null || ipv4 == null || ipv6 == null || band == null) {
+            throw new IllegalArgumentException("mac, ipv4, ipv6 and band must not be null");
+        }
+        if (vlanId < 0 || vlanId > U16_MAX) {
+            throw new IllegalArgumentException("vlanId out of u16 range: " + vlanId);
+        }
+        if (signalDbm < Byte.MIN_VALUE || signalDbm > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("signalDbm out of i8 range: " + signalDbm);
+        }
+        if (txRateKbps < 0 || txRateKbps > CloudCmdAttr.U32_MAX || rxRateKbps < 0 || rxRateKbps > CloudCmdAttr.U32_MAX) {
+            throw new IllegalArgumentException("rates must be u32: " + txRateKbps + "/" + rxRateKbps);
+        }
+        WireStrings.requireFits("ifname", ifname, IFNAME_SIZE);
+        WireStrings.requireFits("ssid", ssid, SSID_SIZE);
+        WireStrings.requireFits("hostname", hostname, HOSTNAME_SIZE);
+    }
+
+    /**
+     * @param mac the station
+     * @return a builder with every other field zero / empty
+     */
+    public static Builder builder(MacAddress mac) {
+        return new Builder(mac);
+    }
+
+    /** @return a builder holding this record's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * @param newFlags the flags word
+     * @return this record with {@code flags} replaced (this record if unchanged)
+     */
+    public StaListAttr withFlags(int newFlags) {
+        return newFlags == flags ? this : toBuilder().flags(newFlags).build();
+    }
+
+    /**
+     * Writes the 176 bytes.
+     *
+     * @param buf the destination
+     */
+    public void encode(ByteBuf buf) {
+        buf.ensureWritable(SIZE);
+        mac.write(buf);                                   // 0   mac[6]
+        HostOrder.writeU16(buf, vlanId);                  // 6   vlan_id
+        buf.writeBytes(ipv4.getAddress());                // 8   ipv4 (network order)
+        HostOrder.writeI32(buf, groupId);                 // 12  group_id
+        buf.writeBytes(ipv6.getAddress());                // 16  ipv6 (network order)
+        WireStrings.write(buf, ifname, IFNAME_SIZE);      // 32  ifname[16]
+        WireStrings.write(buf, ssid, SSID_SIZE);          // 48  ssid[33]
+        buf.writeByte(signalDbm);                         // 81  signal_dbm
+        buf.writeByte(band.code());                       // 82  band
+        buf.writeByte(0);                                 // 83  reserved0
+        HostOrder.writeI32(buf, flags);                   // 84  flags
+        HostOrder.writeI32(buf, (int) txRateKbps);        // 88  tx_rate_kbps
+        HostOrder.writeI32(buf, (int) rxRateKbps);        // 92  rx_rate_kbps
+        HostOrder.writeI64(buf, txBytes);                 // 96  tx_bytes
+        HostOrder.writeI64(buf, rxBytes);                 // 104 rx_bytes
+        HostOrder.writeI64(buf, txPackets);               // 112 tx_packets
+        HostOrder.writeI64(buf, rxPackets);               // 120 rx_packets
+        HostOrder.writeI64(buf, assocTimeMs);             // 128 assoc_time_ms
+        HostOrder.writeI64(buf, lastSeenMs);              // 136 last_seen_ms
+        WireStrings.write(buf, hostname, HOSTNAME_SIZE);  // 144 hostname[32]
+    }
+
+    /**
+     * Reads one record at the reader index; the reader index advances by {@link #SIZE}
+     * whether or not decoding succeeds.
+     *
+     * @param buf a buffer with at least {@link #SIZE} readable bytes
+     * @return the record
+     * @throws ProtocolException ({@link ErrorCode#E_ARG}) for a short buffer, a string without
+     *     NUL, a non-zero {@code reserved0} or an unknown band
+     */
+    public static StaListAttr decode(ByteBuf buf) {
+        if (buf.readableBytes() < SIZE) {
+            throw new ProtocolException(ErrorCode.E_ARG, "sta_list_attr", 0,
+                    buf.readableBytes() + " bytes", SIZE + " bytes");
+        }
+        int start = buf.readerIndex();
+        try {
+            return decodeFields(buf);
+        } finally {
+            buf.readerIndex(start + SIZE);
+        }
+    }
+
+    private static StaListAttr decodeFields(ByteBuf buf) {
+        MacAddress mac = MacAddress.read(buf);            // 0   mac[6]
+        int vlanId = HostOrder.readU16(buf);              // 6   vlan_id
+        byte[] v4 = new byte[4];
+        buf.readBytes(v4);                                // 8   ipv4
+        int groupId = HostOrder.readI32(buf);             // 12  group_id
+        byte[] v6 = new byte[16];
+        buf.readBytes(v6);                                // 16  ipv6
+        String ifname = WireStrings.read(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME);        // 32
+        String ssid = WireStrings.read(buf, SSID_SIZE, "ssid", OFFSET_SSID);                // 48
+        int signal = buf.readByte();                      // 81  signal_dbm
+        int band = buf.readUnsignedByte();                // 82  band
+        if (!Band.isKnown(band)) {
+            throw new ProtocolException(ErrorCode.E_ARG, "band", OFFSET_BAND, String.valueOf(band), "0..4");
+        }
+        int reserved0 = buf.readUnsignedByte();           // 83  reserved0
+        if (reserved0 != 0) {
+            throw new ProtocolException(ErrorCode.E_ARG, "reserved0", OFFSET_RESERVED0,
+                    ProtocolException.hex(reserved0), "0");
+        }
+        int flags = HostOrder.readI32(buf);               // 84  flags
+        long txRate = HostOrder.readU32(buf);             // 88  tx_rate_kbps
+        long rxRate = HostOrder.readU32(buf);             // 92  rx_rate_kbps
+        long txBytes = HostOrder.readI64(buf);            // 96  tx_bytes
+        long rxBytes = HostOrder.readI64(buf);            // 104 rx_bytes
+        long txPackets = HostOrder.readI64(buf);          // 112 tx_packets
+        long rxPackets = HostOrder.readI64(buf);          // 120 rx_packets
+        long assoc = HostOrder.readI64(buf);              // 128 assoc_time_ms
+        long lastSeen = HostOrder.readI64(buf);           // 136 last_seen_ms
+        String hostname = WireStrings.read(buf, HOSTNAME_SIZE, "hostname", OFFSET_HOSTNAME); // 144
+        return new StaListAttr(mac, vlanId, (Inet4Address) address(v4), groupId, ipv6Of(v6), ifname, ssid,
+                signal, Band.valueOf(band), flags, txRate, rxRate, txBytes, rxBytes, txPackets, rxPackets,
+                assoc, lastSeen, hostname);
+    }
+
+    private static InetAddress address(byte[] raw) {
+        try {
+            return InetAddress.getByAddress(raw); // no name lookup for a raw address
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Inet6Address ipv6Of(byte[] raw) {
+        try {
+            return Inet6Address.getByAddress(null, raw, -1); // never folds ::ffff:a.b.c.d into IPv4
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /**
+     * Parses an IPv4 literal without any name lookup.
+     *
+     * @param text dotted quad
+     * @return the address
+     */
+    public static Inet4Address parseIpv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + text);
+        }
+        byte[] raw = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int v = Integer.parseInt(parts[i]);
+            if (v < 0 || v > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: " + text);
+            }
+            raw[i] = (byte) v;
+        }
+        return (Inet4Address) address(raw);
+    }
+
+    /**
+     * @param raw 16 bytes in network order
+     * @return the address (never folded into IPv4)
+     */
+    public static Inet6Address ipv6(byte[] raw) {
+        return ipv6Of(raw.clone());
+    }
+
+    @Override
+    public String toString() {
+        return "StaListAttr[mac=" + mac + ", vlanId=" + vlanId + ", ipv4=" + ipv4.getHostAddress()
+                + ", groupId=" + Integer.toUnsignedString(groupId) + ", ipv6=" + ipv6.getHostAddress()
+                + ", ifname=" + ifname + ", ssid=" + ssid + ", signalDbm=" + signalDbm + ", band=" + band
+                + ", flags=" + StaFlags.describe(flags) + ", txRateKbps=" + txRateKbps
+                + ", rxRateKbps=" + rxRateKbps + ", txBytes=" + Long.toUnsignedString(txBytes)
+                + ", rxBytes=" + Long.toUnsignedString(rxBytes) + ", txPackets=" + Long.toUnsignedString(txPackets)
+                + ", rxPackets=" + Long.toUnsignedString(rxPackets) + ", assocTimeMs=" + assocTimeMs
+                + ", lastSeenMs=" + lastSeenMs + ", hostname=" + hostname + "]";
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private MacAddress mac;
+        private int vlanId;
+        private Inet4Address ipv4 = NO_IPV4;
+        private int groupId;
+        private Inet6Address ipv6 = NO_IPV6;
+        private String ifname = "";
+        private String ssid = "";
+        private int signalDbm;
+        private Band band = Band.UNKNOWN;
+        private int flags;
+        private long txRateKbps;
+        private long rxRateKbps;
+        private long txBytes;
+        private long rxBytes;
+        private long txPackets;
+        private long rxPackets;
+        private long assocTimeMs;
+        private long lastSeenMs;
+        private String hostname = "";
+
+        private Builder(MacAddress mac) {
+            this.mac = mac;
+        }
+
+        private Builder(StaListAttr r) {
+            mac = r.mac;
+            vlanId = r.vlanId;
+            ipv4 = r.ipv4;
+            groupId = r.groupId;
+            ipv6 = r.ipv6;
+            ifname = r.ifname;
+            ssid = r.ssid;
+            signalDbm = r.signalDbm;
+            band = r.band;
+            flags = r.flags;
+            txRateKbps = r.txRateKbps;
+            rxRateKbps = r.rxRateKbps;
+            txBytes = r.txBytes;
+            rxBytes = r.rxBytes;
+            txPackets = r.txPackets;
+            rxPackets = r.rxPackets;
+            assocTimeMs = r.assocTimeMs;
+            lastSeenMs = r.lastSeenMs;
+            hostname = r.hostname;
+        }
+
+        /** @param v mac @return this */
+        public Builder mac(MacAddress v) { mac = v; return this; }
+        /** @param v vlan id @return this */
+        public Builder vlanId(int v) { vlanId = v; return this; }
+        /** @param v address @return this */
+        public Builder ipv4(Inet4Address v) { ipv4 = v; return this; }
+        /** @param v group @return this */
+        public Builder groupId(int v) { groupId = v; return this; }
+        /** @param v address @return this */
+        public Builder ipv6(Inet6Address v) { ipv6 = v; return this; }
+        /** @param v interface @return this */
+        public Builder ifname(String v) { ifname = v; return this; }
+        /** @param v SSID @return this */
+        public Builder ssid(String v) { ssid = v; return this; }
+        /** @param v dBm @return this */
+        public Builder signalDbm(int v) { signalDbm = v; return this; }
+        /** @param v band @return this */
+        public Builder band(Band v) { band = v; return this; }
+        /** @param v flags @return this */
+        public Builder flags(int v) { flags = v; return this; }
+        /** @param v kbit/s @return this */
+        public Builder txRateKbps(long v) { txRateKbps = v; return this; }
+        /** @param v kbit/s @return this */
+        public Builder rxRateKbps(long v) { rxRateKbps = v; return this; }
+        /** @param v bytes @return this */
+        public Builder txBytes(long v) { txBytes = v; return this; }
+        /** @param v bytes @return this */
+        public Builder rxBytes(long v) { rxBytes = v; return this; }
+        /** @param v packets @return this */
+        public Builder txPackets(long v) { txPackets = v; return this; }
+        /** @param v packets @return this */
+        public Builder rxPackets(long v) { rxPackets = v; return this; }
+        /** @param v epoch ms @return this */
+        public Builder assocTimeMs(long v) { assocTimeMs = v; return this; }
+        /** @param v epoch ms @return this */
+        public Builder lastSeenMs(long v) { lastSeenMs = v; return this; }
+        /** @param v host name @return this */
+        public Builder hostname(String v) { hostname = v; return this; }
+
+        /** @return the validated record */
+        public StaListAttr build() {
+            return new StaListAttr(mac, vlanId, ipv4, groupId, ipv6, ifname, ssid, signalDbm, band, flags,
+                    txRateKbps, rxRateKbps, txBytes, rxBytes, txPackets, rxPackets, assocTimeMs, lastSeenMs,
+                    hostname);
+        }
+    }
+}

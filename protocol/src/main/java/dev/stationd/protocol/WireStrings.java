@@ -1,0 +1,88 @@
+package dev.stationd.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * NUL-padded fixed-size C strings ({@code char[N]}). A string must leave room for its NUL:
+ * at most {@code N - 1} UTF-8 bytes.
+ */
+public final class WireStrings {
+    private WireStrings() {
+    }
+
+    /**
+     * Checks that {@code s} fits a {@code char[size]} field with its NUL.
+     *
+     * @param field the C field name, for the message
+     * @param s the string
+     * @param size the array size
+     * @return {@code s}
+     * @throws IllegalArgumentException if it does not fit or contains NUL
+     */
+    public static String requireFits(String field, String s, int size) {
+        if (s == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(field + " must not contain NUL");
+        }
+        int len = utf8Length(s);
+        if (len > size - 1) {
+            throw new IllegalArgumentException(field + " is " + len + " bytes, at most " + (size - 1) + " fit char[" + size + "]");
+        }
+        return s;
+    }
+
+    /**
+     * Reads a {@code char[size]} at the reader index and advances past it.
+     *
+     * @param buf the buffer
+     * @param size the array size
+     * @param field the C field name
+     * @param fieldOffset the field's offset in its struct, for errors
+     * @return the string up to the first NUL
+     * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL
+     */
+    public static String read(ByteBuf buf, int size, String field, int fieldOffset) {
+        int start = buf.readerIndex();
+        int nul = buf.indexOf(start, start + size, (byte) 0);
+        if (nul < 0) {
+            throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset,
+                    size + " bytes without NUL", "a NUL-terminated string of at most " + (size - 1) + " bytes");
+        }
+        String s = nul == start ? "" : buf.toString(start, nul - start, StandardCharsets.UTF_8);
+        buf.skipBytes(size);
+        return s;
+    }
+
+    /**
+     * Writes {@code s} as a NUL-padded {@code char[size]}.
+     *
+     * @param buf the destination
+     * @param s a string that fits (see {@link #requireFits})
+     * @param size the array size
+     */
+    public static void write(ByteBuf buf, String s, int size) {
+        int written = s.isEmpty() ? 0 : buf.writeCharSequence(s, StandardCharsets.UTF_8);
+        buf.writeZero(size - written);
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}

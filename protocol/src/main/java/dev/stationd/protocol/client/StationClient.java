@@ -1,0 +1,532 @@
+package dev.stationd.protocol.client;
+
+import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.Command;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.StaListAttr;
+import dev.stationd.protocol.codec.Reply;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Java client of stationd over a Unix stream socket (Netty native epoll).
+ *
+ * <p>Requests may be pipelined on one connection; replies are matched in request order. Every
+ * request has a timeout ({@link #DEFAULT_TIMEOUT}, like the seed's {@code CLI_TIME_OUT}); a
+ * timed-out request closes the connection, since a late reply could not be matched any more.
+ * The client (re)connects on demand, so it also works against a one-shot server that closes
+ * after every reply: requests left unanswered by such a close are sent again on a new connection.
+ *
+ * <p>Thread-safe. Asynchronous methods return futures failing with {@link StationdException};
+ * blocking methods throw it.
+ */
+public final class StationClient implements AutoCloseable {
+    /** Default per-request timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** How often one request may be resent after a server closed the connection unanswered. */
+    public static final int MAX_RESENDS = 64;
+
+    private final DomainSocketAddress address;
+    private final Duration timeout;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+
+    // Confined to `loop`.
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
+    private Channel channel;
+    private boolean connecting;
+    private int repliesOnChannel;
+    private volatile boolean closed;
+
+    private StationClient(Path socket, Duration timeout, EventLoopGroup group, boolean ownsGroup) {
+        this.address = new DomainSocketAddress(socket.toString());
+        this.timeout = timeout;
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.loop = group.next();
+        this.bootstrap = new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ReplyDecoder(), new ReplyHandler());
+                    }
+                });
+    }
+
+    /**
+     * A client with its own one-thread event loop and the default timeout. Connects lazily.
+     *
+     * @param socket the daemon's stream socket
+     * @return the client
+     */
+    public static StationClient open(Path socket) {
+        return open(socket, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param socket the daemon's stream socket
+     * @param timeout per-request timeout
+     * @return a client with its own one-thread event loop
+     */
+    public static StationClient open(Path socket, Duration timeout) {
+        return new StationClient(socket, timeout, new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()), true);
+    }
+
+    /**
+     * @param socket the daemon's stream socket
+     * @param timeout per-request timeout
+     * @param group an epoll event loop group owned by the caller
+     * @return a client using {@code group}
+     */
+    public static StationClient open(Path socket, Duration timeout, EventLoopGroup group) {
+        return new StationClient(socket, timeout, group, false);
+    }
+
+    // ---- asynchronous API -------------------------------------------------------------
+
+    /**
+     * Sends any command.
+     *
+     * @param cmd the command
+     * @return the raw reply (a {@link Reply.Table} or {@link Reply.Ack}); errors fail the future
+     */
+    public CompletableFuture<Reply> send(CloudCmdAttr cmd) {
+        Pending p = new Pending(cmd);
+        if (closed) {
+            p.fail(new StationdException(StationdException.Kind.CLOSED, null, "client is closed", null));
+            return p.future;
+        }
+        loop.execute(() -> submit(p));
+        return p.future;
+    }
+
+    /** @param query selectors and paging @return the stations */
+    public CompletableFuture<List<StaListAttr>> listAsync(ListQuery query) {
+        CloudCmdAttr cmd = new CloudCmdAttr(Command.STA_LIST, 0, query.groupId(), MacAddress.ZERO, query.flags(),
+                query.offset(), query.maxEntries(), query.ifname());
+        return send(cmd).thenApply(r -> ((Reply.Table) r).records());
+    }
+
+    /** @param mac the station @return the station, or {@code null} when absent */
+    public CompletableFuture<StaListAttr> getAsync(MacAddress mac) {
+        return send(CloudCmdAttr.forMac(Command.STA_GET, mac, 0)).thenApply(r -> {
+            List<StaListAttr> records = ((Reply.Table) r).records();
+            return records.isEmpty() ? null : records.get(0);
+        });
+    }
+
+    /** @param groupId the group @param mac the station @return completes when durable */
+    public CompletableFuture<Void> filterAddAsync(int groupId, MacAddress mac) {
+        return send(CloudCmdAttr.forMac(Command.FILTER_ADD, mac, groupId)).thenApply(r -> null);
+    }
+
+    /** @param groupId the group @param mac the station @return completes when removed */
+    public CompletableFuture<Void> filterDelAsync(int groupId, MacAddress mac) {
+        return send(CloudCmdAttr.forMac(Command.FILTER_DEL, mac, groupId)).thenApply(r -> null);
+    }
+
+    /** @param groupId the group, 0 = all @return completes when flushed */
+    public CompletableFuture<Void> filterFlushAsync(int groupId) {
+        return send(new CloudCmdAttr(Command.FILTER_FLUSH, 0, groupId, MacAddress.ZERO, 0, 0, 0, ""))
+                .thenApply(r -> null);
+    }
+
+    /** @return one record per filter */
+    public CompletableFuture<List<StaListAttr>> filterListAsync() {
+        return send(CloudCmdAttr.of(Command.FILTER_LIST)).thenApply(r -> ((Reply.Table) r).records());
+    }
+
+    /** @return completes when the daemon answers */
+    public CompletableFuture<Void> pingAsync() {
+        return send(CloudCmdAttr.of(Command.PING)).thenApply(r -> null);
+    }
+
+    // ---- blocking API -----------------------------------------------------------------
+
+    /** @param query selectors and paging @return the stations */
+    public List<StaListAttr> list(ListQuery query) {
+        return await(listAsync(query));
+    }
+
+    /** @param mac the station @return the station or {@code null} */
+    public StaListAttr get(MacAddress mac) {
+        return await(getAsync(mac));
+    }
+
+    /** @param groupId group @param mac station */
+    public void filterAdd(int groupId, MacAddress mac) {
+        await(filterAddAsync(groupId, mac));
+    }
+
+    /** @param groupId group @param mac station */
+    public void filterDel(int groupId, MacAddress mac) {
+        await(filterDelAsync(groupId, mac));
+    }
+
+    /** @param groupId group, 0 = all */
+    public void filterFlush(int groupId) {
+        await(filterFlushAsync(groupId));
+    }
+
+    /** @return one record per filter */
+    public List<StaListAttr> filterList() {
+        return await(filterListAsync());
+    }
+
+    /** Round trip to the daemon. */
+    public void ping() {
+        await(pingAsync());
+    }
+
+    /**
+     * Opens a dedicated subscription connection: after the daemon's ACK every table change is
+     * passed to {@code listener} on the client's event loop, in the order the table applied them.
+     * To miss nothing: subscribe first, then list.
+     *
+     * @param listener receives events (must not block)
+     * @return the subscription; its {@link Subscription#acked()} completes on the ACK
+     */
+    public Subscription subscribe(Consumer<StaEvent> listener) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        ChannelFuture cf = new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ReplyDecoder decoder = new ReplyDecoder();
+                        decoder.expect(Command.SUBSCRIBE);
+                        ch.pipeline().addLast(decoder, new SubscriptionHandler(listener, acked));
+                    }
+                }).connect(address);
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                acked.completeExceptionally(ioFailure("cannot connect to " + address.path(), f.cause()));
+                return;
+            }
+            ByteBuf buf = cf.channel().alloc().buffer(CloudCmdAttr.SIZE);
+            CloudCmdAttr.of(Command.SUBSCRIBE).encode(buf);
+            cf.channel().writeAndFlush(buf);
+        });
+        loop.schedule(() -> acked.completeExceptionally(new StationdException(StationdException.Kind.TIMEOUT, null,
+                "no SUBSCRIBE ack within " + timeout.toMillis() + " ms", null)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return new Subscription(cf.channel(), acked);
+    }
+
+    /**
+     * Closes the connection; pending requests fail with {@link StationdException.Kind#CLOSED}.
+     * Shuts down the event loop if the client created it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            failAll(waiting, "client closed");
+            failAll(inflight, "client closed");
+            if (channel != null) {
+                channel.close();
+            }
+            done.complete(null);
+        });
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // best effort: the loop is going away anyway
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    // ---- event-loop confined machinery -------------------------------------------------
+
+    private void submit(Pending p) {
+        if (closed) {
+            p.fail(new StationdException(StationdException.Kind.CLOSED, null, "client is closed", null));
+            return;
+        }
+        p.timer = loop.schedule(() -> onTimeout(p), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (channel != null && channel.isActive()) {
+            write(p);
+        } else {
+            waiting.add(p);
+            connect();
+        }
+    }
+
+    private void connect() {
+        if (connecting) {
+            return;
+        }
+        connecting = true;
+        bootstrap.connect(address).addListener((ChannelFuture f) -> {
+            connecting = false;
+            if (!f.isSuccess()) {
+                failAll(waiting, "cannot connect to " + address.path(), f.cause());
+                return;
+            }
+            Channel ch = f.channel();
+            if (closed) {
+                ch.close();
+                return;
+            }
+            channel = ch;
+            repliesOnChannel = 0;
+            ch.closeFuture().addListener(cf -> onClosed(ch));
+            while (!waiting.isEmpty()) {
+                write(waiting.poll());
+            }
+        });
+    }
+
+    private void write(Pending p) {
+        if (p.future.isDone()) {
+            return; // timed out while waiting
+        }
+        inflight.add(p);
+        channel.pipeline().get(ReplyDecoder.class).expect(p.cmd.command());
+        ByteBuf buf = channel.alloc().buffer(CloudCmdAttr.SIZE);
+        p.cmd.encode(buf);
+        channel.writeAndFlush(buf, channel.voidPromise());
+    }
+
+    private void onReply(Object msg) {
+        Pending p = inflight.poll();
+        repliesOnChannel++;
+        if (p == null) {
+            return;
+        }
+        if (msg instanceof Reply.Nak n) {
+            p.fail(protocolFailure(p.cmd.command(), n.code()));
+        } else if (msg instanceof Reply.Error e) {
+            p.fail(protocolFailure(p.cmd.command(), e.code()));
+        } else {
+            p.complete((Reply) msg);
+        }
+    }
+
+    private void onClosed(Channel ch) {
+        if (ch != channel) {
+            return;
+        }
+        channel = null;
+        boolean oneShotServer = repliesOnChannel > 0;
+        ArrayDeque<Pending> retry = new ArrayDeque<>();
+        while (!inflight.isEmpty()) {
+            Pending p = inflight.poll();
+            if (p.future.isDone()) {
+                continue;
+            }
+            if (oneShotServer && !closed && p.resends < MAX_RESENDS) {
+                p.resends++;
+                retry.add(p);
+            } else {
+                p.fail(new StationdException(StationdException.Kind.CLOSED, null,
+                        "connection to " + address.path() + " closed before the reply to " + p.cmd.command(), null));
+            }
+        }
+        while (!retry.isEmpty()) {
+            waiting.addFirst(retry.pollLast());
+        }
+        if (!waiting.isEmpty() && !closed) {
+            connect();
+        }
+    }
+
+    private void onTimeout(Pending p) {
+        if (p.future.isDone()) {
+            return;
+        }
+        p.fail(new StationdException(StationdException.Kind.TIMEOUT, null,
+                "no reply to " + p.cmd.command() + " within " + timeout.toMillis() + " ms", null));
+        waiting.remove(p);
+        if (inflight.contains(p) && channel != null) {
+            channel.close(); // a late reply could not be matched any more
+        }
+    }
+
+    private void onDecodeFailure(Throwable cause) {
+        StationdException e = new StationdException(StationdException.Kind.MALFORMED, null,
+                "malformed reply from " + address.path() + ": " + cause.getMessage(), cause);
+        while (!inflight.isEmpty()) {
+            inflight.poll().fail(e);
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private void failAll(ArrayDeque<Pending> queue, String why) {
+        failAll(queue, why, null);
+    }
+
+    private void failAll(ArrayDeque<Pending> queue, String why, Throwable cause) {
+        while (!queue.isEmpty()) {
+            queue.poll().fail(ioFailure(why, cause));
+        }
+    }
+
+    private static StationdException ioFailure(String why, Throwable cause) {
+        String msg = cause == null ? why : why + ": " + cause.getMessage();
+        return new StationdException(cause == null ? StationdException.Kind.CLOSED : StationdException.Kind.IO,
+                null, msg, cause);
+    }
+
+    private static StationdException protocolFailure(Command command, dev.stationd.protocol.ErrorCode code) {
+        return new StationdException(StationdException.Kind.PROTOCOL, code,
+                command + " failed: " + code + " (" + code.code() + ")", null);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException | CompletionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof StationdException se) {
+                throw se;
+            }
+            throw new StationdException(StationdException.Kind.IO, null, String.valueOf(c), c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StationdException(StationdException.Kind.IO, null, "interrupted", e);
+        }
+    }
+
+    private static final class Pending {
+        final CloudCmdAttr cmd;
+        final CompletableFuture<Reply> future = new CompletableFuture<>();
+        ScheduledFuture<?> timer;
+        int resends;
+
+        Pending(CloudCmdAttr cmd) {
+            this.cmd = cmd;
+        }
+
+        void complete(Reply r) {
+            cancelTimer();
+            future.complete(r);
+        }
+
+        void fail(Throwable t) {
+            cancelTimer();
+            future.completeExceptionally(t);
+        }
+
+        private void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    private final class ReplyHandler extends SimpleChannelInboundHandler<Object> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (ctx.channel() == channel) {
+                onReply(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() == channel) {
+                onDecodeFailure(cause);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+
+    private static final class SubscriptionHandler extends SimpleChannelInboundHandler<Object> {
+        private final Consumer<StaEvent> listener;
+        private final CompletableFuture<Void> acked;
+
+        SubscriptionHandler(Consumer<StaEvent> listener, CompletableFuture<Void> acked) {
+            this.listener = listener;
+            this.acked = acked;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof StaEvent e) {
+                listener.accept(e);
+            } else if (msg instanceof Reply.Ack) {
+                acked.complete(null);
+            } else if (msg instanceof Reply.Nak n) {
+                acked.completeExceptionally(protocolFailure(Command.SUBSCRIBE, n.code()));
+                ctx.close();
+            } else if (msg instanceof Reply.Error e) {
+                acked.completeExceptionally(protocolFailure(Command.SUBSCRIBE, e.code()));
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            acked.completeExceptionally(new StationdException(StationdException.Kind.CLOSED, null,
+                    "subscription closed", null));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            acked.completeExceptionally(new StationdException(StationdException.Kind.MALFORMED, null,
+                    "malformed event stream: " + cause.getMessage(), cause));
+            ctx.close();
+        }
+    }
+
+    /** A live subscription; close it to stop receiving events. */
+    public static final class Subscription implements AutoCloseable {
+        private final Channel channel;
+        private final CompletableFuture<Void> acked;
+
+        Subscription(Channel channel, CompletableFuture<Void> acked) {
+            this.channel = channel;
+            this.acked = acked;
+        }
+
+        /** @return completes when the daemon acknowledged the subscription */
+        public CompletableFuture<Void> acked() {
+            return acked;
+        }
+
+        /** @return completes when the subscription connection is closed (by either side) */
+        public CompletableFuture<Void> closed() {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            channel.closeFuture().addListener(x -> f.complete(null));
+            return f;
+        }
+
+        @Override
+        public void close() {
+            channel.close().syncUninterruptibly();
+        }
+    }
+}
