@@ -44,6 +44,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private TableListener subscription;
     private final AtomicInteger eventBacklog = new AtomicInteger();
     private boolean flushScheduled;
+    private Peer peer = Peer.UNKNOWN;
+    private boolean permLogged;
 
     /** @param server the shared daemon state */
     public Connection(ServerContext server) {
@@ -62,6 +64,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        peer = Peer.of(ctx.channel());
         lastRequestNanos = System.nanoTime();
         scheduleIdleCheck(server.config().server().idleTimeout().toNanos());
         ctx.fireChannelActive();
@@ -145,7 +148,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private void handle(CloudCmdAttr cmd) {
         server.stats().requests.increment();
         Command c = cmd.command();
-        if (c == Command.SUBSCRIBE) {
+        if (!permitted(c)) {
+            reply(c.replyForm() == Command.ReplyForm.ACK ? Reply.nak(ErrorCode.E_PERM) : Reply.error(ErrorCode.E_PERM));
+        } else if (c == Command.SUBSCRIBE) {
             startSubscription();
         } else if (c.isMutation()) {
             busy = true;
@@ -163,6 +168,16 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             reply(server.processor().query(cmd));
         }
+    }
+
+    private boolean permitted(Command c) {
+        var access = server.config().access();
+        boolean ok = c.isMutation() ? peer.isAdmin(access, server.selfUid()) : peer.isReader(access, server.selfUid());
+        if (!ok && !permLogged) {
+            permLogged = true; // once per connection, and rate-limited across connections
+            server.badInputLog().warn("denied {} to {} (not in access.{})", c, peer, c.isMutation() ? "admin" : "read");
+        }
+        return ok;
     }
 
     private void handleError(CommandError err) {

@@ -13,6 +13,7 @@ public final class ServerContext {
     private final ServerStats stats = new ServerStats();
     private final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.BadInput"));
     private final RateLimitedLog busyLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
+    private final int selfUid = ownUid();
     private final RateLimitedLog ioLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.ConnectionErrors"));
 
     /**
@@ -64,6 +65,19 @@ public final class ServerContext {
     /** @return the rate-limited log for connection errors */
     public RateLimitedLog ioLog() {
         return ioLog;
+    }
+
+    /** @return the daemon's own uid (always an admin) */
+    public int selfUid() {
+        return selfUid;
+    }
+
+    private static int ownUid() {
+        try {
+            return (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** @return whether shutdown has begun */

@@ -1,0 +1,115 @@
+package dev.stationd.daemon.server;
+
+import dev.stationd.daemon.config.AccessConfig;
+import dev.stationd.daemon.config.AccessRule;
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The process on the other end of a connection, from {@code SO_PEERCRED} (read once at accept),
+ * with its supplementary groups from {@code /proc/PID/status} when readable.
+ *
+ * @param uid peer user id (-1 when unknown)
+ * @param gid peer primary group id (-1 when unknown)
+ * @param pid peer process id (0 when unknown)
+ * @param groups primary and supplementary group ids
+ */
+public record Peer(int uid, int gid, int pid, Set<Integer> groups) {
+    /** A peer whose credentials could not be read: allowed nothing that is restricted. */
+    public static final Peer UNKNOWN = new Peer(-1, -1, 0, Set.of());
+    /** The superuser. */
+    public static final int ROOT_UID = 0;
+
+    /**
+     * @param ch an accepted Unix stream channel
+     * @return its peer
+     */
+    public static Peer of(Channel ch) {
+        if (!(ch instanceof EpollDomainSocketChannel uds)) {
+            return UNKNOWN;
+        }
+        try {
+            PeerCredentials cred = uds.peerCredentials();
+            int[] gids = cred.gids();
+            int gid = gids.length > 0 ? gids[0] : -1;
+            Set<Integer> groups = new HashSet<>();
+            for (int g : gids) {
+                groups.add(g);
+            }
+            groups.addAll(supplementaryGroups(cred.pid()));
+            return new Peer(cred.uid(), gid, cred.pid(), Set.copyOf(groups));
+        } catch (IOException e) {
+            return UNKNOWN;
+        }
+    }
+
+    /**
+     * @param pid a process id
+     * @return its supplementary groups, or none when {@code /proc} does not tell
+     */
+    static Set<Integer> supplementaryGroups(int pid) {
+        Set<Integer> out = new HashSet<>();
+        if (pid <= 0) {
+            return out;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
+                if (line.startsWith("Groups:")) {
+                    for (String g : line.substring("Groups:".length()).trim().split("\\s+")) {
+                        if (!g.isEmpty()) {
+                            out.add(Integer.parseInt(g));
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process may be gone already, or /proc hidden: primary gid only
+        }
+        return out;
+    }
+
+    /**
+     * @param rule an access rule
+     * @return whether the rule lets this peer in
+     */
+    public boolean matches(AccessRule rule) {
+        if (rule.isOpen() || rule.uids().contains(uid)) {
+            return true;
+        }
+        for (int g : groups) {
+            if (rule.gids().contains(g)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param access the access section
+     * @param selfUid the daemon's own uid
+     * @return whether this peer may change filters (root and the daemon's own user always may)
+     */
+    public boolean isAdmin(AccessConfig access, int selfUid) {
+        return uid == ROOT_UID || (uid >= 0 && uid == selfUid) || (uid >= 0 && matches(access.admin()));
+    }
+
+    /**
+     * @param access the access section
+     * @param selfUid the daemon's own uid
+     * @return whether this peer may query (admins may too)
+     */
+    public boolean isReader(AccessConfig access, int selfUid) {
+        return isAdmin(access, selfUid) || (uid >= 0 && matches(access.read()));
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[uid=" + uid + ", gid=" + gid + ", pid=" + pid + "]";
+    }
+}
