@@ -10,11 +10,20 @@ import dev.stationd.daemon.persist.StateFileException;
 import dev.stationd.daemon.server.CommandProcessor;
 import dev.stationd.daemon.server.ServerContext;
 import dev.stationd.daemon.server.StationServer;
+import dev.stationd.daemon.systemd.ListenFds;
+import dev.stationd.daemon.systemd.SdNotify;
+import dev.stationd.daemon.systemd.Watchdog;
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.StationTable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +32,12 @@ import sun.misc.Signal;
 /**
  * The composition root: loads state, binds the sockets, runs until SIGTERM/SIGINT, reloads the
  * configuration on SIGHUP, and shuts down cleanly (exit 0).
+ *
+ * <p>Under systemd it adopts socket-activated sockets ({@link ListenFds}), reports its state with
+ * {@link SdNotify} ({@code READY=1} once both sockets are bound or adopted and the state is
+ * loaded, {@code STATUS=} refreshed, {@code RELOADING=1}/{@code READY=1} around a reload,
+ * {@code STOPPING=1}) and feeds the {@link Watchdog}. The daemon starts no child processes, so
+ * the activation variables it cannot unset are harmless (they only count for {@code LISTEN_PID}).
  */
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -36,8 +51,16 @@ public final class Daemon {
     static final Duration MIN_EXPIRY_PERIOD = Duration.ofMillis(100);
     /** Longest period of the expiry sweep. */
     static final Duration MAX_EXPIRY_PERIOD = Duration.ofSeconds(1);
+    /** How often {@code STATUS=} is refreshed (sent only when it changed). */
+    static final Duration STATUS_PERIOD = Duration.ofSeconds(Long.getLong("stationd.statusSeconds", 5));
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch testBlockRelease = new CountDownLatch(1);
+    private final Map<String, String> env;
+    private SdNotify notify = SdNotify.disabled();
+    private Watchdog watchdog;
+    private StationServer server;
+    private ScheduledFuture<?> expiryTask;
     private StationdConfig config;
     private StationTable table;
     private FilterService filters;
@@ -45,7 +68,16 @@ public final class Daemon {
 
     /** @param config the validated configuration */
     public Daemon(StationdConfig config) {
+        this(config, System.getenv());
+    }
+
+    /**
+     * @param config the validated configuration
+     * @param env the environment to read the systemd variables from
+     */
+    public Daemon(StationdConfig config, Map<String, String> env) {
         this.config = config;
+        this.env = Objects.requireNonNull(env, "env");
     }
 
     /**
@@ -54,37 +86,63 @@ public final class Daemon {
      * @return the process exit code
      */
     public int runUntilSignalled() {
+        long pid = ProcessHandle.current().pid();
+        notify = SdNotify.fromEnvironment(env);
+        ListenFds activated;
+        try {
+            activated = ListenFds.fromEnvironment(env, pid);
+        } catch (IllegalStateException e) {
+            LOG.error("cannot start: socket activation: {}", e.getMessage());
+            failed("socket activation: " + e.getMessage());
+            return EX_UNAVAILABLE;
+        }
         FilterFile file = new FilterFile(config.state().directory());
         FilterSet initial;
         try {
             initial = file.load();
         } catch (StateFileException e) {
             LOG.error("cannot start: state file is corrupt: {}", e.getMessage());
+            failed("state file is corrupt: " + e.getMessage());
             return EX_DATAERR;
         } catch (IOException e) {
             LOG.error("cannot start: cannot read state in {}: {}", config.state().directory(), e.toString());
+            failed("cannot read state: " + e);
             return EX_DATAERR;
         }
         table = new StationTable(config.table().maxStations(), System::currentTimeMillis);
         table.setFilters(initial);
         filters = new FilterService(file, initial, config.filters().maxFilters(), table::setFilters);
         context = new ServerContext(config, table, new CommandProcessor(table, filters));
-        StationServer server = new StationServer(context);
+        server = new StationServer(context);
         try {
-            server.start();
+            server.start(activated);
         } catch (IOException | InterruptedException e) {
             LOG.error("cannot start: {}", e.getMessage());
             server.close();
             filters.close();
+            failed(e.getMessage());
             return EX_UNAVAILABLE;
         }
-        scheduleExpiry(server);
+        scheduleExpiry();
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("HUP"), s -> new Thread(this::reload, "stationd-reload").start());
-        LOG.info("stationd {} started: socket={} ingest={} state={} stations={} filters={} pid={}", Version.get(),
-                config.server().socket(), config.ingest().socket(), config.state().directory(), table.size(),
-                initial.size(), ProcessHandle.current().pid());
+        if (Boolean.getBoolean(Watchdog.TEST_BLOCK_PROPERTY)) {
+            LOG.warn("TEST ONLY: SIGUSR2 blocks an event loop ({}=true)", Watchdog.TEST_BLOCK_PROPERTY);
+            Signal.handle(new Signal("USR2"), s -> Watchdog.blockOneLoop(server.group(), testBlockRelease));
+        }
+        LOG.info("stationd {} started: socket={}{} ingest={}{} state={} stations={} filters={} pid={}", Version.get(),
+                config.server().socket(), server.streamAdopted() ? " (from systemd)" : "",
+                config.ingest().socket(), server.ingestAdopted() ? " (from systemd)" : "",
+                config.state().directory(), table.size(), initial.size(), pid);
+        // Both sockets are bound or adopted and registered, the state is loaded: queries are answered.
+        notify.ready(status());
+        notify.refreshStatus(this::status, STATUS_PERIOD);
+        Optional<Duration> watchdogTimeout = Watchdog.timeout(env, pid);
+        if (watchdogTimeout.isPresent() && notify.enabled()) {
+            watchdog = new Watchdog(server.group(), notify, watchdogTimeout.get());
+            watchdog.start();
+        }
         while (true) {
             try {
                 stop.await();
@@ -96,10 +154,26 @@ public final class Daemon {
         return shutdown(server);
     }
 
-    private void scheduleExpiry(StationServer server) {
+    /** @return the {@code STATUS=} text: what the daemon holds and serves */
+    String status() {
+        return "serving: " + table.size() + " stations, " + filters.current().size() + " filters, "
+                + context.stats().connections.get() + " connections";
+    }
+
+    private void failed(String why) {
+        if (notify.enabled()) {
+            notify.sendAndWait("STATUS=cannot start: " + why, Duration.ofSeconds(1));
+            notify.close();
+        }
+    }
+
+    private void scheduleExpiry() {
         long period = Math.max(MIN_EXPIRY_PERIOD.toMillis(),
                 Math.min(MAX_EXPIRY_PERIOD.toMillis(), config.table().expireAfter().toMillis() / 10));
-        server.group().next().scheduleAtFixedRate(() -> {
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+        }
+        expiryTask = server.group().next().scheduleAtFixedRate(() -> {
             int removed = table.expire(context.config().table().expireAfter());
             if (removed > 0) {
                 LOG.debug("expired {} stations", removed);
@@ -109,34 +183,106 @@ public final class Daemon {
 
     private int shutdown(StationServer server) {
         LOG.info("stopping: {} connections open", context.stats().connections.get());
+        notify.stopping("stopping: " + context.stats().connections.get() + " connections open");
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        testBlockRelease.countDown();
         context.beginShutdown();
         server.stopAccepting();
         filters.close(); // drains changes in flight: every ACKed change is on disk
         server.close();
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
                 context.stats().requests.sum(), context.stats().eventsApplied.sum());
+        notify.close();
         return 0;
     }
 
-    /** Re-reads the configuration; applies what can change live, keeps the rest. */
-    void reload() {
+    /**
+     * Re-reads the configuration (SIGHUP, {@code systemctl reload}); applies what can change live
+     * (log level, limits, idle timeout, subscriber backlog, access lists, expiry) and keeps the
+     * rest, logging what needs a restart. An invalid file changes nothing: every problem is logged
+     * as {@code FILE:LINE:COLUMN: message}. Connections and the table are untouched. systemd hears
+     * {@code RELOADING=1} before and {@code READY=1} after, whatever the outcome.
+     */
+    synchronized void reload() {
+        notify.reloading();
+        try {
+            reloadConfig();
+        } catch (RuntimeException e) {
+            LOG.error("reload failed, keeping the running configuration", e);
+        } finally {
+            notify.ready(status());
+        }
+    }
+
+    private void reloadConfig() {
         StationdConfig next;
         try {
             next = ConfigLoader.load(config.source());
         } catch (ConfigException e) {
-            LOG.error("reload failed, keeping the running configuration: {}", String.join("; ", e.errors()));
+            LOG.error("reload failed, keeping the running configuration: {} has {} error(s)", config.source(),
+                    e.errors().size());
+            for (String line : e.errors()) {
+                LOG.error("{}", line);
+            }
             return;
         }
-        if (!next.server().socket().equals(config.server().socket())
-                || !next.ingest().socket().equals(config.ingest().socket())
-                || !next.state().directory().equals(config.state().directory())) {
-            LOG.warn("reload: socket paths and state.directory change only on restart; keeping the running ones");
+        List<String> restart = needsRestart(config, next);
+        if (!restart.isEmpty()) {
+            LOG.warn("reload: {} change(s) only on restart; keeping the running values", String.join(", ", restart));
         }
-        LogSetup.setLevel(next.log().level());
-        table.setMaxStations(next.table().maxStations());
-        filters.setMaxFilters(next.filters().maxFilters());
-        context.config(next);
-        config = next;
-        LOG.info("configuration reloaded from {}", next.source());
+        StationdConfig applied = keepRestartOnly(config, next);
+        LogSetup.setLevel(applied.log().level());
+        table.setMaxStations(applied.table().maxStations());
+        filters.setMaxFilters(applied.filters().maxFilters());
+        boolean expiryChanged = !applied.table().expireAfter().equals(config.table().expireAfter());
+        context.config(applied);
+        config = applied;
+        if (expiryChanged) {
+            scheduleExpiry();
+        }
+        LOG.info("configuration reloaded from {}: log.level={} table.max_stations={} table.expire_after={}s "
+                + "filters.max_filters={} server.max_connections={} server.idle_timeout={}ms", applied.source(),
+                applied.log().levelName(), applied.table().maxStations(), applied.table().expireAfter().toSeconds(),
+                applied.filters().maxFilters(), applied.server().maxConnections(),
+                applied.server().idleTimeout().toMillis());
+        LOG.debug("reload: log level is now {}", applied.log().levelName());
+    }
+
+    /** @return the settings that differ and only take effect on restart */
+    static List<String> needsRestart(StationdConfig running, StationdConfig next) {
+        List<String> keys = new ArrayList<>();
+        var rs = running.server();
+        var ns = next.server();
+        diff(keys, "server.socket", rs.socket(), ns.socket());
+        diff(keys, "server.socket_mode", rs.socketMode(), ns.socketMode());
+        diff(keys, "server.socket_group", rs.socketGroup(), ns.socketGroup());
+        diff(keys, "server.backlog", rs.backlog(), ns.backlog());
+        diff(keys, "server.io_threads", rs.ioThreads(), ns.ioThreads());
+        diff(keys, "server.write_buffer_high", rs.writeBufferHigh(), ns.writeBufferHigh());
+        diff(keys, "server.write_buffer_low", rs.writeBufferLow(), ns.writeBufferLow());
+        diff(keys, "ingest.socket", running.ingest().socket(), next.ingest().socket());
+        diff(keys, "ingest.socket_mode", running.ingest().socketMode(), next.ingest().socketMode());
+        diff(keys, "ingest.socket_group", running.ingest().socketGroup(), next.ingest().socketGroup());
+        diff(keys, "state.directory", running.state(), next.state());
+        return keys;
+    }
+
+    private static void diff(List<String> keys, String key, Object a, Object b) {
+        if (!Objects.equals(a, b)) {
+            keys.add(key);
+        }
+    }
+
+    /** @return {@code next} with the restart-only settings of {@code running} */
+    static StationdConfig keepRestartOnly(StationdConfig running, StationdConfig next) {
+        var rs = running.server();
+        var ns = next.server();
+        var server = new dev.stationd.daemon.config.ServerConfig(rs.socket(), rs.socketMode(), rs.socketGroup(),
+                rs.socketGid(), rs.backlog(), ns.maxConnections(), ns.idleTimeout(), rs.ioThreads(),
+                rs.writeBufferHigh(), rs.writeBufferLow(), ns.subscriberBacklog());
+        return new StationdConfig(next.source(), server, running.ingest(), running.state(), next.table(),
+                next.filters(), next.log(), next.access());
     }
 }

@@ -174,7 +174,7 @@ public class FilterFile {
             keepAsPrevious();
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
+        syncDirectory(directory);
         log.debug("saved {} filters to {}", filters.size(), file);
     }
 
@@ -190,6 +190,10 @@ public class FilterFile {
             if (!Files.isDirectory(directory)) {
                 throw e;
             }
+        }
+        Path parent = directory.toAbsolutePath().getParent();
+        if (parent != null) {
+            syncDirectory(parent); // make the new directory's own name durable
         }
         log.info("created state directory {}", directory);
     }
@@ -225,8 +229,8 @@ public class FilterFile {
         Files.move(prevTmp, prev, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void syncDirectory() throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+    private static void syncDirectory(Path dirPath) throws IOException {
+        try (FileChannel dir = FileChannel.open(dirPath, StandardOpenOption.READ)) {
             dir.force(true);
         }
     }

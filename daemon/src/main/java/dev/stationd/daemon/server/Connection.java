@@ -1,5 +1,6 @@
 package dev.stationd.daemon.server;
 
+import dev.stationd.daemon.config.AccessConfig;
 import dev.stationd.daemon.table.TableListener;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
@@ -46,6 +47,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private boolean flushScheduled;
     private Peer peer = Peer.UNKNOWN;
     private boolean permLogged;
+    private AccessConfig decidedFor;
+    private boolean mayRead;
+    private boolean mayAdmin;
 
     /** @param server the shared daemon state */
     public Connection(ServerContext server) {
@@ -171,8 +175,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private boolean permitted(Command c) {
-        var access = server.config().access();
-        boolean ok = c.isMutation() ? peer.isAdmin(access, server.selfUid()) : peer.isReader(access, server.selfUid());
+        AccessConfig access = server.config().access();
+        if (access != decidedFor) { // decide once per connection and configuration (reload)
+            decidedFor = access;
+            mayAdmin = peer.isAdmin(access, server.selfUid());
+            mayRead = mayAdmin || peer.isReader(access, server.selfUid());
+        }
+        boolean ok = c.isMutation() ? mayAdmin : mayRead;
         if (!ok && !permLogged) {
             permLogged = true; // once per connection, and rate-limited across connections
             server.badInputLog().warn("denied {} to {} (not in access.{})", c, peer, c.isMutation() ? "admin" : "read");

@@ -30,12 +30,17 @@ public final class IngestHandler extends SimpleChannelInboundHandler<DomainDatag
         } catch (ProtocolException e) {
             server.stats().eventsMalformed.increment();
             server.badInputLog().warn("dropped malformed sta_event datagram from {}: {}",
-                    packet.sender() == null ? "unnamed socket" : packet.sender().path(), e.getMessage());
+                    sender(packet), e.getMessage());
             return;
         }
         countGap(event.seq());
         server.table().apply(event);
         server.stats().eventsApplied.increment();
+    }
+
+    private static String sender(DomainDatagramPacket packet) {
+        String path = packet.sender() == null ? "" : packet.sender().path();
+        return path.isEmpty() ? "an unnamed socket" : path;
     }
 
     private void countGap(int seq) {

@@ -12,17 +12,17 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The process on the other end of a connection, from {@code SO_PEERCRED} (read once at accept),
- * with its supplementary groups from {@code /proc/PID/status} when readable.
+ * The process on the other end of a connection, from {@code SO_PEERCRED} (read once at accept).
+ * Its supplementary groups are read from {@code /proc/PID/status} only when an access rule
+ * lists groups that the primary group does not match (kept off the accept path otherwise).
  *
  * @param uid peer user id (-1 when unknown)
  * @param gid peer primary group id (-1 when unknown)
  * @param pid peer process id (0 when unknown)
- * @param groups primary and supplementary group ids
  */
-public record Peer(int uid, int gid, int pid, Set<Integer> groups) {
+public record Peer(int uid, int gid, int pid) {
     /** A peer whose credentials could not be read: allowed nothing that is restricted. */
-    public static final Peer UNKNOWN = new Peer(-1, -1, 0, Set.of());
+    public static final Peer UNKNOWN = new Peer(-1, -1, 0);
     /** The superuser. */
     public static final int ROOT_UID = 0;
 
@@ -37,13 +37,7 @@ public record Peer(int uid, int gid, int pid, Set<Integer> groups) {
         try {
             PeerCredentials cred = uds.peerCredentials();
             int[] gids = cred.gids();
-            int gid = gids.length > 0 ? gids[0] : -1;
-            Set<Integer> groups = new HashSet<>();
-            for (int g : gids) {
-                groups.add(g);
-            }
-            groups.addAll(supplementaryGroups(cred.pid()));
-            return new Peer(cred.uid(), gid, cred.pid(), Set.copyOf(groups));
+            return new Peer(cred.uid(), gids.length > 0 ? gids[0] : -1, cred.pid());
         } catch (IOException e) {
             return UNKNOWN;
         }
@@ -79,10 +73,13 @@ public record Peer(int uid, int gid, int pid, Set<Integer> groups) {
      * @return whether the rule lets this peer in
      */
     public boolean matches(AccessRule rule) {
-        if (rule.isOpen() || rule.uids().contains(uid)) {
+        if (rule.isOpen() || rule.uids().contains(uid) || rule.gids().contains(gid)) {
             return true;
         }
-        for (int g : groups) {
+        if (rule.gids().isEmpty()) {
+            return false;
+        }
+        for (int g : supplementaryGroups(pid)) {
             if (rule.gids().contains(g)) {
                 return true;
             }

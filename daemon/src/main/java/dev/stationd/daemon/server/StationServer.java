@@ -1,6 +1,7 @@
 package dev.stationd.daemon.server;
 
 import dev.stationd.daemon.config.StationdConfig;
+import dev.stationd.daemon.systemd.ListenFds;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.codec.CommandDecoder;
 import dev.stationd.protocol.codec.CommandFrameDecoder;
@@ -8,6 +9,7 @@ import dev.stationd.protocol.codec.ReplyEncoder;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Socket files are bound in a private directory, given their mode and group there, and then
  * renamed into place, so they are never reachable with looser permissions.
+ *
+ * <p>Under socket activation ({@link ListenFds}) an inherited socket is adopted instead: the
+ * channel is created on the fd and registered (never bound), and its socket file belongs to
+ * systemd: it is neither replaced, nor chmod-ed, nor removed at exit.
  */
 public final class StationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StationServer.class);
@@ -51,6 +57,8 @@ public final class StationServer implements AutoCloseable {
     private Channel ingest;
     private Path streamPath;
     private Path ingestPath;
+    private boolean streamAdopted;
+    private boolean ingestAdopted;
 
     /** @param context shared daemon state */
     public StationServer(ServerContext context) {
@@ -72,13 +80,30 @@ public final class StationServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     public void start() throws IOException, InterruptedException {
+        start(ListenFds.none());
+    }
+
+    /**
+     * Adopts the inherited sockets in {@code activated} and binds the others.
+     *
+     * @param activated sockets passed in by systemd
+     * @throws IOException if a socket path is in use or cannot be bound, or an fd cannot be adopted
+     * @throws InterruptedException if interrupted while binding
+     */
+    public void start(ListenFds activated) throws IOException, InterruptedException {
         StationdConfig cfg = context.config();
         streamPath = cfg.server().socket();
         ingestPath = cfg.ingest().socket();
-        SocketFiles.claim(streamPath, SocketFiles.Kind.STREAM);
-        SocketFiles.claim(ingestPath, SocketFiles.Kind.DATAGRAM);
+        streamAdopted = activated.stream().isPresent();
+        ingestAdopted = activated.datagram().isPresent();
+        if (!streamAdopted) {
+            SocketFiles.claim(streamPath, SocketFiles.Kind.STREAM);
+        }
+        if (!ingestAdopted) {
+            SocketFiles.claim(ingestPath, SocketFiles.Kind.DATAGRAM);
+        }
 
-        ServerBootstrap sb = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class)
+        ServerBootstrap sb = new ServerBootstrap().group(group)
                 .option(ChannelOption.SO_BACKLOG, cfg.server().backlog())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -93,15 +118,61 @@ public final class StationServer implements AutoCloseable {
                                 .addLast("connection", new Connection(context));
                     }
                 });
-        listener = bindPrivately(streamPath, cfg.server().socketMode(), cfg.server().socketGid().orElse(-1),
-                tmp -> sb.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+        if (streamAdopted) {
+            int fd = activated.stream().getAsInt();
+            // (fd, true): the socket is already bound and listening; (fd) alone would stay inactive.
+            ChannelFactory<EpollServerDomainSocketChannel> adopted = () -> new EpollServerDomainSocketChannel(fd, true);
+            listener = adopt(fd, "command", () -> sb.channelFactory(adopted).register().sync().channel());
+        } else {
+            sb.channel(EpollServerDomainSocketChannel.class);
+            listener = bindPrivately(streamPath, cfg.server().socketMode(), cfg.server().socketGid().orElse(-1),
+                    tmp -> sb.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+        }
 
-        Bootstrap ib = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+        Bootstrap ib = new Bootstrap().group(group)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(INGEST_RECV_SIZE))
                 .option(ChannelOption.MAX_MESSAGES_PER_READ, INGEST_MAX_MESSAGES_PER_READ)
                 .handler(new IngestHandler(context));
-        ingest = bindPrivately(ingestPath, cfg.ingest().socketMode(), cfg.ingest().socketGid().orElse(-1),
-                tmp -> ib.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+        if (ingestAdopted) {
+            int fd = activated.datagram().getAsInt();
+            ChannelFactory<EpollDomainDatagramChannel> adopted = () -> new EpollDomainDatagramChannel(fd);
+            ingest = adopt(fd, "ingest", () -> ib.channelFactory(adopted).register().sync().channel());
+        } else {
+            ib.channel(EpollDomainDatagramChannel.class);
+            ingest = bindPrivately(ingestPath, cfg.ingest().socketMode(), cfg.ingest().socketGid().orElse(-1),
+                    tmp -> ib.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+        }
+    }
+
+    /** @return whether the command socket was inherited from systemd */
+    public boolean streamAdopted() {
+        return streamAdopted;
+    }
+
+    /** @return whether the ingest socket was inherited from systemd */
+    public boolean ingestAdopted() {
+        return ingestAdopted;
+    }
+
+    private interface Registrar {
+        Channel register() throws InterruptedException;
+    }
+
+    private static Channel adopt(int fd, String what, Registrar registrar) throws IOException, InterruptedException {
+        Channel ch;
+        try {
+            ch = registrar.register();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot adopt inherited " + what + " socket fd " + fd + ": " + e.getMessage(), e);
+        }
+        if (!ch.isActive()) {
+            ch.close();
+            throw new IOException("inherited " + what + " socket fd " + fd + " is not active");
+        }
+        LOG.info("using the {} socket passed in by systemd (fd {})", what, fd);
+        return ch;
     }
 
     private interface Binder {
@@ -141,8 +212,13 @@ public final class StationServer implements AutoCloseable {
         if (ingest != null) {
             ingest.close().syncUninterruptibly();
         }
-        SocketFiles.remove(streamPath);
-        SocketFiles.remove(ingestPath);
+        // An inherited socket's file belongs to the socket unit: it stays for the next activation.
+        if (streamPath != null && !streamAdopted) {
+            SocketFiles.remove(streamPath);
+        }
+        if (ingestPath != null && !ingestAdopted) {
+            SocketFiles.remove(ingestPath);
+        }
     }
 
     /** @return the number of open client connections */
