@@ -3,11 +3,13 @@ package dev.stationd.daemon.server;
 import dev.stationd.daemon.persist.FilterResult;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.table.StationTable;
-import dev.stationd.daemon.table.TableSnapshot;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.ErrorCode;
 import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.codec.Reply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * Answers decoded commands from the station table and the filter service. Stateless and
  * shared by every connection; {@code SUBSCRIBE} is handled by the connection itself.
  */
-public final class CommandProcessor {
+public final class CommandProcessor implements AutoCloseable {
     private final StationTable table;
     private final FilterService filters;
+    private final EncodedTable encoded = new EncodedTable(PooledByteBufAllocator.DEFAULT);
 
     /**
      * @param table the live station table
@@ -29,20 +32,28 @@ public final class CommandProcessor {
     }
 
     /**
-     * Answers a query at once.
+     * Answers a query at once. Table replies come pre-encoded from {@link EncodedTable}.
      *
      * @param cmd a {@code STA_LIST}, {@code STA_GET}, {@code FILTER_LIST} or {@code PING}
-     * @return the reply
+     * @param alloc allocator for reply buffers
+     * @return the reply: a {@link Reply} or an encoded {@link ByteBuf} (the caller owns it)
      */
-    public Reply query(CloudCmdAttr cmd) {
-        TableSnapshot snap;
+    public Object query(CloudCmdAttr cmd, ByteBufAllocator alloc) {
         switch (cmd.command()) {
-            case STA_LIST:
-                snap = table.snapshot();
-                return Reply.table(snap.query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(), cmd.maxEntries()));
-            case STA_GET:
-                StaListAttr sta = table.snapshot().get(cmd.mac());
-                return Reply.table(sta == null ? List.of() : List.of(sta));
+            case STA_LIST: {
+                EncodedTable.Lease lease = encoded.acquire(table.snapshot());
+                if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
+                        && cmd.maxEntries() == 0) {
+                    return lease.fullReply(); // the common poll: no copy at all
+                }
+                return lease.select(lease.snapshot().query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(),
+                        cmd.maxEntries()), alloc);
+            }
+            case STA_GET: {
+                EncodedTable.Lease lease = encoded.acquire(table.snapshot());
+                StaListAttr sta = lease.snapshot().get(cmd.mac());
+                return lease.select(sta == null ? List.of() : List.of(sta), alloc);
+            }
             case FILTER_LIST:
                 return Reply.table(table.snapshot().filterList(filters.current()));
             case PING:
@@ -88,5 +99,11 @@ public final class CommandProcessor {
             default:
                 throw new IllegalStateException("unexpected " + r);
         }
+    }
+
+    /** Releases the encoded table. */
+    @Override
+    public void close() {
+        encoded.close();
     }
 }

@@ -166,11 +166,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 } else {
                     reply(reply);
                 }
+                drain(); // the commands queued behind it, then one flush for all
                 ctx.flush();
-                drain();
             }));
         } else {
-            reply(server.processor().query(cmd));
+            reply(server.processor().query(cmd, ctx.alloc()));
         }
     }
 
@@ -202,7 +202,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void reply(Reply reply) {
+    private void reply(Object reply) {
         if (reply instanceof Reply.Nak || reply instanceof Reply.Error) {
             server.stats().errors.increment();
         }

@@ -88,21 +88,35 @@ public record Peer(int uid, int gid, int pid) {
     }
 
     /**
+     * Admins: root, the daemon's own user, and peers listed in {@code access.admin}; when that
+     * list is empty, every reader.
+     *
      * @param access the access section
      * @param selfUid the daemon's own uid
-     * @return whether this peer may change filters (root and the daemon's own user always may)
+     * @return whether this peer may change filters
      */
     public boolean isAdmin(AccessConfig access, int selfUid) {
-        return uid == ROOT_UID || (uid >= 0 && uid == selfUid) || (uid >= 0 && matches(access.admin()));
+        if (isPrivileged(selfUid)) {
+            return true;
+        }
+        return access.admin().isOpen() ? isReader(access, selfUid) : uid >= 0 && matches(access.admin());
     }
 
     /**
+     * Readers: root, the daemon's own user, peers listed in {@code access.read} (anyone when it
+     * is empty), and peers explicitly listed as admins.
+     *
      * @param access the access section
      * @param selfUid the daemon's own uid
-     * @return whether this peer may query (admins may too)
+     * @return whether this peer may query
      */
     public boolean isReader(AccessConfig access, int selfUid) {
-        return isAdmin(access, selfUid) || (uid >= 0 && matches(access.read()));
+        return isPrivileged(selfUid) || access.read().isOpen()
+                || (uid >= 0 && (matches(access.read()) || (!access.admin().isOpen() && matches(access.admin()))));
+    }
+
+    private boolean isPrivileged(int selfUid) {
+        return uid == ROOT_UID || (uid >= 0 && uid == selfUid);
     }
 
     @Override

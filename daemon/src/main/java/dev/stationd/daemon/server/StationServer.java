@@ -59,6 +59,9 @@ public final class StationServer implements AutoCloseable {
     private Path ingestPath;
     private boolean streamAdopted;
     private boolean ingestAdopted;
+    /** Whether this server put the socket file in place (and so removes it at the end). */
+    private volatile boolean streamFileOwned;
+    private volatile boolean ingestFileOwned;
 
     /** @param context shared daemon state */
     public StationServer(ServerContext context) {
@@ -127,6 +130,7 @@ public final class StationServer implements AutoCloseable {
             sb.channel(EpollServerDomainSocketChannel.class);
             listener = bindPrivately(streamPath, cfg.server().socketMode(), cfg.server().socketGid().orElse(-1),
                     tmp -> sb.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+            streamFileOwned = true;
         }
 
         Bootstrap ib = new Bootstrap().group(group)
@@ -141,6 +145,7 @@ public final class StationServer implements AutoCloseable {
             ib.channel(EpollDomainDatagramChannel.class);
             ingest = bindPrivately(ingestPath, cfg.ingest().socketMode(), cfg.ingest().socketGid().orElse(-1),
                     tmp -> ib.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
+            ingestFileOwned = true;
         }
     }
 
@@ -159,6 +164,9 @@ public final class StationServer implements AutoCloseable {
     }
 
     private static Channel adopt(int fd, String what, Registrar registrar) throws IOException, InterruptedException {
+        if (ListenFds.ensureNonBlocking(fd)) {
+            LOG.debug("inherited {} socket fd {} was blocking; set O_NONBLOCK", what, fd);
+        }
         Channel ch;
         try {
             ch = registrar.register();
@@ -212,11 +220,14 @@ public final class StationServer implements AutoCloseable {
         if (ingest != null) {
             ingest.close().syncUninterruptibly();
         }
-        // An inherited socket's file belongs to the socket unit: it stays for the next activation.
-        if (streamPath != null && !streamAdopted) {
+        // Only files this server put in place are removed: not an inherited socket's (it belongs to
+        // the socket unit and stays for the next activation), not another process's after a failed start.
+        if (streamFileOwned) {
+            streamFileOwned = false;
             SocketFiles.remove(streamPath);
         }
-        if (ingestPath != null && !ingestAdopted) {
+        if (ingestFileOwned) {
+            ingestFileOwned = false;
             SocketFiles.remove(ingestPath);
         }
     }

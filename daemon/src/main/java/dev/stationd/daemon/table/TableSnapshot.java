@@ -100,6 +100,14 @@ public final class TableSnapshot {
     }
 
     /**
+     * @param mac a MAC
+     * @return its position in {@link #all()}, or a negative number when absent
+     */
+    public int indexOf(MacAddress mac) {
+        return Arrays.binarySearch(keys, mac.value());
+    }
+
+    /**
      * {@code STA_LIST}: the stations matching every selector, sorted by MAC, then paged.
      *
      * @param groupId {@code 0} = every group, otherwise the exact {@code group_id}

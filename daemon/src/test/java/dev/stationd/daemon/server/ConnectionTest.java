@@ -1,0 +1,275 @@
+package dev.stationd.daemon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.config.AccessConfig;
+import dev.stationd.daemon.config.AccessRule;
+import dev.stationd.daemon.config.ServerConfig;
+import dev.stationd.daemon.config.StationdConfig;
+import dev.stationd.daemon.persist.FilterFile;
+import dev.stationd.daemon.persist.FilterService;
+import dev.stationd.daemon.table.FilterSet;
+import dev.stationd.daemon.table.StationTable;
+import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.Command;
+import dev.stationd.protocol.EventType;
+import dev.stationd.protocol.HostOrder;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.StaFlags;
+import dev.stationd.protocol.StaListAttr;
+import dev.stationd.protocol.codec.CommandDecoder;
+import dev.stationd.protocol.codec.CommandFrameDecoder;
+import dev.stationd.protocol.codec.ReplyEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server-side connection handler over an {@link EmbeddedChannel} with a real table and filter file. */
+class ConnectionTest {
+    private static final long DEADLINE_NANOS = 10_000_000_000L;
+
+    @TempDir
+    Path dir;
+    private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    private StationTable table;
+    private FilterService filters;
+    private CommandProcessor processor;
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        table = new StationTable(100, clock::get);
+        filters = new FilterService(new FilterFile(dir), FilterSet.empty(), 10, table::setFilters);
+        processor = new CommandProcessor(table, filters);
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (EmbeddedChannel ch : channels) {
+            ch.finishAndReleaseAll();
+        }
+        filters.close();
+        processor.close();
+    }
+
+    private ServerContext context(ServerConfig server, AccessConfig access) {
+        StationdConfig d = StationdConfig.defaults();
+        StationdConfig cfg = new StationdConfig(null, server, d.ingest(), d.state(), d.table(), d.filters(), d.log(), access);
+        return new ServerContext(cfg, table, processor);
+    }
+
+    private ServerContext context() {
+        return context(ServerConfig.defaults(), AccessConfig.defaults());
+    }
+
+    private EmbeddedChannel channel(ServerContext ctx) {
+        EmbeddedChannel ch = new EmbeddedChannel(new CommandFrameDecoder(), CommandDecoder.INSTANCE,
+                ReplyEncoder.INSTANCE, new Connection(ctx));
+        channels.add(ch);
+        return ch;
+    }
+
+    private static ServerConfig serverWith(int maxConnections, int subscriberBacklog) {
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(d.socket(), d.socketMode(), d.socketGroup(), d.socketGid(), d.backlog(), maxConnections,
+                d.idleTimeout(), d.ioThreads(), d.writeBufferHigh(), d.writeBufferLow(), subscriberBacklog);
+    }
+
+    private static StaListAttr sta(int i, int group, String ifname) {
+        return StaListAttr.builder(new MacAddress(0x020000000000L + i)).groupId(group).ifname(ifname)
+                .ssid("net" + i).signalDbm(-40 - i).txBytes(1000L * i).lastSeenMs(1_700_000_000_000L).build();
+    }
+
+    private static ByteBuf frame(CloudCmdAttr... cmds) {
+        ByteBuf b = Unpooled.buffer();
+        for (CloudCmdAttr c : cmds) {
+            c.encode(b);
+        }
+        return b;
+    }
+
+    private static CloudCmdAttr list(int group, String ifname, int flags, long offset, long max) {
+        return new CloudCmdAttr(Command.STA_LIST, 0, group, MacAddress.ZERO, flags, offset, max, ifname);
+    }
+
+    /** Decodes a table reply and releases it. */
+    private static List<StaListAttr> table(ByteBuf reply) {
+        try {
+            int num = HostOrder.readI32(reply);                    // int32 num
+            assertEquals(num * StaListAttr.SIZE, reply.readableBytes(), "reply length matches num");
+            List<StaListAttr> out = new ArrayList<>();
+            for (int i = 0; i < num; i++) {
+                out.add(StaListAttr.decode(reply));
+            }
+            return out;
+        } finally {
+            reply.release();
+        }
+    }
+
+    private static byte[] bytes(ByteBuf b) {
+        try {
+            byte[] out = new byte[b.readableBytes()];
+            b.readBytes(out);
+            return out;
+        } finally {
+            b.release();
+        }
+    }
+
+    private static ByteBuf awaitOutbound(EmbeddedChannel ch) {
+        long end = System.nanoTime() + DEADLINE_NANOS;
+        while (true) {
+            ch.runPendingTasks();
+            ByteBuf out = ch.readOutbound();
+            if (out != null) {
+                return out;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no reply within the deadline");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static final byte[] ACK = {'A', 'C', 'K', 0};
+
+    @Test
+    void fullListIsTheWholeTableSortedAndFollowsChanges() {
+        table.apply(StaEvent.upsert(1, sta(3, 1, "wlan0")));
+        table.apply(StaEvent.upsert(2, sta(1, 2, "wlan1")));
+        EmbeddedChannel ch = channel(context());
+        ch.writeInbound(frame(list(0, "", 0, 0, 0)));
+        assertEquals(List.of(sta(1, 2, "wlan1"), sta(3, 1, "wlan0")), table(ch.readOutbound()));
+
+        table.apply(StaEvent.upsert(3, sta(2, 1, "wlan0")));
+        ch.writeInbound(frame(list(0, "", 0, 0, 0)));
+        assertEquals(3, table(ch.readOutbound()).size(), "a change is visible to the next query");
+    }
+
+    @Test
+    void selectorsAndPagingCopyOnlyMatchingRecords() {
+        for (int i = 1; i <= 6; i++) {
+            table.apply(StaEvent.upsert(i, sta(i, i % 2 + 1, i <= 3 ? "wlan0" : "wlan1")));
+        }
+        EmbeddedChannel ch = channel(context());
+        ch.writeInbound(frame(list(2, "", 0, 0, 0), list(0, "wlan1", 0, 1, 1), list(0, "", 0, 10, 0)));
+        assertEquals(List.of(sta(1, 2, "wlan0"), sta(3, 2, "wlan0"), sta(5, 2, "wlan1")), table(ch.readOutbound()));
+        assertEquals(List.of(sta(5, 2, "wlan1")), table(ch.readOutbound()));
+        assertEquals(List.of(), table(ch.readOutbound()), "offset past the end");
+    }
+
+    @Test
+    void staGetHitAndMiss() {
+        table.apply(StaEvent.upsert(1, sta(7, 1, "wlan0")));
+        EmbeddedChannel ch = channel(context());
+        ch.writeInbound(frame(CloudCmdAttr.forMac(Command.STA_GET, new MacAddress(0x020000000007L), 0),
+                CloudCmdAttr.forMac(Command.STA_GET, new MacAddress(0x020000000008L), 0)));
+        assertEquals(List.of(sta(7, 1, "wlan0")), table(ch.readOutbound()));
+        assertEquals(List.of(), table(ch.readOutbound()));
+    }
+
+    @Test
+    void filterAddHoldsBackTheRepliesBehindItUntilDurable() throws Exception {
+        table.apply(StaEvent.upsert(1, sta(7, 1, "wlan0")));
+        EmbeddedChannel ch = channel(context());
+        MacAddress mac = new MacAddress(0x020000000007L);
+        ch.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_ADD, mac, 1), CloudCmdAttr.of(Command.PING),
+                list(0, "", 0, 0, 0)));
+        assertNull(ch.readOutbound(), "nothing may overtake the FILTER_ADD reply");
+        assertEquals(ACK.length, ACK.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ACK, bytes(awaitOutbound(ch)), "FILTER_ADD acked");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ACK, bytes(awaitOutbound(ch)), "then PING");
+        List<StaListAttr> rows = table(awaitOutbound(ch));
+        assertTrue((rows.get(0).flags() & StaFlags.FILTERED) != 0, "the list after the ACK shows FILTERED");
+        assertEquals(FilterSet.empty().with(1, mac), new FilterFile(dir).load(), "durable before the ACK");
+    }
+
+    @Test
+    void filterDelOfMissingFilterIsNakNoent() {
+        EmbeddedChannel ch = channel(context());
+        ch.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_DEL, new MacAddress(5), 0)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -6, -1, -1, -1},
+                bytes(awaitOutbound(ch)));
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void peerOutsideReadGetsEPermInEachCommandsForm() {
+        AccessConfig restricted = new AccessConfig(new AccessRule(Set.of(4242), Set.of()), AccessRule.ANYONE);
+        EmbeddedChannel ch = channel(context(ServerConfig.defaults(), restricted));
+        ch.writeInbound(frame(list(0, "", 0, 0, 0), CloudCmdAttr.of(Command.PING),
+                CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(5), 0)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {-5, -1, -1, -1}, bytes(ch.readOutbound()), "table form");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -5, -1, -1, -1}, bytes(ch.readOutbound()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -5, -1, -1, -1}, bytes(ch.readOutbound()));
+        assertTrue(ch.isOpen(), "E_PERM keeps the connection");
+        assertEquals(0, filters.current().size());
+    }
+
+    @Test
+    void wrongMagicAnswersThenClosesAndIgnoresTheRest() {
+        EmbeddedChannel ch = channel(context());
+        ByteBuf in = Unpooled.buffer();
+        in.writeZero(CloudCmdAttr.SIZE);                 // magic 0
+        CloudCmdAttr.of(Command.PING).encode(in);       // must not be answered
+        ch.writeInbound(in);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {-1, -1, -1, -1}, bytes(ch.readOutbound()));
+        ByteBuf rest = ch.readOutbound();
+        if (rest != null) {
+            assertEquals(0, rest.readableBytes(), "only an empty flush marker may follow");
+            rest.release();
+        }
+        assertNull(ch.readOutbound());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void connectionBeyondMaxConnectionsGetsEBusyAndIsClosed() {
+        ServerContext ctx = context(serverWith(1, 16), AccessConfig.defaults());
+        EmbeddedChannel first = channel(ctx);
+        EmbeddedChannel second = channel(ctx);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {-8, -1, -1, -1}, bytes(second.readOutbound()));
+        assertFalse(second.isOpen());
+        assertTrue(first.isOpen());
+        first.writeInbound(frame(CloudCmdAttr.of(Command.PING)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ACK, bytes(first.readOutbound()));
+        assertEquals(1, ctx.stats().refusedConnections.sum());
+    }
+
+    @Test
+    void subscriberGetsEventsInOrderAndIsDroppedPastItsBacklog() {
+        ServerContext ctx = context(serverWith(10, 3), AccessConfig.defaults());
+        EmbeddedChannel ch = channel(ctx);
+        ch.writeInbound(frame(CloudCmdAttr.of(Command.SUBSCRIBE)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ACK, bytes(ch.readOutbound()));
+        table.apply(StaEvent.upsert(1, sta(1, 1, "wlan0")));
+        table.apply(StaEvent.remove(2, new MacAddress(0x020000000001L)));
+        ch.runPendingTasks();
+        ByteBuf e1 = ch.readOutbound();
+        ByteBuf e2 = ch.readOutbound();
+        assertEquals(EventType.UPSERT, StaEvent.decode(e1).type());
+        assertEquals(EventType.REMOVE, StaEvent.decode(e2).type());
+        e1.release();
+        e2.release();
+        for (int i = 0; i < 5; i++) { // not drained: the backlog of 3 overflows
+            table.apply(StaEvent.upsert(10 + i, sta(20 + i, 1, "wlan0")));
+        }
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "a subscriber past its backlog is disconnected");
+        assertEquals(1, ctx.stats().subscribersDropped.sum());
+    }
+}
