@@ -171,7 +171,15 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         int seq = HostOrder.readI32(buf);                     // 8  seq
         int groupId = HostOrder.readI32(buf);                 // 12 group_id
         MacAddress mac = MacAddress.read(buf);                // 16 mac[6]
+        if (command.needsMac() && mac.isZero()) {
+            throw new ProtocolException(ErrorCode.E_ARG, "mac", OFFSET_MAC, mac.toString(),
+                    "a non-zero MAC for " + command);
+        }
         int flags = HostOrder.readU16(buf);                   // 22 flags
+        if ((flags & ~KNOWN_FLAGS) != 0 || flags == KNOWN_FLAGS) {
+            throw new ProtocolException(ErrorCode.E_ARG, "flags", OFFSET_FLAGS, ProtocolException.hex(flags),
+                    "ONLY_FILTERED (0x1) or EXCLUDE_FILTERED (0x2) or 0");
+        }
         long offset = HostOrder.readU32(buf);                 // 24 offset
         long maxEntries = HostOrder.readU32(buf);             // 28 max_entries
         String ifname = WireStrings.read(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME); // 32 ifname[16]
@@ -181,14 +189,6 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
                 throw new ProtocolException(ErrorCode.E_ARG, "reserved", OFFSET_RESERVED + i,
                         ProtocolException.hex(b & 0xFF), "0");
             }
-        }
-        if ((flags & ~KNOWN_FLAGS) != 0 || flags == KNOWN_FLAGS) {
-            throw new ProtocolException(ErrorCode.E_ARG, "flags", OFFSET_FLAGS, ProtocolException.hex(flags),
-                    "ONLY_FILTERED (0x1) or EXCLUDE_FILTERED (0x2) or 0");
-        }
-        if (command.needsMac() && mac.isZero()) {
-            throw new ProtocolException(ErrorCode.E_ARG, "mac", OFFSET_MAC, mac.toString(),
-                    "a non-zero MAC for " + command);
         }
         assert buf.readerIndex() == start + SIZE;
         return new CloudCmdAttr(command, seq, groupId, mac, flags, offset, maxEntries, ifname);

@@ -36,8 +36,8 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
         }
         long v = 0;
         for (int i = 0; i < 6; i++) {
-            int hi = Character.digit(text.charAt(i * 3), 16);
-            int lo = Character.digit(text.charAt(i * 3 + 1), 16);
+            int hi = hexDigit(text.charAt(i * 3));
+            int lo = hexDigit(text.charAt(i * 3 + 1));
             char sep = i < 5 ? text.charAt(i * 3 + 2) : ':';
             if (hi < 0 || lo < 0 || (sep != ':' && sep != '-')) {
                 throw new IllegalArgumentException("not a MAC address (aa:bb:cc:dd:ee:ff): " + text);
@@ -45,6 +45,19 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
             v = (v << 8) | (hi << 4) | lo;
         }
         return new MacAddress(v);
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1; // ASCII hex only: Character.digit would take full-width and other scripts' digits
     }
 
     /**

@@ -12,6 +12,8 @@ public final class ProtocolException extends DecoderException {
     private final transient ErrorCode errorCode;
     private final String field;
     private final int offset;
+    private final String value;
+    private final String expected;
 
     /**
      * @param errorCode the protocol error code this input earns
@@ -21,10 +23,28 @@ public final class ProtocolException extends DecoderException {
      * @param expected what was expected
      */
     public ProtocolException(ErrorCode errorCode, String field, int offset, String value, String expected) {
-        super(field + " at offset " + offset + ": got " + value + ", expected " + expected);
+        this(errorCode, field, offset, value, expected, null);
+    }
+
+    private ProtocolException(ErrorCode errorCode, String field, int offset, String value, String expected,
+                              Throwable cause) {
+        super(field + " at offset " + offset + ": got " + value + ", expected " + expected, cause);
         this.errorCode = errorCode;
         this.field = field;
         this.offset = offset;
+        this.value = value;
+        this.expected = expected;
+    }
+
+    /**
+     * The same error seen from an enclosing struct, e.g. {@code sta.band} at 16 + 82.
+     *
+     * @param prefix prefix of the field name, e.g. {@code "sta."}
+     * @param baseOffset offset of the nested struct in the enclosing one
+     * @return the re-addressed exception, with this one as its cause
+     */
+    public ProtocolException nested(String prefix, int baseOffset) {
+        return new ProtocolException(errorCode, prefix + field, baseOffset + offset, value, expected, this);
     }
 
     /** @return the error code this input earns */

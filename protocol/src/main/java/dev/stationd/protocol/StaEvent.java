@@ -133,8 +133,7 @@ public record StaEvent(EventType type, int seq, StaListAttr sta) {
             try {
                 sta = StaListAttr.decode(buf);    // 16 sta
             } catch (ProtocolException e) {
-                throw new ProtocolException(e.errorCode(), "sta." + e.field(), OFFSET_STA + e.offset(),
-                        e.getMessage(), "a valid sta_list_attr");
+                throw e.nested("sta.", OFFSET_STA);
             }
             return new StaEvent(EventType.valueOf(type), seq, sta);
         } finally {

@@ -167,7 +167,8 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
      * @param buf a buffer with at least {@link #SIZE} readable bytes
      * @return the record
      * @throws ProtocolException ({@link ErrorCode#E_ARG}) for a short buffer, a string without
-     *     NUL, a non-zero {@code reserved0} or an unknown band
+     *     NUL, a non-zero {@code reserved0} or an unknown band. Bytes of a string that are not
+     *     UTF-8 are read as {@code '?'} (an SSID may be any octets).
      */
     public static StaListAttr decode(ByteBuf buf) {
         if (buf.readableBytes() < SIZE) {
@@ -190,8 +191,8 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         int groupId = HostOrder.readI32(buf);             // 12  group_id
         byte[] v6 = new byte[16];
         buf.readBytes(v6);                                // 16  ipv6
-        String ifname = WireStrings.read(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME);        // 32
-        String ssid = WireStrings.read(buf, SSID_SIZE, "ssid", OFFSET_SSID);                // 48
+        String ifname = WireStrings.readLenient(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME);        // 32
+        String ssid = WireStrings.readLenient(buf, SSID_SIZE, "ssid", OFFSET_SSID);                // 48
         int signal = buf.readByte();                      // 81  signal_dbm
         int band = buf.readUnsignedByte();                // 82  band
         if (!Band.isKnown(band)) {
@@ -211,7 +212,7 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         long rxPackets = HostOrder.readI64(buf);          // 120 rx_packets
         long assoc = HostOrder.readI64(buf);              // 128 assoc_time_ms
         long lastSeen = HostOrder.readI64(buf);           // 136 last_seen_ms
-        String hostname = WireStrings.read(buf, HOSTNAME_SIZE, "hostname", OFFSET_HOSTNAME); // 144
+        String hostname = WireStrings.readLenient(buf, HOSTNAME_SIZE, "hostname", OFFSET_HOSTNAME); // 144
         return new StaListAttr(mac, vlanId, (Inet4Address) address(v4), groupId, ipv6Of(v6), ifname, ssid,
                 signal, Band.valueOf(band), flags, txRate, rxRate, txBytes, rxBytes, txPackets, rxPackets,
                 assoc, lastSeen, hostname);

@@ -1,6 +1,9 @@
 package dev.stationd.protocol;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -42,7 +45,7 @@ public final class WireStrings {
      * @param field the C field name
      * @param fieldOffset the field's offset in its struct, for errors
      * @return the string up to the first NUL
-     * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL
+     * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL or the bytes are not UTF-8
      */
     public static String read(ByteBuf buf, int size, String field, int fieldOffset) {
         int start = buf.readerIndex();
@@ -51,9 +54,78 @@ public final class WireStrings {
             throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset,
                     size + " bytes without NUL", "a NUL-terminated string of at most " + (size - 1) + " bytes");
         }
-        String s = nul == start ? "" : buf.toString(start, nul - start, StandardCharsets.UTF_8);
+        String s = nul == start ? "" : decode(buf, start, nul - start, field, fieldOffset);
         buf.skipBytes(size);
         return s;
+    }
+
+    /**
+     * Like {@link #read(ByteBuf, int, String, int)}, but bytes that are not UTF-8 become
+     * {@code '?'} instead of an error: station strings (an SSID is any 32 octets) must never
+     * make a station undeliverable. The result still fits the array.
+     *
+     * @param buf the buffer
+     * @param size the array size
+     * @param field the C field name
+     * @param fieldOffset the field's offset in its struct, for errors
+     * @return the string up to the first NUL
+     * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL
+     */
+    public static String readLenient(ByteBuf buf, int size, String field, int fieldOffset) {
+        int start = buf.readerIndex();
+        int nul = buf.indexOf(start, start + size, (byte) 0);
+        if (nul < 0) {
+            throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset,
+                    size + " bytes without NUL", "a NUL-terminated string of at most " + (size - 1) + " bytes");
+        }
+        String s;
+        if (nul == start) {
+            s = "";
+        } else {
+            try {
+                s = decode(buf, start, nul - start, field, fieldOffset);
+            } catch (ProtocolException e) {
+                s = replaceInvalid(buf, start, nul - start);
+            }
+        }
+        buf.skipBytes(size);
+        return s;
+    }
+
+    private static String decode(ByteBuf buf, int index, int length, String field, int fieldOffset) {
+        if (isAscii(buf, index, length)) {
+            return buf.toString(index, length, StandardCharsets.US_ASCII);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(buf.nioBuffer(index, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset, "bytes that are not UTF-8",
+                    "a UTF-8 string");
+        }
+    }
+
+    private static boolean isAscii(ByteBuf buf, int index, int length) {
+        for (int i = index; i < index + length; i++) {
+            if (buf.getByte(i) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String replaceInvalid(ByteBuf buf, int index, int length) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith("?");
+        try {
+            return d.decode(buf.nioBuffer(index, length)).toString(); // '?' is 1 byte: never longer
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("REPLACE decoder reported an error", e);
+        }
     }
 
     /**

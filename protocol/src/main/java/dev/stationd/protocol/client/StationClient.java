@@ -19,6 +19,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,9 @@ import java.util.function.Consumer;
  * request has a timeout ({@link #DEFAULT_TIMEOUT}, like the seed's {@code CLI_TIME_OUT}); a
  * timed-out request closes the connection, since a late reply could not be matched any more.
  * The client (re)connects on demand, so it also works against a one-shot server that closes
- * after every reply: requests left unanswered by such a close are sent again on a new connection.
+ * after every reply: requests left unanswered by such a close are sent again on a new connection
+ * (up to {@link #MAX_RESENDS} times each, within the request's timeout; a {@code FILTER_DEL}
+ * only when the server had answered on that connection, since repeating it is not harmless).
  *
  * <p>Thread-safe. Asynchronous methods return futures failing with {@link StationdException};
  * blocking methods throw it.
@@ -344,7 +347,11 @@ public final class StationClient implements AutoCloseable {
             if (p.future.isDone()) {
                 continue;
             }
-            if (oneShotServer && !closed && p.resends < MAX_RESENDS) {
+            // Resend what the server never answered: everything after a server that answered on this
+            // connection (a one-shot server reads one command per connection), and any command
+            // that is safe to repeat. FILTER_DEL is not: a repeat of an applied delete says E_NOENT.
+            boolean safe = oneShotServer || p.cmd.command() != Command.FILTER_DEL;
+            if (safe && !closed && p.resends < MAX_RESENDS) {
                 p.resends++;
                 retry.add(p);
             } else {
@@ -456,9 +463,11 @@ public final class StationClient implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (ctx.channel() == channel) {
+            if (ctx.channel() == channel && cause instanceof DecoderException) {
                 onDecodeFailure(cause);
             } else {
+                // Transport error, e.g. ECONNRESET from a one-shot server that closed with our
+                // next request unread: the close handler resends or fails what is pending.
                 ctx.close();
             }
         }

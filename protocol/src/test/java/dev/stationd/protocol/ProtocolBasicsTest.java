@@ -1,0 +1,228 @@
+package dev.stationd.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Enums, HostOrder, WireStrings, StaFlags and ProtocolException. */
+class ProtocolBasicsTest {
+
+    // ---------------------------------------------------------------- ProtocolException
+
+    @Test
+    void protocolExceptionMessageHasFieldValueExpectedOffset() {
+        ProtocolException e = new ProtocolException(ErrorCode.E_ARG, "group_id", 12, "0xdead", "0 or a group");
+        assertEquals("group_id at offset 12: got 0xdead, expected 0 or a group", e.getMessage());
+        assertEquals("group_id", e.field());
+        assertEquals(12, e.offset());
+        assertEquals(ErrorCode.E_ARG, e.errorCode());
+        assertInstanceOf(DecoderException.class, e, "Netty treats it as a decoder failure");
+    }
+
+    @Test
+    void decodeErrorsNameFieldValueExpectedAndOffset() {
+        byte[] frame = Wire.CmdFrame.cmd(7).reserved(5, 0x7f).bytes(); // 53 = reserved[5]
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        try {
+            ProtocolException e = assertThrowsExactly(ProtocolException.class, () -> CloudCmdAttr.decode(buf));
+            String m = e.getMessage();
+            assertTrue(m.contains("reserved"), "field: " + m);
+            assertTrue(m.contains("0x7f"), "value: " + m);
+            assertTrue(m.contains("expected 0"), "expected: " + m);
+            assertTrue(m.contains("offset 53"), "offset: " + m);
+        } finally {
+            buf.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- enums
+
+    @Test
+    void commandCodesAndReplyForms() {
+        assertEquals(8, Command.values().length);
+        Set<Command> table = EnumSet.of(Command.STA_LIST, Command.STA_GET, Command.FILTER_LIST);
+        Set<Command> mac = EnumSet.of(Command.STA_GET, Command.FILTER_ADD, Command.FILTER_DEL);
+        Set<Command> mutation = EnumSet.of(Command.FILTER_ADD, Command.FILTER_DEL, Command.FILTER_FLUSH);
+        String[] names = {null, "STA_LIST", "STA_GET", "FILTER_ADD", "FILTER_DEL", "FILTER_FLUSH", "FILTER_LIST", "PING", "SUBSCRIBE"};
+        for (int code = 1; code <= 8; code++) {
+            Command c = Command.valueOf(code);
+            assertEquals(names[code], c.name());
+            assertEquals(code, c.code());
+            assertEquals(table.contains(c) ? Command.ReplyForm.TABLE : Command.ReplyForm.ACK, c.replyForm(), c.name());
+            assertEquals(mac.contains(c), c.needsMac(), c.name());
+            assertEquals(mutation.contains(c), c.isMutation(), c.name());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 9, 10, 0xFFFF, Integer.MAX_VALUE})
+    void unknownCommandCodes(int code) {
+        assertFalse(Command.isKnown(code));
+        assertThrows(IllegalArgumentException.class, () -> Command.valueOf(code));
+    }
+
+    @Test
+    void errorCodes() {
+        String[] names = {null, "E_MAGIC", "E_VERSION", "E_CMD", "E_ARG", "E_PERM", "E_NOENT", "E_FULL", "E_BUSY"};
+        Set<ErrorCode> bare = EnumSet.of(ErrorCode.E_MAGIC, ErrorCode.E_VERSION, ErrorCode.E_CMD);
+        Set<ErrorCode> closes = EnumSet.of(ErrorCode.E_MAGIC, ErrorCode.E_BUSY);
+        assertEquals(8, ErrorCode.values().length);
+        for (int n = 1; n <= 8; n++) {
+            ErrorCode e = ErrorCode.valueOf(-n);
+            assertEquals(names[n], e.name());
+            assertEquals(-n, e.code());
+            assertEquals(bare.contains(e), e.isBare(), e.name());
+            assertEquals(closes.contains(e), e.closesConnection(), e.name());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MIN_VALUE, -9, 0, 1, 8})
+    void unknownErrorCodes(int code) {
+        assertFalse(ErrorCode.isKnown(code));
+        assertThrows(IllegalArgumentException.class, () -> ErrorCode.valueOf(code));
+    }
+
+    @Test
+    void eventTypes() {
+        assertEquals(EventType.UPSERT, EventType.valueOf(1));
+        assertEquals(EventType.REMOVE, EventType.valueOf(2));
+        assertEquals(EventType.FLUSH, EventType.valueOf(3));
+        for (EventType t : EventType.values()) {
+            assertSame(t, EventType.valueOf(t.code()));
+        }
+        for (int bad : new int[] {-1, 0, 4, 99, 0xFFFF}) {
+            assertFalse(EventType.isKnown(bad));
+            assertThrows(IllegalArgumentException.class, () -> EventType.valueOf(bad));
+        }
+    }
+
+    @Test
+    void bands() {
+        assertEquals(Band.UNKNOWN, Band.valueOf(0));
+        assertEquals(Band.GHZ_2_4, Band.valueOf(1));
+        assertEquals(Band.GHZ_5, Band.valueOf(2));
+        assertEquals(Band.GHZ_6, Band.valueOf(3));
+        assertEquals(Band.GHZ_60, Band.valueOf(4));
+        for (Band b : Band.values()) {
+            assertSame(b, Band.valueOf(b.code()));
+            assertFalse(b.label().isEmpty());
+        }
+        assertEquals("5GHz", Band.GHZ_5.label());
+        for (int bad : new int[] {-1, 5, 255}) {
+            assertFalse(Band.isKnown(bad));
+            assertThrows(IllegalArgumentException.class, () -> Band.valueOf(bad));
+        }
+    }
+
+    @Test
+    void staFlagsDescribe() {
+        assertEquals("", StaFlags.describe(0));
+        assertEquals("AUTHORIZED|WMM", StaFlags.describe(StaFlags.AUTHORIZED | StaFlags.WMM));
+        assertEquals("MFP|FILTERED", StaFlags.describe(StaFlags.MFP | StaFlags.FILTERED));
+        assertEquals("AUTHORIZED|AUTHENTICATED|ASSOCIATED|WMM|HT|VHT|HE|EHT|MFP|FILTERED", StaFlags.describe(-1));
+        assertEquals(1 << 16, StaFlags.FILTERED);
+        assertEquals(1 << 8, StaFlags.MFP);
+    }
+
+    // ---------------------------------------------------------------- HostOrder
+
+    @Test
+    void hostOrderIsNativeOrder() {
+        assertEquals(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, HostOrder.LITTLE_ENDIAN);
+    }
+
+    @Test
+    void hostOrderWritesAndReads() {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            HostOrder.writeU16(buf, 0xABCD);
+            HostOrder.writeI32(buf, 0x01020304);
+            HostOrder.writeI64(buf, 0x0102030405060708L);
+            byte[] expected = new byte[14];
+            Wire.putU16(expected, 0, 0xABCD);
+            Wire.putI32(expected, 2, 0x01020304);
+            Wire.putI64(expected, 6, 0x0102030405060708L);
+            assertArrayEquals(expected, Wire.readable(buf));
+            assertEquals(0x01020304, HostOrder.getI32(buf, 2));
+            HostOrder.setI32(buf, 2, -5);
+            assertEquals(-5, Wire.i32(buf, 2));
+            assertEquals(0xABCD, HostOrder.readU16(buf));
+            assertEquals(0xFFFF_FFFBL, HostOrder.readU32(buf));
+            assertEquals(0x0102030405060708L, HostOrder.readI64(buf));
+            HostOrder.writeI32(buf, -1);
+            assertEquals(-1, HostOrder.readI32(buf));
+        } finally {
+            buf.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- WireStrings
+
+    @Test
+    void wireStringsPadsWithNul() {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            WireStrings.write(buf, "wlän", 16);
+            assertArrayEquals(Wire.cString("wlän", 16), Wire.readable(buf));
+            assertEquals("wlän", WireStrings.read(buf, 16, "ifname", 32));
+            assertEquals(0, buf.readableBytes());
+            WireStrings.write(buf, "", 8);
+            assertArrayEquals(new byte[8], Wire.readable(buf));
+            assertEquals("", WireStrings.read(buf, 8, "x", 0));
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void wireStringsReadWithoutNul() {
+        ByteBuf buf = Unpooled.wrappedBuffer("abcdefgh".getBytes(StandardCharsets.US_ASCII));
+        try {
+            ProtocolException e = assertThrowsExactly(ProtocolException.class, () -> WireStrings.read(buf, 8, "name", 40));
+            assertEquals(ErrorCode.E_ARG, e.errorCode());
+            assertEquals("name", e.field());
+            assertEquals(40, e.offset());
+            assertTrue(e.getMessage().contains("8 bytes without NUL"), e.getMessage());
+            assertTrue(e.getMessage().contains("at most 7 bytes"), e.getMessage());
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void wireStringsRequireFits() {
+        assertEquals("abc", WireStrings.requireFits("f", "abc", 4));
+        assertThrows(IllegalArgumentException.class, () -> WireStrings.requireFits("f", "abcd", 4));
+        assertEquals("éa", WireStrings.requireFits("f", "éa", 4));
+        assertThrows(IllegalArgumentException.class, () -> WireStrings.requireFits("f", "éé", 4));
+        assertEquals("\uD83D\uDCF6", WireStrings.requireFits("f", "\uD83D\uDCF6", 5));
+        assertThrows(IllegalArgumentException.class, () -> WireStrings.requireFits("f", "\uD83D\uDCF6", 4));
+        assertThrows(IllegalArgumentException.class, () -> WireStrings.requireFits("f", "a\0", 8));
+        assertThrows(IllegalArgumentException.class, () -> WireStrings.requireFits("f", null, 8));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Command.class)
+    void everyCommandRoundTripsThroughItsCode(Command c) {
+        assertSame(c, Command.valueOf(c.code()));
+        assertTrue(Command.isKnown(c.code()));
+    }
+}
