@@ -83,6 +83,11 @@ public final class LogSetup {
         root.addAppender(appender);
         setLevel(level);
         ctx.getLogger("io.netty").setLevel(Level.INFO);
+        // Netty looks for network interfaces once; under PrivateNetwork= there are none, and the
+        // daemon uses Unix sockets only: these warnings are noise.
+        ctx.getLogger("io.netty.util.NetUtilInitializations").setLevel(Level.ERROR);
+        ctx.getLogger("io.netty.util.NetUtil").setLevel(Level.ERROR);
+        ctx.getLogger("io.netty.util.internal.MacAddressUtil").setLevel(Level.ERROR);
     }
 
     /** @return whether the journal format is in use */

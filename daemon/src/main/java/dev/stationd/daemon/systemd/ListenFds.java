@@ -1,8 +1,11 @@
 package dev.stationd.daemon.systemd;
 
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * <p>The command (stream) socket is the fd named {@code command} ({@code FileDescriptorName=} in
  * {@code stationd.socket}), the ingest (datagram) socket the one named {@code ingest}; an fd
  * without one of these names is matched by its socket type ({@code SO_TYPE}).
+ *
+ * <p>systemd passes blocking sockets unless the socket unit says {@code NonBlocking=yes}; epoll
+ * channels need non-blocking ones, so {@link #ensureNonBlocking(int)} sets {@code O_NONBLOCK}
+ * before an fd is adopted.
  */
 public final class ListenFds {
     private static final Logger LOG = LoggerFactory.getLogger(ListenFds.class);
@@ -234,6 +241,80 @@ public final class ListenFds {
                 }
             }
         };
+    }
+
+    /** {@code O_NONBLOCK} in {@code /proc/self/fdinfo}'s octal {@code flags:}. */
+    private static final int O_NONBLOCK = 04000;
+
+    /**
+     * Makes an inherited socket non-blocking (an epoll event loop must never block in
+     * {@code accept()} or {@code recvmsg()}), without a native helper of our own: Netty's
+     * {@code recvFd()} sets {@code O_NONBLOCK} on every descriptor it receives, and the flag belongs
+     * to the open file description that the received copy shares with {@code fd}. So the fd is sent
+     * to ourselves over a private socket pair (an abstract address), the received copy closed.
+     *
+     * @param fd an inherited socket
+     * @return whether the flag had to be set
+     * @throws IOException if it cannot be set
+     */
+    public static boolean ensureNonBlocking(int fd) throws IOException {
+        if (isNonBlocking(fd)) {
+            return false;
+        }
+        Epoll.ensureAvailability();
+        DomainSocketAddress addr = new DomainSocketAddress("\0stationd-nonblock-" + ProcessHandle.current().pid() + "-"
+                + fd + "-" + System.nanoTime());
+        Socket server = Socket.newSocketDomain();
+        Socket client = null;
+        Socket peer = null;
+        try {
+            server.bind(addr);
+            server.listen(1);
+            client = Socket.newSocketDomain();
+            if (!client.connect(addr)) {
+                throw new IOException("cannot connect a private socket pair");
+            }
+            int accepted = server.accept(new byte[128]);
+            if (accepted < 0) {
+                throw new IOException("cannot accept on a private socket pair");
+            }
+            peer = new Socket(accepted);
+            if (client.sendFd(fd) <= 0) {
+                throw new IOException("cannot pass fd " + fd + " to itself");
+            }
+            int copy = peer.recvFd();
+            if (copy <= 0) {
+                throw new IOException("cannot receive fd " + fd + " back");
+            }
+            new Socket(copy).close();
+        } finally {
+            closeQuietly(peer);
+            closeQuietly(client);
+            closeQuietly(server);
+        }
+        if (!isNonBlocking(fd)) {
+            throw new IOException("fd " + fd + " is still blocking");
+        }
+        return true;
+    }
+
+    private static boolean isNonBlocking(int fd) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith("flags:")) {
+                return (Integer.parseInt(line.substring("flags:".length()).trim(), 8) & O_NONBLOCK) != 0;
+            }
+        }
+        throw new IOException("no flags in /proc/self/fdinfo/" + fd);
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
     }
 
     /** @return whether any socket was inherited */

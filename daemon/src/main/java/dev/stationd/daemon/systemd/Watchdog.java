@@ -127,7 +127,7 @@ public final class Watchdog implements AutoCloseable {
                 stallLogged = false;
             }
             notify.watchdog();
-        } else if (!stallLogged && now - lastPingNanos > timeout.toNanos()) {
+        } else if (!stallLogged && pings > 0 && now - lastPingNanos > timeout.toNanos()) {
             stallLogged = true;
             LOG.error("watchdog: {} of {} event loops have not run for {} ms; withholding pings, systemd will restart the service",
                     pending, loops.size(), (now - lastPingNanos) / 1_000_000);

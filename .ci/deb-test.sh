@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs the built stationd .deb on this (Debian) machine, checks what it put where, verifies
+# the installed units, and removes it again. Needs root and a prior `mvn -B package`.
+# Usage: .ci/deb-test.sh [path/to/stationd_<version>_all.deb]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+deb="${1:-$(ls daemon/target/stationd_*_all.deb 2>/dev/null | head -n1)}"
+if [[ -z "${deb}" || ! -f "${deb}" ]]; then
+    echo "deb-test: no daemon/target/stationd_*_all.deb; run 'mvn -B package' first" >&2
+    exit 1
+fi
+if [[ "$(id -u)" != 0 ]]; then
+    echo "deb-test: SKIPPED (needs root for dpkg -i)"
+    exit 0
+fi
+if ! command -v dpkg >/dev/null; then
+    echo "deb-test: SKIPPED (not a dpkg system)"
+    exit 0
+fi
+pass=0
+fail=0
+check() { # description, command...
+    local what="$1"; shift
+    if "$@"; then pass=$((pass + 1)); echo "ok   ${what}"; else fail=$((fail + 1)); echo "FAIL ${what}"; fi
+}
+
+if dpkg -s stationd >/dev/null 2>&1; then
+    echo "deb-test: stationd is already installed; refusing to touch it" >&2
+    exit 1
+fi
+# Dependencies (a Java runtime, procps): install them when missing, then the package itself.
+export DEBIAN_FRONTEND=noninteractive
+if ! dpkg -i "${deb}"; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    apt-get install -y -qq -f >/dev/null
+fi
+check "package installed" dpkg -s stationd
+status="$(dpkg-query -W -f='${Status}' stationd 2>/dev/null || true)"
+check "status is 'install ok installed' (${status})" test "${status}" = "install ok installed"
+for f in /usr/share/stationd/stationd.jar /usr/lib/systemd/system/stationd.service \
+         /usr/lib/systemd/system/stationd.socket /usr/lib/systemd/system/stationd-ingest.socket \
+         /usr/lib/sysusers.d/stationd.conf \
+         /usr/lib/tmpfiles.d/stationd.conf /etc/stationd/stationd.yaml; do
+    check "${f} installed" test -f "${f}"
+done
+check "conffile registered" sh -c "dpkg-query -W -f='\${Conffiles}' stationd | grep -q /etc/stationd/stationd.yaml"
+check "user stationd created" getent passwd stationd
+check "group stationd created" getent group stationd
+check "/var/lib/stationd created" test -d /var/lib/stationd
+if command -v systemd-analyze >/dev/null; then
+    out="$(SYSTEMD_COLORS=0 systemd-analyze verify /usr/lib/systemd/system/stationd.socket \
+        /usr/lib/systemd/system/stationd-ingest.socket /usr/lib/systemd/system/stationd.service 2>&1)" && rc=0 || rc=$?
+    echo "${out}"
+    check "systemd-analyze verify of the installed units (rc=${rc}, no messages)" test "${rc}" = 0 -a -z "${out}"
+fi
+check "packaged config is valid" sh -c "java -jar /usr/share/stationd/stationd.jar --check-config --config /etc/stationd/stationd.yaml >/dev/null"
+check "dpkg -r" dpkg -r stationd
+check "jar removed" test ! -e /usr/share/stationd/stationd.jar
+check "units removed" test ! -e /usr/lib/systemd/system/stationd.service
+check "conffile kept after remove" test -f /etc/stationd/stationd.yaml
+check "dpkg -P" dpkg -P stationd
+check "conffile gone after purge" test ! -e /etc/stationd/stationd.yaml
+echo "deb-test: ${pass} passed, ${fail} failed"
+[[ "${fail}" = 0 ]]

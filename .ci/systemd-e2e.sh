@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# End-to-end test of the stationd .deb under a real systemd: builds a minimal Debian root with
+# mmdebstrap, boots it with systemd-nspawn (no machined needed: --register=no --keep-unit), drives
+# it with nsenter, installs the package, and checks socket activation, readiness, reload, the
+# journal, the hardened unit and a clean stop. Needs root; skips (exit 0) with a message otherwise.
+#
+# Usage: .ci/systemd-e2e.sh [path/to/stationd_<version>_all.deb]
+# Env:   STATIOND_E2E_CACHE  where the root tarball is cached (default /var/cache/stationd-e2e)
+#        SUITE               Debian suite (default bookworm)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+skip() { echo "systemd-e2e: SKIPPED: $*"; exit 0; }
+[[ "$(id -u)" = 0 ]] || skip "needs root (systemd-nspawn, nsenter)"
+deb="${1:-$(ls daemon/target/stationd_*_all.deb 2>/dev/null | head -n1)}"
+[[ -n "${deb}" && -f "${deb}" ]] || { echo "systemd-e2e: no .deb; run 'mvn -B package' first" >&2; exit 1; }
+deb="$(readlink -f "${deb}")"
+
+suite="${SUITE:-bookworm}"
+cache="${STATIOND_E2E_CACHE:-/var/cache/stationd-e2e}"
+if ! command -v systemd-nspawn >/dev/null || ! command -v mmdebstrap >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    (apt-get update -qq && apt-get install -y -qq systemd-container mmdebstrap) >/dev/null 2>&1 \
+        || skip "cannot install systemd-container and mmdebstrap"
+fi
+command -v python3 >/dev/null || skip "python3 is needed on the host to talk to the sockets"
+
+work="$(mktemp -d /var/tmp/stationd-e2e.XXXXXX)"
+root="${work}/root"
+nspawn_pid=""
+cleanup() {
+    if [[ -n "${nspawn_pid}" ]] && kill -0 "${nspawn_pid}" 2>/dev/null; then
+        if [[ -n "${init_pid:-}" ]]; then kill -s RTMIN+4 "${init_pid}" 2>/dev/null || true; fi  # poweroff
+        for _ in $(seq 1 60); do kill -0 "${nspawn_pid}" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "${nspawn_pid}" 2>/dev/null || true
+        wait "${nspawn_pid}" 2>/dev/null || true
+    fi
+    rm -rf "${work}"
+}
+trap cleanup EXIT
+
+mkdir -p "${cache}" "${root}"
+tarball="${cache}/${suite}-systemd-java.tar"
+if [[ ! -s "${tarball}" ]]; then
+    echo "systemd-e2e: building the ${suite} root (mmdebstrap, about a minute)"
+    mmdebstrap --format=tar --variant=minbase --include=systemd,systemd-sysv,dbus,openjdk-17-jre-headless,procps \
+        "${suite}" "${tarball}.part" >"${work}/mmdebstrap.log" 2>&1 \
+        || { tail -20 "${work}/mmdebstrap.log"; skip "mmdebstrap failed (no Debian mirror?)"; }
+    mv "${tarball}.part" "${tarball}"
+fi
+tar -C "${root}" -xf "${tarball}"
+cp "${deb}" "${root}/var/tmp/stationd.deb"   # not /tmp: the container mounts a tmpfs there
+# No getty on the console: the container only runs services.
+ln -sf /dev/null "${root}/etc/systemd/system/console-getty.service"
+
+systemd-nspawn -D "${root}" --boot --register=no --keep-unit --console=pipe \
+    >"${work}/console.log" 2>&1 </dev/null &
+nspawn_pid=$!
+init_pid=""
+for _ in $(seq 1 100); do
+    for c in $(pgrep -P "${nspawn_pid}" || true); do
+        if [[ "$(cat "/proc/${c}/comm" 2>/dev/null)" = systemd ]]; then init_pid="${c}"; fi
+    done
+    [[ -n "${init_pid}" ]] && break
+    kill -0 "${nspawn_pid}" 2>/dev/null || { cat "${work}/console.log"; skip "systemd-nspawn could not start the container here"; }
+    sleep 0.2
+done
+[[ -n "${init_pid}" ]] || { cat "${work}/console.log"; skip "the container's systemd did not appear"; }
+ct() { nsenter -t "${init_pid}" -a -- "$@"; }
+for _ in $(seq 1 300); do   # systemd's private bus socket appears once it is up
+    [[ -S "/proc/${init_pid}/root/run/systemd/private" ]] && break
+    kill -0 "${nspawn_pid}" 2>/dev/null || break
+    sleep 0.2
+done
+state="$(ct timeout 120 systemctl is-system-running --wait 2>/dev/null || true)"
+echo "systemd-e2e: container systemd (host pid ${init_pid}) is ${state}"
+
+pass=0
+fail=0
+check() { # description, command...
+    local what="$1"; shift
+    if "$@"; then pass=$((pass + 1)); echo "ok   ${what}"; else fail=$((fail + 1)); echo "FAIL ${what}"; fi
+}
+# Talks to the container's sockets from the host through /proc/PID/root (path sockets ignore netns).
+sock_dir="/proc/${init_pid}/root/run/stationd"
+client() { # ping | list | ingest
+    python3 - "$1" "${sock_dir}" <<'PY'
+import socket, struct, sys, time
+what, d = sys.argv[1], sys.argv[2]
+def cmd(c):
+    return struct.pack("=IHHII6sHII16s16s", 0x53544344, 1, c, 1, 0, bytes(6), 0, 0, 0, b"", bytes(16))
+if what == "ingest":
+    now = int(time.time() * 1000)
+    sta = struct.pack("=6sH4sI16s16s33sbBBIIIQQQQQQ32s", bytes.fromhex("020000000e2e"), 0,
+                      bytes(4), 1, bytes(16), b"wlan0", b"e2e", -40, 2, 0, 7, 1, 1, 0, 0, 0, 0, now, now, b"e2e")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(struct.pack("=IHHII", 0x53544556, 1, 1, 1, 0) + sta, d + "/events.sock")
+    sys.exit(0)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(30)
+s.connect(d + "/stationd.sock")
+s.sendall(cmd(7 if what == "ping" else 1))
+data = b""
+while len(data) < 4:
+    data += s.recv(4096)
+if what == "ping":
+    sys.exit(0 if data[:4] == b"ACK\0" else 1)
+n = struct.unpack("=i", data[:4])[0]
+while len(data) < 4 + 176 * max(n, 0):
+    data += s.recv(65536)
+print(n)
+PY
+}
+
+check "dpkg -i in the container" ct sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i /var/tmp/stationd.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; false; }'
+check "systemd-analyze verify of the installed units" ct sh -c 'out=$(systemd-analyze verify stationd.socket stationd-ingest.socket stationd.service 2>&1); echo "$out"; test -z "$out"'
+check "stationd.socket starts (and stationd-ingest.socket with it)" ct systemctl start stationd.socket
+check "stationd-ingest.socket is listening" ct systemctl is-active -q stationd-ingest.socket
+check "stationd.service not yet running (socket activation)" ct sh -c '! systemctl is-active -q stationd.service'
+check "ingest datagram through /run/stationd/events.sock" client ingest
+check "PING through /run/stationd/stationd.sock (activates the service)" client ping
+check "stationd.service is active" ct systemctl is-active -q stationd.service
+one_station() { test "$(client list)" = 1; }
+check "the datagram that started it was not lost" one_station
+mainpid="$(ct systemctl show -P MainPID stationd.service)"
+check "main process is the JVM (pid ${mainpid})" ct sh -c "grep -q java /proc/${mainpid}/comm || grep -q 'stationd.jar' /proc/${mainpid}/cmdline"
+check "runs as user stationd" ct sh -c "test \"\$(stat -c %U /proc/${mainpid})\" = stationd"
+check "hardened: NoNewPrivs, seccomp, no capabilities" ct sh -c "grep -q '^NoNewPrivs:[[:space:]]*1' /proc/${mainpid}/status && grep -q '^Seccomp:[[:space:]]*2' /proc/${mainpid}/status && grep -q '^CapEff:[[:space:]]*0000000000000000' /proc/${mainpid}/status"
+check "status text from STATUS=" ct sh -c "systemctl show -P StatusText stationd.service | grep -q 'stations'"
+check "watchdog pings arrive" ct sh -c 'sleep 1; test -n "$(systemctl show -P WatchdogTimestampMonotonic stationd.service | grep -v "^0$")"'
+check "start line in the journal at priority info" ct sh -c "journalctl -u stationd.service -p info..info --no-pager -o cat | grep -q 'stationd .* started: '"
+check "no timestamps in journal messages" ct sh -c "! journalctl -u stationd.service --no-pager -o cat | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'"
+check "systemctl reload" ct systemctl reload stationd.service
+check "still active after reload" ct systemctl is-active -q stationd.service
+check "reload logged" ct sh -c "journalctl -u stationd.service --no-pager -o cat | grep -q 'configuration reloaded'"
+check "still answering after reload" client ping
+check "same process after reload" ct sh -c "test \"\$(systemctl show -P MainPID stationd.service)\" = ${mainpid}"
+check "systemctl stop stationd" ct systemctl stop stationd.service
+check "stopped cleanly (exit 0, result success)" ct sh -c 'test "$(systemctl show -P Result stationd.service)" = success && test "$(systemctl show -P ExecMainStatus stationd.service)" = 0'
+check "socket files stay with the socket unit" ct test -S /run/stationd/stationd.sock -a -S /run/stationd/events.sock
+check "next query re-activates the service" client ping
+check "active again" ct systemctl is-active -q stationd.service
+check "dpkg -r in the container" ct sh -c 'dpkg -r stationd >/tmp/dpkg-r.log 2>&1 || { cat /tmp/dpkg-r.log; false; }'
+check "service gone after dpkg -r" ct sh -c '! systemctl is-active -q stationd.service'
+
+if [[ "${fail}" != 0 ]]; then
+    echo "---- journal of stationd ----"; ct journalctl -u stationd.service -u stationd.socket --no-pager | tail -50 || true
+fi
+echo "systemd-e2e: ${pass} passed, ${fail} failed"
+[[ "${fail}" = 0 ]]

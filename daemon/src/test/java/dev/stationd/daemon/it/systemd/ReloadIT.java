@@ -1,0 +1,95 @@
+package dev.stationd.daemon.it.systemd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.protocol.client.ListQuery;
+import dev.stationd.protocol.client.StationClient;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGHUP ({@code systemctl reload}): RELOADING=1 / READY=1, live changes, invalid files kept out. */
+class ReloadIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void appliesValidChangesAndKeepsRunningOnInvalidYaml() throws Exception {
+        Path cfg = DaemonProcess.writeConfig(dir, "  idle_timeout: 60s\n", "log:\n  level: info\n");
+        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth();
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            notify.await("READY=1", DaemonProcess.START_DEADLINE);
+            SystemdLaunch.ingest(dir.resolve("events.sock"), 3);
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
+                DaemonProcess.await(Duration.ofSeconds(10), "the station", () -> c.list(ListQuery.ALL).size() == 1);
+            }
+            assertFalse(launch.output().contains("DEBUG"), launch.output());
+
+            // 1. A valid change: debug logging, 1 s idle timeout, and a socket path (needs a restart).
+            Files.writeString(cfg, "server:\n  socket: other.sock\n  idle_timeout: 1s\ningest:\n  socket: events.sock\n"
+                    + "state:\n  directory: state\nlog:\n  level: debug\n");
+            int n = notify.size();
+            SystemdLaunch.signal(p, "HUP");
+            NotifyListener.Message reloading = notify.await(n, m -> m.has("RELOADING=1"), Duration.ofSeconds(10), "RELOADING=1");
+            assertNotNull(reloading.value("MONOTONIC_USEC"), reloading.text());
+            assertTrue(Long.parseLong(reloading.value("MONOTONIC_USEC")) > 0);
+            int at = notify.messages().indexOf(reloading);
+            notify.await(at + 1, m -> m.has("READY=1"), Duration.ofSeconds(10), "READY=1 after RELOADING=1");
+            DaemonProcess.await(Duration.ofSeconds(5), "the debug line", () -> launch.output().contains("reload: log level is now debug"));
+            assertTrue(Pattern.compile("DEBUG .*reload: log level is now debug").matcher(launch.output()).find(), launch.output());
+            assertTrue(launch.output().contains("server.socket change(s) only on restart")
+                    || launch.output().contains("server.socket"), launch.output());
+            assertFalse(Files.exists(dir.resolve("other.sock")), "socket path changes need a restart");
+            // The new idle timeout applies to a new connection: it is closed after ~1 s of silence.
+            assertIdleCloseWithin(dir.resolve("stationd.sock"));
+
+            // 2. Invalid YAML: logged with file:line:column, the running configuration stays.
+            Files.writeString(cfg, "server:\n  socket: stationd.sock\n  idle_timeout: [1s\nlog:\n  level: info\n");
+            n = notify.size();
+            SystemdLaunch.signal(p, "HUP");
+            NotifyListener.Message r2 = notify.await(n, m -> m.has("RELOADING=1"), Duration.ofSeconds(10), "RELOADING=1");
+            notify.await(notify.messages().indexOf(r2) + 1, m -> m.has("READY=1"), Duration.ofSeconds(10), "READY=1");
+            DaemonProcess.await(Duration.ofSeconds(5), "the reload error", () -> launch.output().contains("reload failed"));
+            assertTrue(Pattern.compile(Pattern.quote(cfg.toString()) + ":\\d+:\\d+: ").matcher(launch.output()).find(),
+                    launch.output());
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
+                c.ping();
+                assertEquals(1, c.list(ListQuery.ALL).size(), "the table is untouched");
+            }
+            // The running configuration (1 s idle timeout from the first reload) is still in force.
+            assertIdleCloseWithin(dir.resolve("stationd.sock"));
+
+            n = notify.size();
+            SystemdLaunch.signal(p, "TERM");
+            notify.await(n, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+        } finally {
+            SystemdLaunch.kill(p);
+        }
+    }
+
+    private static void assertIdleCloseWithin(Path socket) throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            long t0 = System.nanoTime();
+            int r = ch.read(ByteBuffer.allocate(64)); // blocks until the daemon closes the idle connection
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(-1, r);
+            assertTrue(ms >= 500 && ms < 10_000, "idle connection closed after " + ms + " ms (idle_timeout 1s)");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.stationd.daemon.it.systemd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.protocol.client.ListQuery;
+import dev.stationd.protocol.client.StationClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon started the way systemd starts it: sockets inherited at fds 3 and 4, a
+ * {@code NOTIFY_SOCKET} listening for READY/STATUS/STOPPING.
+ */
+class SocketActivationIT {
+    private static final Duration START = DaemonProcess.START_DEADLINE;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void adoptsInheritedSocketsNotifiesAndLeavesTheSocketFiles() throws Exception {
+        Path cfg = DaemonProcess.writeConfig(dir, "");
+        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth().jvm("-Dstationd.statusSeconds=1");
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            NotifyListener.Message ready = notify.await("READY=1", START);
+            // READY=1 means a query is answered right now: no retry, short timeout.
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(2))) {
+                c.ping();
+            }
+            assertNotNull(ready.value("STATUS"), ready.text());
+            assertTrue(ready.value("STATUS").contains("0 stations"), ready.text());
+            Path stream = dir.resolve("stationd.sock");
+            Path events = dir.resolve("events.sock");
+            long streamIno = SystemdLaunch.inode(stream);
+            long eventsIno = SystemdLaunch.inode(events);
+            // The files are the very ones the launcher bound (it printed their inodes before exec).
+            assertTrue(launch.output().contains("activate: " + stream + " inode " + streamIno + "\n"), launch.output());
+            assertTrue(launch.output().contains("activate: " + events + " inode " + eventsIno + "\n"), launch.output());
+            // The daemon holds exactly the two inherited path sockets and bound none of its own.
+            Map<Long, String> bound = boundUnixSockets(p.pid());
+            assertEquals(Set.of(stream.toString(), events.toString()), Set.copyOf(bound.values()), launch.output());
+            assertEquals(2, bound.size(), "bound sockets: " + bound);
+            assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 3)"), launch.output());
+            assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 4)"), launch.output());
+            assertEquals(Set.of("events.sock", "notify.sock", "stationd.sock"), socketFiles(dir), "socket files in " + dir);
+
+            SystemdLaunch.ingest(events, 7);
+            try (StationClient c = StationClient.open(stream, Duration.ofSeconds(5))) {
+                DaemonProcess.await(Duration.ofSeconds(10), "the station to arrive through the inherited ingest fd",
+                        () -> c.list(ListQuery.ALL).size() == 1);
+            }
+            notify.await(0, m -> m.value("STATUS") != null && m.value("STATUS").contains("1 stations"),
+                    Duration.ofSeconds(10), "a refreshed STATUS with 1 station");
+
+            int before = notify.size();
+            SystemdLaunch.signal(p, "TERM");
+            NotifyListener.Message stopping = notify.await(before, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
+            assertNotNull(stopping);
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            // systemd's sockets stay: same files, same inodes, not unlinked at exit.
+            assertEquals(streamIno, SystemdLaunch.inode(stream));
+            assertEquals(eventsIno, SystemdLaunch.inode(events));
+        } finally {
+            SystemdLaunch.kill(p);
+        }
+    }
+
+    @Test
+    void matchesByTypeWithoutNamesInAnyOrder() throws Exception {
+        Path cfg = DaemonProcess.writeConfig(dir, "");
+        SystemdLaunch launch = new SystemdLaunch(dir).activate("--stream", dir.resolve("stationd.sock").toString(),
+                "--dgram", dir.resolve("events.sock").toString(), "--reverse");
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            notify.await("READY=1", START);
+            assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 3)"), launch.output());
+            assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 4)"), launch.output());
+            SystemdLaunch.ingest(dir.resolve("events.sock"), 1);
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
+                DaemonProcess.await(Duration.ofSeconds(10), "the station", () -> c.list(ListQuery.ALL).size() == 1);
+            }
+            SystemdLaunch.signal(p, "TERM");
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+        } finally {
+            SystemdLaunch.kill(p);
+        }
+    }
+
+    @Test
+    void streamOnlyActivationBindsTheIngestSocketItself() throws Exception {
+        // What `systemd-socket-activate -l PATH` gives: one stream socket, named by --fdname or not at all.
+        Path cfg = DaemonProcess.writeConfig(dir, "");
+        SystemdLaunch launch = new SystemdLaunch(dir).activate("--stream", dir.resolve("stationd.sock").toString());
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            notify.await("READY=1", START);
+            assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 3)"), launch.output());
+            assertFalse(launch.output().contains("ingest socket passed in"), launch.output());
+            SystemdLaunch.ingest(dir.resolve("events.sock"), 2);
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
+                DaemonProcess.await(Duration.ofSeconds(10), "the station", () -> c.list(ListQuery.ALL).size() == 1);
+            }
+            SystemdLaunch.signal(p, "TERM");
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            assertTrue(Files.exists(dir.resolve("stationd.sock")), "inherited socket file stays");
+            assertFalse(Files.exists(dir.resolve("events.sock")), "own socket file is removed as before");
+        } finally {
+            SystemdLaunch.kill(p);
+        }
+    }
+
+    @Test
+    void abstractNotifySocketAndVariablesForAnotherPidAreIgnored() throws Exception {
+        Path cfg = DaemonProcess.writeConfig(dir, "");
+        String name = "stationd-test-" + UUID.randomUUID();
+        // LISTEN_* meant for another process (pid 1): the daemon must bind its own sockets.
+        SystemdLaunch launch = new SystemdLaunch(dir).env("LISTEN_PID", "1").env("LISTEN_FDS", "2")
+                .env("LISTEN_FDNAMES", "command:ingest");
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.abstractName(name)) {
+            assertEquals("@" + name, notify.notifySocket());
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            NotifyListener.Message ready = notify.await("READY=1", START);
+            assertNotNull(ready.value("STATUS"));
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(2))) {
+                c.ping();
+            }
+            assertFalse(launch.output().contains("passed in by systemd"), launch.output());
+            int before = notify.size();
+            SystemdLaunch.signal(p, "TERM");
+            notify.await(before, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            assertFalse(Files.exists(dir.resolve("stationd.sock")), "its own socket files are removed as before");
+        } finally {
+            SystemdLaunch.kill(p);
+        }
+    }
+
+    @Test
+    void withoutNotifySocketNothingChanges() throws Exception {
+        Path cfg = DaemonProcess.writeConfig(dir, "");
+        try (DaemonProcess d = DaemonProcess.start(dir, cfg)) {
+            assertEquals(0, d.stop(), d.output());
+            assertFalse(d.output().contains("sd_notify"), d.output());
+        }
+    }
+
+    /** @return inode → path of every path-bound Unix socket the process has open */
+    static Map<Long, String> boundUnixSockets(long pid) throws IOException {
+        Set<Long> inodes;
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            inodes = fds.map(f -> {
+                try {
+                    return Files.readSymbolicLink(f).toString();
+                } catch (IOException e) {
+                    return "";
+                }
+            }).filter(l -> l.startsWith("socket:[")).map(l -> Long.parseLong(l.substring(8, l.length() - 1)))
+                    .collect(Collectors.toSet());
+        }
+        Map<Long, String> bound = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc/net/unix")).subList(1, Files.readAllLines(Path.of("/proc/net/unix")).size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 8 && inodes.contains(Long.parseLong(f[6]))) {
+                bound.put(Long.parseLong(f[6]), f[7]);
+            }
+        }
+        return bound;
+    }
+
+    private static Set<String> socketFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> {
+                try {
+                    return dev.stationd.daemon.server.SocketFiles.isSocket(f);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+        }
+    }
+}
