@@ -48,15 +48,7 @@ public final class WireStrings {
      * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL or the bytes are not UTF-8
      */
     public static String read(ByteBuf buf, int size, String field, int fieldOffset) {
-        int start = buf.readerIndex();
-        int nul = buf.indexOf(start, start + size, (byte) 0);
-        if (nul < 0) {
-            throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset,
-                    size + " bytes without NUL", "a NUL-terminated string of at most " + (size - 1) + " bytes");
-        }
-        String s = nul == start ? "" : decode(buf, start, nul - start, field, fieldOffset);
-        buf.skipBytes(size);
-        return s;
+        return read(buf, size, field, fieldOffset, false);
     }
 
     /**
@@ -72,6 +64,10 @@ public final class WireStrings {
      * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL
      */
     public static String readLenient(ByteBuf buf, int size, String field, int fieldOffset) {
+        return read(buf, size, field, fieldOffset, true);
+    }
+
+    private static String read(ByteBuf buf, int size, String field, int fieldOffset, boolean lenient) {
         int start = buf.readerIndex();
         int nul = buf.indexOf(start, start + size, (byte) 0);
         if (nul < 0) {
@@ -81,6 +77,8 @@ public final class WireStrings {
         String s;
         if (nul == start) {
             s = "";
+        } else if (!lenient) {
+            s = decode(buf, start, nul - start, field, fieldOffset);
         } else {
             try {
                 s = decode(buf, start, nul - start, field, fieldOffset);
