@@ -6,8 +6,9 @@
 #   bash bench/run.sh --quick    # every workload, short durations, about 1-2 minutes
 #
 # Builds what is missing or stale (daemon jar via Maven, C tools via make), writes bench/out/results.md,
-# bench/out/*.csv and the W7 charts bench/w7-*.png. JVM flags of the daemon: bench/jvm-flags.txt,
-# or $STATIOND_JVM_FLAGS when set. Needs: JDK 17+, Maven, gcc, make.
+# bench/out/*.csv and the W7 charts bench/w7-*.png. JVM flags of the daemon: config/jvm.options
+# (the flags the README and the systemd unit use), or $STATIOND_JVM_FLAGS when set, plus a
+# class-data sharing archive built for the benchmark's copy of the jar. Needs: JDK 17+, Maven, gcc, make.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,8 +36,8 @@ if [[ -n ${STATIOND_JVM_FLAGS:-} ]]; then
     JVM_FLAGS=$STATIOND_JVM_FLAGS
     FLAGS_FROM='$STATIOND_JVM_FLAGS'
 else
-    JVM_FLAGS=$(grep -v '^[[:space:]]*#' "$BENCH/jvm-flags.txt" | xargs)
-    FLAGS_FROM=bench/jvm-flags.txt
+    JVM_FLAGS=$(grep -v '^[[:space:]]*#' "$ROOT/config/jvm.options" | xargs)
+    FLAGS_FROM=config/jvm.options
 fi
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -57,6 +58,18 @@ mkdir -p "$OUT"
 # a private copy, so a concurrent 'mvn package' cannot swap the jar in the middle of the run
 cp "$JAR" "$RUN/stationd.jar"
 JAR=$RUN/stationd.jar
+# the class-data sharing archive must be built for the jar at its path (as 'mvn package' does
+# for daemon/target/stationd.jar and the Debian package at install time)
+mkdir -p "$RUN/cds"
+printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\nlog:\n  level: warn\n' \
+    > "$RUN/cds/training.yaml"
+if "$JAVA" $JVM_FLAGS -XX:ArchiveClassesAtExit="$RUN/stationd.jsa" -jar "$JAR" --config "$RUN/cds/training.yaml" \
+        --exit-after-start > "$RUN/cds/training.log" 2>&1; then
+    JVM_FLAGS="$JVM_FLAGS -XX:SharedArchiveFile=$RUN/stationd.jsa"
+else
+    log "class-data sharing training run failed (see below); running without the archive"
+    cat "$RUN/cds/training.log" >&2
+fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -f "$OUT"/*.csv
 PIDS=()

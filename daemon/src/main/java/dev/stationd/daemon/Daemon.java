@@ -58,6 +58,7 @@ public final class Daemon {
     private final CountDownLatch testBlockRelease = new CountDownLatch(1);
     private final Map<String, String> env;
     private SdNotify notify = SdNotify.disabled();
+    private boolean exitAfterStart;
     private Watchdog watchdog;
     private StationServer server;
     private ScheduledFuture<?> expiryTask;
@@ -78,6 +79,17 @@ public final class Daemon {
     public Daemon(StationdConfig config, Map<String, String> env) {
         this.config = config;
         this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /**
+     * Makes {@link #runUntilSignalled()} stop right after a complete start-up and one request
+     * to itself (for building the class-data sharing archive at package time).
+     *
+     * @return this daemon
+     */
+    public Daemon exitAfterStart() {
+        this.exitAfterStart = true;
+        return this;
     }
 
     /**
@@ -142,6 +154,15 @@ public final class Daemon {
         if (watchdogTimeout.isPresent() && notify.enabled()) {
             watchdog = new Watchdog(server.group(), notify, watchdogTimeout.get());
             watchdog.start();
+        }
+        if (exitAfterStart) {
+            try {
+                SelfCheck.run(config.server().socket());
+                LOG.info("--exit-after-start: answered a self-check, stopping");
+            } catch (IOException e) {
+                LOG.error("--exit-after-start: self-check failed: {}", e.toString());
+            }
+            stop.countDown();
         }
         while (true) {
             try {

@@ -8,7 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * Command line: {@code stationd [--config FILE | -c FILE] [--check-config] [--version] [--help]}.
+ * Command line: {@code stationd [--config FILE | -c FILE] [--check-config] [--exit-after-start] [--version] [--help]}.
  * Exit codes follow sysexits: 0 ok, 64 usage, 70 internal error, 78 configuration error.
  */
 public final class Main {
@@ -34,6 +34,7 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path config = DEFAULT_CONFIG;
         boolean check = false;
+        boolean exitAfterStart = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c":
@@ -47,6 +48,9 @@ public final class Main {
                 case "--check-config":
                     check = true;
                     break;
+                case "--exit-after-start":
+                    exitAfterStart = true;
+                    break;
                 case "--version":
                     out.println("stationd " + Version.get());
                     return 0;
@@ -55,6 +59,8 @@ public final class Main {
                     out.println("usage: stationd [--config FILE] [--check-config] [--version]");
                     out.println("  -c, --config FILE   configuration file (default " + DEFAULT_CONFIG + ")");
                     out.println("  --check-config      validate the configuration, print it with defaults, exit");
+                    out.println("  --exit-after-start  start completely, answer one request to itself, stop (exit 0);");
+                    out.println("                      used to build the class-data sharing archive");
                     out.println("  --version           print the version and exit");
                     return 0;
                 default:
@@ -81,6 +87,7 @@ public final class Main {
             return 0;
         }
         LogSetup.init(cfg.log().level());
-        return new Daemon(cfg).runUntilSignalled();
+        Daemon daemon = new Daemon(cfg);
+        return (exitAfterStart ? daemon.exitAfterStart() : daemon).runUntilSignalled();
     }
 }

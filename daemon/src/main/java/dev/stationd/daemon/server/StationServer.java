@@ -190,7 +190,10 @@ public final class StationServer implements AutoCloseable {
     private static Channel bindPrivately(Path target, int mode, int gid, Binder binder)
             throws IOException, InterruptedException {
         Path dir = target.toAbsolutePath().getParent();
-        Path priv = Files.createTempDirectory(dir, ".stationd-bind-",
+        // A private 0700 directory (not Files.createTempDirectory: its SecureRandom costs start-up
+        // time, and the name only has to be unique, not secret: the directory's mode protects it).
+        Path priv = Files.createDirectory(dir.resolve(".stationd-bind-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime())),
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(SocketFiles.permissions(0700)));
         Path tmp = priv.resolve("s");
         Channel ch;
