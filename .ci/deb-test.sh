@@ -38,7 +38,7 @@ fi
 check "package installed" dpkg -s stationd
 status="$(dpkg-query -W -f='${Status}' stationd 2>/dev/null || true)"
 check "status is 'install ok installed' (${status})" test "${status}" = "install ok installed"
-for f in /usr/share/stationd/stationd.jar /usr/lib/systemd/system/stationd.service \
+for f in /usr/share/stationd/stationd.jar /usr/share/stationd/jvm.options /usr/lib/systemd/system/stationd.service \
          /usr/lib/systemd/system/stationd.socket /usr/lib/systemd/system/stationd-ingest.socket \
          /usr/lib/sysusers.d/stationd.conf \
          /usr/lib/tmpfiles.d/stationd.conf /etc/stationd/stationd.yaml; do
@@ -54,9 +54,12 @@ if command -v systemd-analyze >/dev/null; then
     echo "${out}"
     check "systemd-analyze verify of the installed units (rc=${rc}, no messages)" test "${rc}" = 0 -a -z "${out}"
 fi
+check "class-data archive built at install" test -s /var/cache/stationd/stationd.jsa
+check "the unit's java command line starts the daemon (--version)" sh -c "java @/usr/share/stationd/jvm.options -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar --version | grep -q stationd"
 check "packaged config is valid" sh -c "java -jar /usr/share/stationd/stationd.jar --check-config --config /etc/stationd/stationd.yaml >/dev/null"
 check "dpkg -r" dpkg -r stationd
 check "jar removed" test ! -e /usr/share/stationd/stationd.jar
+check "class-data archive removed" test ! -e /var/cache/stationd/stationd.jsa
 check "units removed" test ! -e /usr/lib/systemd/system/stationd.service
 check "conffile kept after remove" test -f /etc/stationd/stationd.yaml
 check "dpkg -P" dpkg -P stationd

@@ -28,7 +28,7 @@ class DebPackageIT {
         assumeTrue(UnitFilesIT.have("dpkg-deb"), "dpkg-deb is not installed");
         UnitFilesIT.Result c = UnitFilesIT.run(Path.of("."), null, "dpkg-deb", "-c", deb().toString());
         assertEquals(0, c.code(), c.output());
-        for (String path : List.of("./usr/share/stationd/stationd.jar", "./usr/lib/systemd/system/stationd.service",
+        for (String path : List.of("./usr/share/stationd/stationd.jar", "./usr/share/stationd/jvm.options", "./usr/lib/systemd/system/stationd.service",
                 "./usr/lib/systemd/system/stationd.socket",
                 "./usr/lib/systemd/system/stationd-ingest.socket", "./usr/lib/sysusers.d/stationd.conf",
                 "./usr/lib/tmpfiles.d/stationd.conf", "./etc/stationd/stationd.yaml")) {
