@@ -3,6 +3,7 @@ package dev.stationd.daemon;
 import dev.stationd.daemon.config.ConfigException;
 import dev.stationd.daemon.config.ConfigLoader;
 import dev.stationd.daemon.config.StationdConfig;
+import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.logging.LogSetup;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.FilterService;
@@ -66,6 +67,7 @@ public final class Daemon {
     private StationTable table;
     private FilterService filters;
     private ServerContext context;
+    private HostapdSource hostapd;
 
     /** @param config the validated configuration */
     public Daemon(StationdConfig config) {
@@ -123,7 +125,13 @@ public final class Daemon {
         }
         table = new StationTable(config.table().maxStations(), System::currentTimeMillis);
         table.setFilters(initial);
-        filters = new FilterService(file, initial, config.filters().maxFilters(), table::setFilters);
+        hostapd = new HostapdSource(config.hostapd(), table,
+                () -> context.config().table().expireAfter(),
+                config.server().socket().toAbsolutePath().getParent());
+        filters = new FilterService(file, initial, config.filters().maxFilters(), fs -> {
+            table.setFilters(fs);
+            hostapd.filtersChanged(fs);
+        });
         context = new ServerContext(config, table, new CommandProcessor(table, filters));
         server = new StationServer(context);
         try {
@@ -136,6 +144,7 @@ public final class Daemon {
             return EX_UNAVAILABLE;
         }
         scheduleExpiry();
+        hostapd.start(server.group());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("HUP"), s -> new Thread(this::reload, "stationd-reload").start());
@@ -177,8 +186,9 @@ public final class Daemon {
 
     /** @return the {@code STATUS=} text: what the daemon holds and serves */
     String status() {
+        String h = hostapd == null ? "" : hostapd.status();
         return "serving: " + table.size() + " stations, " + filters.current().size() + " filters, "
-                + context.stats().connections.get() + " connections";
+                + context.stats().connections.get() + " connections" + (h.isEmpty() ? "" : ", " + h);
     }
 
     private void failed(String why) {
@@ -212,6 +222,7 @@ public final class Daemon {
         context.beginShutdown();
         server.stopAccepting();
         filters.close(); // drains changes in flight: every ACKed change is on disk
+        hostapd.close();
         server.close();
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
                 context.stats().requests.sum(), context.stats().eventsApplied.sum());
@@ -287,6 +298,8 @@ public final class Daemon {
         diff(keys, "ingest.socket_mode", running.ingest().socketMode(), next.ingest().socketMode());
         diff(keys, "ingest.socket_group", running.ingest().socketGroup(), next.ingest().socketGroup());
         diff(keys, "state.directory", running.state(), next.state());
+        diff(keys, "hostapd", running.hostapd().interfaces(), next.hostapd().interfaces());
+        diff(keys, "hostapd_resync", running.hostapd().resync(), next.hostapd().resync());
         return keys;
     }
 
@@ -304,6 +317,6 @@ public final class Daemon {
                 rs.socketGid(), rs.backlog(), ns.maxConnections(), ns.idleTimeout(), rs.ioThreads(),
                 rs.writeBufferHigh(), rs.writeBufferLow(), ns.subscriberBacklog());
         return new StationdConfig(next.source(), server, running.ingest(), running.state(), next.table(),
-                next.filters(), next.log(), next.access());
+                next.filters(), next.log(), next.access(), running.hostapd());
     }
 }

@@ -1,10 +1,17 @@
 package dev.stationd.daemon.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.event.Level;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Maps a composed YAML document onto the configuration records: defaults for absent keys,
@@ -32,7 +39,7 @@ final class ConfigBinder {
      */
     StationdConfig bind(Node document, Path source) throws ConfigException {
         Section root = Section.root(document, problems,
-                "server", "ingest", "state", "table", "filters", "log", "access");
+                "server", "ingest", "state", "table", "filters", "log", "access", "hostapd", "hostapd_resync");
         Section serverSection = root.section("server",
                 "socket", "socket_mode", "socket_group", "backlog", "max_connections", "idle_timeout",
                 "io_threads", "write_buffer_high", "write_buffer_low", "subscriber_backlog");
@@ -44,13 +51,81 @@ final class ConfigBinder {
         FiltersConfig filters = filters(root.section("filters", "max_filters"));
         LogConfig log = log(root.section("log", "level"));
         AccessConfig access = access(root.section("access", "read", "admin"));
+        HostapdSettings hostapd = hostapd(root);
         if (server != null && ingest != null && server.socket().equals(ingest.socket())) {
             // the defaults differ, so at least one of the two keys is present
             Node at = ingestSection.node("socket").orElseGet(() -> serverSection.node("socket").orElseThrow());
             problems.at(at, "ingest.socket: must differ from server.socket (" + ingest.socket() + ")");
         }
         problems.throwIfAny();
-        return new StationdConfig(source, server, ingest, state, table, filters, log, access);
+        return new StationdConfig(source, server, ingest, state, table, filters, log, access, hostapd);
+    }
+
+    private HostapdSettings hostapd(Section root) {
+        int before = problems.count();
+        Duration resync = root.get("hostapd_resync", HostapdSettings.DEFAULT_RESYNC, Scalars.positiveDuration());
+        if (problems.count() == before && resync.compareTo(HostapdSettings.MIN_RESYNC) < 0) {
+            problems.at(root.node("hostapd_resync").orElseThrow(),
+                    "hostapd_resync: must be at least 1s, got " + Durations.format(resync));
+        }
+        List<HostapdConfig> interfaces = new ArrayList<>();
+        Optional<Node> list = root.node("hostapd");
+        if (list.isPresent() && !Scalars.isNull(list.get())) {
+            if (!(list.get() instanceof SequenceNode seq)) {
+                problems.at(list.get(), "hostapd: expected a list of control sockets (- ctrl: /run/hostapd/wlan0), got "
+                        + Scalars.describe(list.get()));
+            } else {
+                Map<Path, Node> paths = new HashMap<>();
+                Map<String, Node> names = new HashMap<>();
+                List<Node> items = seq.getValue();
+                for (int i = 0; i < items.size(); i++) {
+                    HostapdConfig c = hostapdEntry(Section.of("hostapd[" + i + "]", items.get(i), problems,
+                            "ctrl", "group_id", "enforce_filters"), items.get(i));
+                    if (c == null) {
+                        continue;
+                    }
+                    Node at = items.get(i);
+                    Node firstPath = paths.putIfAbsent(c.ctrl(), at);
+                    Node firstName = names.putIfAbsent(c.ifname(), at);
+                    if (firstPath != null) {
+                        problems.at(at, "hostapd[" + i + "].ctrl: " + c.ctrl() + " is listed twice (first at line "
+                                + (firstPath.getStartMark().getLine() + 1) + ")");
+                    } else if (firstName != null) {
+                        problems.at(at, "hostapd[" + i + "].ctrl: another control socket is also named '" + c.ifname()
+                                + "' (line " + (firstName.getStartMark().getLine() + 1)
+                                + "); the socket name is the interface name, so it must be unique");
+                    } else {
+                        interfaces.add(c);
+                    }
+                }
+            }
+        }
+        return problems.count() != before ? null : new HostapdSettings(interfaces, resync);
+    }
+
+    private HostapdConfig hostapdEntry(Section s, Node item) {
+        int before = problems.count();
+        if (!(item instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+            return null; // Section.of reported it
+        }
+        Optional<Node> ctrlNode = s.node("ctrl");
+        if (ctrlNode.isEmpty()) {
+            problems.at(item, s.path("ctrl") + ": missing; each hostapd entry needs the path of a control socket"
+                    + " (ctrl_interface/<interface>, e.g. /run/hostapd/wlan0)");
+            return null;
+        }
+        Path ctrl = s.get("ctrl", null, Scalars.path(baseDir, Scalars.MAX_SOCKET_PATH_BYTES));
+        int groupId = s.get("group_id", HostapdConfig.DEFAULT_GROUP_ID, Scalars.u32());
+        boolean enforce = s.get("enforce_filters", HostapdConfig.DEFAULT_ENFORCE_FILTERS, Scalars.bool());
+        if (ctrl != null) {
+            String name = ctrl.getFileName() == null ? "" : ctrl.getFileName().toString();
+            int len = name.getBytes(StandardCharsets.UTF_8).length;
+            if (name.isEmpty() || len > HostapdConfig.MAX_IFNAME_BYTES) {
+                problems.at(ctrlNode.get(), s.path("ctrl") + ": the socket's file name is the interface name and must be"
+                        + " 1.." + HostapdConfig.MAX_IFNAME_BYTES + " bytes, got '" + name + "' (" + len + " bytes)");
+            }
+        }
+        return problems.count() != before || ctrl == null ? null : new HostapdConfig(ctrl, groupId, enforce);
     }
 
     private ServerConfig server(Section s) {

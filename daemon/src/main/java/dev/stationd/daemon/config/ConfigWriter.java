@@ -48,6 +48,18 @@ final class ConfigWriter {
         section("access");
         rule("read", c.access().read());
         rule("admin", c.access().admin());
+        HostapdSettings h = c.hostapd();
+        if (h.interfaces().isEmpty()) {
+            out.append("hostapd: []\n");
+        } else {
+            out.append("hostapd:\n");
+            for (HostapdConfig e : h.interfaces()) {
+                out.append("  - ctrl: ").append(path(e.ctrl())).append('\n');
+                out.append("    group_id: ").append(Integer.toUnsignedString(e.groupId())).append('\n');
+                out.append("    enforce_filters: ").append(e.enforceFilters()).append('\n');
+            }
+        }
+        out.append("hostapd_resync: ").append(Durations.format(h.resync())).append('\n');
         return this;
     }
 

@@ -61,6 +61,56 @@ final class Scalars {
         };
     }
 
+    /**
+     * An unsigned 32-bit integer written as a plain decimal YAML number ({@code 0..4294967295}),
+     * returned as the {@code int} with the same bits.
+     */
+    static Converter<Integer> u32() {
+        return (node, key, problems) -> {
+            ScalarNode scalar = scalar(node, key, problems, "an integer");
+            if (scalar == null) {
+                return null;
+            }
+            String text = scalar.getValue();
+            if (!INTEGER.matcher(text).matches() || !scalar.isPlain()) {
+                problems.at(node, key + ": expected an integer between 0 and 4294967295, got " + describe(node));
+                return null;
+            }
+            String digits = text.replace("_", "");
+            String unsigned = digits.startsWith("+") ? digits.substring(1) : digits;
+            if (unsigned.length() > 1 && unsigned.startsWith("0")) {
+                problems.at(node, key + ": leading zeros are not allowed in '" + text
+                        + "' (YAML would read it as an octal number)");
+                return null;
+            }
+            BigInteger value = new BigInteger(unsigned);
+            if (value.signum() < 0 || value.bitLength() > 32) {
+                problems.at(node, key + ": must be between 0 and 4294967295, got " + value);
+                return null;
+            }
+            return (int) value.longValue();
+        };
+    }
+
+    /** A plain (unquoted) {@code true} or {@code false}. */
+    static Converter<Boolean> bool() {
+        return (node, key, problems) -> {
+            ScalarNode scalar = scalar(node, key, problems, "true or false");
+            if (scalar == null) {
+                return null;
+            }
+            String text = scalar.getValue();
+            if (scalar.isPlain() && text.equals("true")) {
+                return Boolean.TRUE;
+            }
+            if (scalar.isPlain() && text.equals("false")) {
+                return Boolean.FALSE;
+            }
+            problems.at(node, key + ": expected true or false, got " + describe(node));
+            return null;
+        };
+    }
+
     /** A duration such as {@code 30s} (see {@link Durations}) that is greater than zero. */
     static Converter<Duration> positiveDuration() {
         return (node, key, problems) -> {

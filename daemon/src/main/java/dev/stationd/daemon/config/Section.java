@@ -61,6 +61,19 @@ final class Section {
         return new Section(path(key), values.get(key), problems, List.of(known));
     }
 
+    /**
+     * A mapping that is not under a key of another section, such as one item of a list.
+     *
+     * @param path its dotted name for messages, e.g. {@code hostapd[0]}
+     * @param node the mapping node ({@code null} or an empty value = an empty mapping)
+     * @param problems where errors go
+     * @param known the keys it may hold
+     * @return the section
+     */
+    static Section of(String path, Node node, Problems problems, String... known) {
+        return new Section(path, node, problems, List.of(known));
+    }
+
     /** @return the value node of {@code key}, if the key is present */
     Optional<Node> node(String key) {
         return Optional.ofNullable(values.get(key));

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param filters the {@code filters:} section
  * @param log the {@code log:} section
  * @param access the {@code access:} section
+ * @param hostapd the {@code hostapd:} list and {@code hostapd_resync}
  */
 public record StationdConfig(
         Path source,
@@ -24,7 +25,8 @@ public record StationdConfig(
         TableConfig table,
         FiltersConfig filters,
         LogConfig log,
-        AccessConfig access) {
+        AccessConfig access,
+        HostapdSettings hostapd) {
 
     /** Checks that every section is present. */
     public StationdConfig {
@@ -35,18 +37,36 @@ public record StationdConfig(
         Objects.requireNonNull(filters, "filters");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(hostapd, "hostapd");
+    }
+
+    /**
+     * A configuration without hostapd interfaces (the form used before the hostapd source existed).
+     *
+     * @param source the file this was loaded from, or {@code null}
+     * @param server the {@code server:} section
+     * @param ingest the {@code ingest:} section
+     * @param state the {@code state:} section
+     * @param table the {@code table:} section
+     * @param filters the {@code filters:} section
+     * @param log the {@code log:} section
+     * @param access the {@code access:} section
+     */
+    public StationdConfig(Path source, ServerConfig server, IngestConfig ingest, StateConfig state,
+            TableConfig table, FiltersConfig filters, LogConfig log, AccessConfig access) {
+        this(source, server, ingest, state, table, filters, log, access, HostapdSettings.defaults());
     }
 
     /** @return the built-in defaults, with no source file */
     public static StationdConfig defaults() {
         return new StationdConfig(null, ServerConfig.defaults(), IngestConfig.defaults(),
                 StateConfig.defaults(), TableConfig.defaults(), FiltersConfig.defaults(),
-                LogConfig.defaults(), AccessConfig.defaults());
+                LogConfig.defaults(), AccessConfig.defaults(), HostapdSettings.defaults());
     }
 
     /** @return a copy with another {@link #source()} (may be {@code null}) */
     public StationdConfig withSource(Path newSource) {
-        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access);
+        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access, hostapd);
     }
 
     /**

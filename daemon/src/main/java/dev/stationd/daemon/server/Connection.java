@@ -122,7 +122,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
-            closeIfDone();
+            if (subscribed) {
+                // A subscription lasts "until either side closes": a subscriber's EOF ends it now,
+                // not at the next event write, so a quiet table does not keep dead subscribers.
+                ctx.close();
+            } else {
+                closeIfDone();
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }

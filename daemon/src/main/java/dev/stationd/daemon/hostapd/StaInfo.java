@@ -1,0 +1,248 @@
+package dev.stationd.daemon.hostapd;
+
+import dev.stationd.protocol.Band;
+import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaFlags;
+import dev.stationd.protocol.StaListAttr;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One station as hostapd reports it in reply to {@code STA <mac>}, {@code STA-FIRST} and
+ * {@code STA-NEXT} (hostapd 2.x {@code src/ap/ctrl_iface_ap.c}, {@code hostapd_ctrl_iface_sta_mib}).
+ *
+ * <p>The reply is the MAC on the first line, then {@code key=value} lines. The fields used here,
+ * with hostapd's units:
+ * <ul>
+ *   <li>{@code flags=[AUTH][ASSOC][AUTHORIZED][WMM][MFP][HT][VHT][HE]...} ({@code ap_sta_flags_txt})</li>
+ *   <li>{@code rx_packets}, {@code tx_packets}, {@code rx_bytes}, {@code tx_bytes}: counters from the
+ *       driver, from the AP's side ({@code tx} = AP to station, as in {@code iw station dump});
+ *       absent when the driver cannot read them (the {@code wired} driver)</li>
+ *   <li>{@code inactive_msec}: milliseconds since the station was last heard</li>
+ *   <li>{@code signal}: dBm</li>
+ *   <li>{@code rx_rate_info} / {@code tx_rate_info}: {@code "<rate> [mcs N] [vhtmcs N] [vhtnss N] [shortGI]..."}
+ *       where rate is {@code current_rx_rate} / {@code current_tx_rate}, in <b>100 kbit/s</b> units
+ *       (nl80211's {@code NL80211_RATE_INFO_BITRATE(32)})</li>
+ *   <li>{@code connected_time}: seconds since the station connected</li>
+ *   <li>{@code vlan_id}: only when not 0</li>
+ * </ul>
+ * Absent numbers are {@code -1} here (0 in {@code sta_list_attr}).
+ *
+ * @param mac the station
+ * @param flagNames the bracketed flag names, in order, e.g. {@code AUTH}, {@code ASSOC}
+ * @param flags the {@link StaFlags} bits they map to
+ * @param rxBytes bytes received from the station, or -1
+ * @param txBytes bytes sent to the station, or -1
+ * @param rxPackets packets received from the station, or -1
+ * @param txPackets packets sent to the station, or -1
+ * @param inactiveMsec ms since last activity, or -1
+ * @param signalDbm signal in dBm, or {@link Integer#MIN_VALUE} when absent
+ * @param rxRate100kbps last RX rate in 100 kbit/s, or -1
+ * @param txRate100kbps last TX rate in 100 kbit/s, or -1
+ * @param connectedTimeSec seconds since connection, or -1
+ * @param vlanId the VLAN, 0 = none
+ */
+public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxBytes, long txBytes,
+                      long rxPackets, long txPackets, long inactiveMsec, int signalDbm,
+                      long rxRate100kbps, long txRate100kbps, long connectedTimeSec, int vlanId) {
+    /** No signal reported. */
+    public static final int NO_SIGNAL = Integer.MIN_VALUE;
+
+    /** Copies the flag names. */
+    public StaInfo {
+        flagNames = Set.copyOf(flagNames);
+    }
+
+    /**
+     * @return whether hostapd considers the station connected: associated (802.11) or authorized
+     *     (802.1X on the wired driver, which never sets ASSOC). A station that is only
+     *     authenticated, or that logged off (no flags), is not connected.
+     */
+    public boolean connected() {
+        return (flags & (StaFlags.ASSOCIATED | StaFlags.AUTHORIZED)) != 0;
+    }
+
+    /**
+     * Parses a {@code STA}/{@code STA-FIRST}/{@code STA-NEXT} reply.
+     *
+     * @param reply the reply text
+     * @return the station, or {@code null} for an empty reply (end of the list) or {@code FAIL}
+     * @throws IllegalArgumentException when the first line is not a MAC address
+     */
+    public static StaInfo parse(String reply) {
+        if (reply == null || reply.isBlank() || reply.startsWith("FAIL")) {
+            return null;
+        }
+        String[] lines = reply.split("\n");
+        MacAddress mac = MacAddress.parse(lines[0].trim());
+        Set<String> names = new LinkedHashSet<>();
+        int flags = 0;
+        long rxBytes = -1;
+        long txBytes = -1;
+        long rxPackets = -1;
+        long txPackets = -1;
+        long inactive = -1;
+        int signal = NO_SIGNAL;
+        long rxRate = -1;
+        long txRate = -1;
+        long connected = -1;
+        int vlan = 0;
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = line.substring(0, eq);
+            String value = line.substring(eq + 1).trim();
+            switch (key) {
+                case "flags" -> {
+                    names.addAll(flagNames(value));
+                    flags = flagBits(names);
+                }
+                case "rx_bytes" -> rxBytes = unsigned(value);
+                case "tx_bytes" -> txBytes = unsigned(value);
+                case "rx_packets" -> rxPackets = unsigned(value);
+                case "tx_packets" -> txPackets = unsigned(value);
+                case "inactive_msec" -> inactive = unsigned(value);
+                case "signal" -> signal = signed(value);
+                case "rx_rate_info" -> rxRate = unsigned(firstToken(value));
+                case "tx_rate_info" -> txRate = unsigned(firstToken(value));
+                case "connected_time" -> connected = unsigned(value);
+                case "vlan_id" -> {
+                    long v = unsigned(value);
+                    vlan = v < 0 || v > StaListAttr.U16_MAX ? 0 : (int) v;
+                }
+                default -> {
+                    // every other key (dot1x MIB, capabilities, ...) is not part of sta_list_attr
+                }
+            }
+        }
+        return new StaInfo(mac, names, flags, rxBytes, txBytes, rxPackets, txPackets, inactive, signal,
+                rxRate, txRate, connected, vlan);
+    }
+
+    /**
+     * @param value e.g. {@code [AUTH][ASSOC][AUTHORIZED]}
+     * @return the names between brackets, in order
+     */
+    static Set<String> flagNames(String value) {
+        Set<String> out = new LinkedHashSet<>();
+        int i = 0;
+        while (true) {
+            int open = value.indexOf('[', i);
+            if (open < 0) {
+                return out;
+            }
+            int close = value.indexOf(']', open + 1);
+            if (close < 0) {
+                return out;
+            }
+            if (close > open + 1) {
+                out.add(value.substring(open + 1, close));
+            }
+            i = close + 1;
+        }
+    }
+
+    /**
+     * @param names hostapd flag names
+     * @return the {@link StaFlags} bits (names without a bit are ignored)
+     */
+    static int flagBits(Set<String> names) {
+        int bits = 0;
+        for (String n : names) {
+            bits |= switch (n) {
+                case "AUTH" -> StaFlags.AUTHENTICATED;
+                case "ASSOC" -> StaFlags.ASSOCIATED;
+                case "AUTHORIZED" -> StaFlags.AUTHORIZED;
+                case "WMM" -> StaFlags.WMM;
+                case "HT" -> StaFlags.HT;
+                case "VHT", "VENDOR_VHT" -> StaFlags.VHT;
+                case "HE" -> StaFlags.HE;
+                case "EHT" -> StaFlags.EHT;
+                case "MFP" -> StaFlags.MFP;
+                default -> 0;
+            };
+        }
+        return bits;
+    }
+
+    /**
+     * Builds the table record.
+     *
+     * @param ifname the interface (the control socket's name)
+     * @param ssid the BSS's SSID
+     * @param groupId the configured group
+     * @param band the BSS's band
+     * @param nowMs the current time (becomes {@code last_seen_ms})
+     * @param knownAssocMs the association time already known for this station, 0 if none; used
+     *     when hostapd does not report {@code connected_time}
+     * @return the record
+     */
+    public StaListAttr toAttr(String ifname, String ssid, int groupId, Band band, long nowMs, long knownAssocMs) {
+        long assoc;
+        if (connectedTimeSec >= 0) {
+            assoc = nowMs - Math.min(connectedTimeSec, nowMs / 1000) * 1000;
+        } else {
+            assoc = knownAssocMs != 0 ? knownAssocMs : nowMs;
+        }
+        return StaListAttr.builder(mac)
+                .vlanId(vlanId)
+                .groupId(groupId)
+                .ifname(ifname)
+                .ssid(ssid)
+                .signalDbm(signalDbm == NO_SIGNAL ? 0 : Math.max(Byte.MIN_VALUE, Math.min(Byte.MAX_VALUE, signalDbm)))
+                .band(band)
+                .flags(flags)
+                .txRateKbps(kbps(txRate100kbps))
+                .rxRateKbps(kbps(rxRate100kbps))
+                .txBytes(Math.max(0, txBytes))
+                .rxBytes(Math.max(0, rxBytes))
+                .txPackets(Math.max(0, txPackets))
+                .rxPackets(Math.max(0, rxPackets))
+                .assocTimeMs(assoc)
+                .lastSeenMs(nowMs)
+                .build();
+    }
+
+    /** @return a rate in 100 kbit/s as kbit/s, clamped to {@code u32}; 0 when unknown */
+    static long kbps(long rate100k) {
+        if (rate100k <= 0) {
+            return 0;
+        }
+        return rate100k > CloudCmdAttr.U32_MAX / 100 ? CloudCmdAttr.U32_MAX : rate100k * 100;
+    }
+
+    private static String firstToken(String value) {
+        int sp = value.indexOf(' ');
+        return sp < 0 ? value : value.substring(0, sp);
+    }
+
+    /** @return the value, {@link Long#MAX_VALUE} when it overflows, -1 when it is not a number */
+    static long unsigned(String value) {
+        if (value.isEmpty()) {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // more than 19 digits: not a real counter, but keep it huge
+        }
+    }
+
+    private static int signed(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return NO_SIGNAL;
+        }
+    }
+}

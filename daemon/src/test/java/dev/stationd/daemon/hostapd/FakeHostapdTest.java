@@ -1,0 +1,232 @@
+package dev.stationd.daemon.hostapd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.config.HostapdConfig;
+import dev.stationd.daemon.config.HostapdSettings;
+import dev.stationd.daemon.table.StationTable;
+import dev.stationd.protocol.Band;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaListAttr;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The request/reply/event handling of a link against a scripted peer on a real Unix datagram
+ * socket, for the cases real hostapd does not produce on demand: replies of exactly 4096 bytes,
+ * events between a reply and its fence and before a reply, a reply that never arrives because it
+ * was empty, and a reply out of step. (The real hostapd is exercised by the *IT tests.)
+ */
+class FakeHostapdTest {
+    static final MacAddress A = MacAddress.parse("02:00:00:00:0a:01");
+    static final MacAddress B = MacAddress.parse("02:00:00:00:0a:02");
+    static final MacAddress C = MacAddress.parse("02:00:00:00:0a:03");
+
+    @TempDir
+    Path dir;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private Channel fake;
+    private HostapdSource source;
+
+    @AfterEach
+    void tearDown() {
+        if (source != null) {
+            source.close();
+        }
+        if (fake != null) {
+            fake.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Binds a peer at {@code ctrl} that answers every request with the datagrams {@code script} returns. */
+    private void fakeHostapd(Path ctrl, Function<String, List<String>> script) throws Exception {
+        fake = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(8192))
+                .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket p) {
+                        String cmd = p.content().toString(StandardCharsets.US_ASCII);
+                        received.add(cmd);
+                        for (String d : script.apply(cmd)) {
+                            ctx.writeAndFlush(new DomainDatagramPacket(
+                                    Unpooled.copiedBuffer(d, StandardCharsets.ISO_8859_1), p.sender()));
+                        }
+                    }
+                }).bind(new DomainSocketAddress(ctrl.toString())).sync().channel();
+    }
+
+    private static String sta(MacAddress mac, int targetSize) {
+        StringBuilder b = new StringBuilder(mac + "\nflags=[AUTH][ASSOC][AUTHORIZED][WMM][HT]\n"
+                + "rx_bytes=1000\ntx_bytes=2000\nrx_packets=10\ntx_packets=20\nsignal=-61\n"
+                + "tx_rate_info=1444 mcs 15 shortGI\nrx_rate_info=65\n");
+        String last = "connected_time=42\n";
+        int i = 0;
+        while (targetSize > 0 && b.length() + last.length() < targetSize) {
+            String pad = "x_pad" + (i++) + "=";
+            int room = targetSize - b.length() - last.length() - pad.length() - 1;
+            b.append(pad).append("y".repeat(Math.max(0, Math.min(60, room)))).append('\n');
+        }
+        return b.append(last).toString();
+    }
+
+    private StationTable table() {
+        return new StationTable(100, System::currentTimeMillis);
+    }
+
+    private void start(StationTable table, Path ctrl) throws Exception {
+        HostapdSettings s = new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(30));
+        source = new HostapdSource(s, table, () -> Duration.ofSeconds(300), Files.createDirectories(dir.resolve("run")));
+        source.start(group);
+    }
+
+    private static void await(String what, BooleanSupplier c) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void interleavedEventsFullSizeRepliesAndMissingEmptyReplies() throws Exception {
+        Path ctrl = dir.resolve("fk0");
+        fakeHostapd(ctrl, cmd -> switch (cmd) {
+            case "PING" -> List.of("PONG\n");
+            // an event after the reply, before the fence's PONG
+            case "ATTACH" -> List.of("OK\n", "<3>CTRL-EVENT-EAP-STARTED " + C);
+            case "GET_CONFIG" -> List.of("bssid=02:00:00:00:00:ff\nssid=fake\\xc3\\xa9\n");
+            case "STATUS" -> List.of("state=ENABLED\nfreq=5180\nbss[0]=fk0\nssid[0]=x\n");
+            case "STA-FIRST" -> List.of(sta(A, 4096));
+            // an event before the reply: C connects while the walk runs
+            case "STA-NEXT 02:00:00:00:0a:01" -> List.of("<3>AP-STA-CONNECTED " + C, sta(B, 0));
+            // the end of the list: hostapd sends an empty datagram; here it never arrives
+            case "STA-NEXT 02:00:00:00:0a:02" -> List.of();
+            case "STA 02:00:00:00:0a:03" -> List.of(sta(C, 0));
+            case "DENY_ACL SHOW" -> List.of();
+            default -> List.of("UNKNOWN COMMAND\n");
+        });
+        assertEquals(4096, sta(A, 4096).length());
+        StationTable table = table();
+        start(table, ctrl);
+        await("A, B and C", () -> table.size() == 3);
+        await("UP", () -> source.status().equals("hostapd 1/1 up"));
+        StaListAttr a = table.snapshot().get(A);
+        assertEquals(42, (a.lastSeenMs() - a.assocTimeMs()) / 1000, "the last line of a 4096-byte reply was read");
+        assertEquals("fk0", a.ifname());
+        assertEquals("fake\u00e9", a.ssid(), "GET_CONFIG's printf-encoded SSID, decoded");
+        assertEquals(Band.GHZ_5, a.band());
+        assertEquals(9, a.groupId());
+        assertEquals(144_400, a.txRateKbps());
+        assertEquals(6_500, a.rxRateKbps());
+        assertEquals(-61, a.signalDbm());
+        assertTrue(table.snapshot().get(C) != null);
+        int fences = 0;
+        for (String r : received) {
+            if (r.equals("PING")) {
+                fences++;
+            }
+        }
+        assertTrue(fences >= 8, "every request but PING is fenced: " + received);
+    }
+
+    @Test
+    void outOfStepReplyDropsTheConnectionAndItComesBack() throws Exception {
+        Path ctrl = dir.resolve("fk1");
+        int[] statusCalls = {0};
+        fakeHostapd(ctrl, cmd -> switch (cmd) {
+            case "PING" -> List.of("PONG\n");
+            case "ATTACH" -> List.of("OK\n");
+            case "GET_CONFIG" -> List.of("ssid=x\n");
+            // the first STATUS gets two replies: the second is where the fence PONG belongs
+            case "STATUS" -> ++statusCalls[0] == 1 ? List.of("freq=0\n", "freq=0\n") : List.of("freq=2412\n");
+            case "STA-FIRST" -> List.of(sta(A, 0));
+            case "STA-NEXT 02:00:00:00:0a:01" -> List.of();
+            case "DENY_ACL SHOW" -> List.of(A + " VLAN_ID=0\n" + B + " VLAN_ID=0\n");
+            default -> List.of("OK\n");
+        });
+        StationTable table = table();
+        start(table, ctrl);
+        await("A after the reconnect", () -> table.size() == 1 && source.status().equals("hostapd 1/1 up"));
+        assertEquals(Band.GHZ_2_4, table.snapshot().get(A).band());
+        long attaches = received.stream().filter("ATTACH"::equals).count();
+        assertEquals(2, attaches, "reconnected and attached again: " + received);
+        assertFalse(received.stream().anyMatch(r -> r.startsWith("DENY_ACL DEL_MAC")),
+                "entries stationd did not add are left alone: " + received);
+    }
+
+    @Test
+    void hostapdNotRunningIsRetriedAndClientSocketsAreCleanedUp() throws Exception {
+        Path ctrl = dir.resolve("fk2");
+        StationTable table = table();
+        start(table, ctrl);
+        Thread.sleep(400); // a few failed attempts (ENOENT)
+        assertEquals("hostapd 0/1 up", source.status());
+        fakeHostapd(ctrl, cmd -> switch (cmd) {
+            case "PING" -> List.of("PONG\n");
+            case "ATTACH", "DENY_ACL SHOW" -> List.of("OK\n");
+            case "STA-FIRST" -> List.of(sta(B, 0));
+            default -> List.of();
+        });
+        await("B once hostapd appears", () -> table.size() == 1);
+        Path clientDir = dir.resolve("run").resolve(HostapdSource.CLIENT_DIR);
+        assertTrue(Files.exists(clientDir.resolve("fk2")));
+        source.close();
+        assertFalse(Files.exists(clientDir), "client sockets removed on close");
+        await("DETACH sent on close", () -> received.contains("DETACH"));
+    }
+
+    @Test
+    void hostapdWithoutDenyAclStillDeauthenticatesFilteredStations() throws Exception {
+        Path ctrl = dir.resolve("fk3");
+        fakeHostapd(ctrl, cmd -> {
+            if (cmd.equals("PING")) {
+                return List.of("PONG\n");
+            }
+            if (cmd.equals("STA-FIRST")) {
+                return List.of(sta(A, 0));
+            }
+            if (cmd.startsWith("STA-NEXT")) {
+                return List.of();
+            }
+            if (cmd.startsWith("DENY_ACL")) {
+                return List.of("UNKNOWN COMMAND\n"); // hostapd < 2.7
+            }
+            return List.of("OK\n");
+        });
+        StationTable table = table();
+        start(table, ctrl);
+        await("UP", () -> source.status().equals("hostapd 1/1 up"));
+        source.filtersChanged(dev.stationd.daemon.table.FilterSet.empty().with(9, A));
+        await("DEAUTHENTICATE A", () -> received.contains("DEAUTHENTICATE " + A));
+        assertFalse(received.stream().anyMatch(r -> r.startsWith("DENY_ACL ADD_MAC")), received.toString());
+    }
+}
