@@ -1,51 +1,34 @@
 package dev.stationd.daemon.logging;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.LayoutBase;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * Configures the logging backend (logback) in code: one console appender on stderr. The level can
- * be changed while running (reload).
+ * Sets up the daemon's slf4j backend ({@link StationdLoggingProvider}): one line per event on
+ * stderr. The level can be changed while running (reload).
  *
  * <p>When stderr is connected to the journal (systemd sets {@code JOURNAL_STREAM} to the
  * {@code device:inode} of the stream it gives the service, and stderr is that stream), each line
  * starts with its syslog priority as {@code <N>} ({@code sd-daemon(3)}: error 3, warn 4, info 6,
- * debug and trace 7) and has no timestamp, since the journal keeps its own. Otherwise lines have
- * the {@link #PLAIN_PATTERN timestamped format}.
+ * debug and trace 7) and has no timestamp, since the journal keeps its own. Otherwise lines are
+ * timestamped ({@link LineFormat}).
  */
 public final class LogSetup {
-    /** Timestamped line format for a terminal or a plain log file. */
-    public static final String PLAIN_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0}: %msg%n";
-    /** Line format under journald (after the {@code <N>} prefix). */
-    public static final String JOURNAL_PATTERN = "[%thread] %logger{0}: %msg%n";
     /** The variable systemd sets for a service whose stdout/stderr is the journal. */
     public static final String JOURNAL_STREAM = "JOURNAL_STREAM";
-
-    private static volatile boolean journal;
 
     private LogSetup() {
     }
 
     /**
-     * Replaces whatever configuration logback found with ours, choosing the journal format when
-     * stderr is the journal.
+     * Chooses the journal format when stderr is the journal, and sets the level.
      *
-     * @param level the initial level of the {@code dev.stationd} loggers and the root
+     * @param level the initial level of every logger (library loggers may be quieter)
      */
-    public static void init(org.slf4j.event.Level level) {
+    public static void init(Level level) {
         init(level, stderrIsJournal(System.getenv()));
     }
 
@@ -53,46 +36,14 @@ public final class LogSetup {
      * @param level the initial level
      * @param journalFormat whether to print {@code <N>}-prefixed lines without timestamps
      */
-    public static void init(org.slf4j.event.Level level, boolean journalFormat) {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ctx.reset();
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setContext(ctx);
-        appender.setName("stderr");
-        appender.setTarget("System.err");
-        if (journalFormat) {
-            JournalLayout layout = new JournalLayout();
-            layout.setContext(ctx);
-            layout.start();
-            LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-            encoder.setContext(ctx);
-            encoder.setCharset(StandardCharsets.UTF_8);
-            encoder.setLayout(layout);
-            encoder.start();
-            appender.setEncoder(encoder);
-        } else {
-            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-            encoder.setContext(ctx);
-            encoder.setPattern(PLAIN_PATTERN);
-            encoder.start();
-            appender.setEncoder(encoder);
-        }
-        appender.start();
-        journal = journalFormat;
-        Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
+    public static void init(Level level, boolean journalFormat) {
+        LogLevels.journal(journalFormat);
         setLevel(level);
-        ctx.getLogger("io.netty").setLevel(Level.INFO);
-        // Netty looks for network interfaces once; under PrivateNetwork= there are none, and the
-        // daemon uses Unix sockets only: these warnings are noise.
-        ctx.getLogger("io.netty.util.NetUtilInitializations").setLevel(Level.ERROR);
-        ctx.getLogger("io.netty.util.NetUtil").setLevel(Level.ERROR);
-        ctx.getLogger("io.netty.util.internal.MacAddressUtil").setLevel(Level.ERROR);
     }
 
     /** @return whether the journal format is in use */
     public static boolean journalFormat() {
-        return journal;
+        return LogLevels.journal();
     }
 
     /**
@@ -128,20 +79,11 @@ public final class LogSetup {
     }
 
     /**
-     * @param level a logback level
+     * @param level a level
      * @return its syslog priority: error 3, warn 4, info 6, debug/trace 7
      */
     public static int syslogPriority(Level level) {
-        if (level.isGreaterOrEqual(Level.ERROR)) {
-            return 3;
-        }
-        if (level.isGreaterOrEqual(Level.WARN)) {
-            return 4;
-        }
-        if (level.isGreaterOrEqual(Level.INFO)) {
-            return 6;
-        }
-        return 7;
+        return LineFormat.syslogPriority(level);
     }
 
     /**
@@ -149,39 +91,12 @@ public final class LogSetup {
      *
      * @param level the new level
      */
-    public static void setLevel(org.slf4j.event.Level level) {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level.name(), Level.INFO));
+    public static void setLevel(Level level) {
+        LogLevels.root(level);
     }
 
-    /**
-     * {@link #JOURNAL_PATTERN} with every line (a stack trace has many) prefixed by the event's
-     * {@code <N>} priority, since the journal reads each line as its own record.
-     */
-    public static final class JournalLayout extends LayoutBase<ILoggingEvent> {
-        private final PatternLayout pattern = new PatternLayout();
-
-        @Override
-        public void start() {
-            pattern.setContext(getContext());
-            pattern.setPattern(JOURNAL_PATTERN);
-            pattern.start();
-            super.start();
-        }
-
-        @Override
-        public String doLayout(ILoggingEvent event) {
-            String text = pattern.doLayout(event);
-            String prefix = "<" + syslogPriority(event.getLevel()) + ">";
-            StringBuilder sb = new StringBuilder(text.length() + 8);
-            int start = 0;
-            while (start < text.length()) {
-                int nl = text.indexOf('\n', start);
-                int end = nl < 0 ? text.length() : nl;
-                sb.append(prefix).append(text, start, end).append('\n');
-                start = end + 1;
-            }
-            return sb.toString();
-        }
+    /** @return the current level */
+    public static Level level() {
+        return LogLevels.root();
     }
 }

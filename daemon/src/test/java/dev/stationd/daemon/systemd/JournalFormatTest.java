@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.LoggingEvent;
+import dev.stationd.daemon.logging.LineFormat;
 import dev.stationd.daemon.logging.LogSetup;
+import org.slf4j.event.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,17 +39,18 @@ class JournalFormatTest {
 
     @Test
     void everyLineGetsThePriorityAndNoTimestamp() {
-        LoggerContext ctx = new LoggerContext();
-        LogSetup.JournalLayout layout = new LogSetup.JournalLayout();
-        layout.setContext(ctx);
-        layout.start();
-        LoggingEvent e = new LoggingEvent("x", ctx.getLogger("dev.stationd.Foo"), Level.WARN, "two\nlines", null, null);
-        e.setThreadName("main");
-        assertEquals("<4>[main] Foo: two\n<4>lines\n", layout.doLayout(e));
-        LoggingEvent err = new LoggingEvent("x", ctx.getLogger("Bar"), Level.ERROR, "boom", new IllegalStateException("bad"), null);
-        err.setThreadName("t");
-        String out = layout.doLayout(err);
+        assertEquals("<4>[main] Foo: two\n<4>lines\n",
+                LineFormat.format(true, 0, Level.WARN, "main", "dev.stationd.Foo", "two\nlines", null));
+        String out = LineFormat.format(true, 0, Level.ERROR, "t", "Bar", "boom", new IllegalStateException("bad"));
         assertTrue(out.startsWith("<3>[t] Bar: boom\n<3>java.lang.IllegalStateException: bad\n"), out);
         out.lines().forEach(l -> assertTrue(l.startsWith("<3>"), l));
+    }
+
+    @Test
+    void plainLinesAreTimestampedWithAPaddedLevel() {
+        String line = LineFormat.format(false, 1_700_000_000_123L, Level.INFO, "main", "dev.stationd.daemon.Daemon",
+                "started", null);
+        assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.123\\S+ INFO  \\[main\\] Daemon: started\n"), line);
+        assertFalse(line.startsWith("<"));
     }
 }
