@@ -238,6 +238,10 @@ public final class Daemon {
      * {@code RELOADING=1} before and {@code READY=1} after, whatever the outcome.
      */
     synchronized void reload() {
+        if (context == null || context.isShuttingDown()) {
+            LOG.info("reload ignored: shutting down");
+            return;
+        }
         notify.reloading();
         try {
             reloadConfig();

@@ -166,8 +166,15 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             server.processor().mutate(cmd).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
                 busy = false;
                 if (failure != null) {
+                    // E_BUSY closes the connection (protocol.md): nothing behind it is answered.
                     LOG.error("{} failed, answering E_BUSY: {}", cmd, String.valueOf(failure));
                     reply(Reply.nak(ErrorCode.E_BUSY));
+                    untrusted = true;
+                    while (!queue.isEmpty()) {
+                        ReferenceCountUtil.release(queue.poll());
+                    }
+                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+                    return;
                 } else {
                     reply(reply);
                 }
@@ -223,8 +230,6 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void startSubscription() {
-        reply(Reply.ack());
-        ctx.flush();
         subscribed = true;
         int limit = server.config().server().subscriberBacklog();
         subscription = event -> {
@@ -239,7 +244,14 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             }
             ctx.executor().execute(() -> writeEvent(event));
         };
+        // Listen before acknowledging, so a client that lists after the ACK misses nothing; the
+        // events are handed to this event loop, which writes the ACK first (this task).
         server.table().addListener(subscription);
+        reply(Reply.ack());
+        ctx.flush();
+        if (inputClosed) {
+            ctx.close(); // the subscriber already half-closed while SUBSCRIBE waited in the queue
+        }
     }
 
     private void writeEvent(StaEvent event) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -47,13 +48,17 @@ public record Peer(int uid, int gid, int pid) {
      * @param pid a process id
      * @return its supplementary groups, or none when {@code /proc} does not tell
      */
-    static Set<Integer> supplementaryGroups(int pid) {
+    static Set<Integer> supplementaryGroups(int pid, int uid) {
         Set<Integer> out = new HashSet<>();
         if (pid <= 0) {
             return out;
         }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
+            List<String> lines = Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"));
+            if (!realUidIs(lines, uid)) {
+                return new HashSet<>(); // the pid now belongs to another user's process: trust nothing
+            }
+            for (String line : lines) {
                 if (line.startsWith("Groups:")) {
                     for (String g : line.substring("Groups:".length()).trim().split("\\s+")) {
                         if (!g.isEmpty()) {
@@ -68,6 +73,16 @@ public record Peer(int uid, int gid, int pid) {
         return out;
     }
 
+    private static boolean realUidIs(List<String> statusLines, int uid) {
+        for (String line : statusLines) {
+            if (line.startsWith("Uid:")) {
+                String[] f = line.substring("Uid:".length()).trim().split("\\s+");
+                return f.length > 0 && f[0].equals(Integer.toString(uid));
+            }
+        }
+        return false;
+    }
+
     /**
      * @param rule an access rule
      * @return whether the rule lets this peer in
@@ -79,7 +94,7 @@ public record Peer(int uid, int gid, int pid) {
         if (rule.gids().isEmpty()) {
             return false;
         }
-        for (int g : supplementaryGroups(pid)) {
+        for (int g : supplementaryGroups(pid, uid)) {
             if (rule.gids().contains(g)) {
                 return true;
             }

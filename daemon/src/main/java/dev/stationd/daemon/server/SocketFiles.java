@@ -51,7 +51,7 @@ public final class SocketFiles {
         }
         if (isLive(path, kind)) {
             throw new IOException("another process is serving on " + path
-                    + " (is stationd already running?); refusing to take over its socket");
+                    + " (is stationd already running?), or it cannot be probed; refusing to take over its socket");
         }
         LOG.info("removing stale socket file {}", path);
         Files.deleteIfExists(path);
@@ -74,11 +74,17 @@ public final class SocketFiles {
      */
     public static boolean isLive(Path path, Kind kind) {
         if (kind == Kind.STREAM) {
+            // Non-blocking: a live daemon with a full backlog must not hang this start-up. Only a
+            // refused connection proves the file stale; anything else (backlog full, permission
+            // denied, wrong socket type) is treated as live, so nobody's socket gets deleted.
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                ch.configureBlocking(false);
                 ch.connect(UnixDomainSocketAddress.of(path));
                 return true;
-            } catch (IOException e) {
+            } catch (java.net.ConnectException e) {
                 return false;
+            } catch (IOException e) {
+                return true;
             }
         }
         Socket s = Socket.newSocketDomainDgram();

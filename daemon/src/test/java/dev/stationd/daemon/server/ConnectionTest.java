@@ -199,6 +199,33 @@ class ConnectionTest {
     }
 
     @Test
+    void failedSaveIsNakEBusyAndClosesWithoutAnsweringTheRest() {
+        filters.close();
+        FilterFile broken = new FilterFile(dir) {
+            @Override
+            public void save(FilterSet set) throws java.io.IOException {
+                throw new java.io.IOException("disk on fire (test)");
+            }
+        };
+        filters = new FilterService(broken, FilterSet.empty(), 10, table::setFilters);
+        processor.close();
+        processor = new CommandProcessor(table, filters);
+        EmbeddedChannel ch = channel(context());
+        ch.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(5), 0),
+                CloudCmdAttr.of(Command.PING)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -8, -1, -1, -1},
+                bytes(awaitOutbound(ch)), "nothing durable: no ACK");
+        ch.runPendingTasks();
+        ByteBuf rest = ch.readOutbound();
+        if (rest != null) {
+            assertEquals(0, rest.readableBytes(), "the PING behind it is not answered");
+            rest.release();
+        }
+        assertFalse(ch.isOpen(), "E_BUSY closes the connection");
+        assertEquals(0, filters.current().size());
+    }
+
+    @Test
     void filterDelOfMissingFilterIsNakNoent() {
         EmbeddedChannel ch = channel(context());
         ch.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_DEL, new MacAddress(5), 0)));

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,5 +70,24 @@ class PeerTest {
         assertTrue(Peer.UNKNOWN.isReader(new AccessConfig(OPEN, uids(1)), SELF));
         assertFalse(Peer.UNKNOWN.isAdmin(new AccessConfig(OPEN, uids(1)), SELF));
         assertFalse(Peer.UNKNOWN.isReader(new AccessConfig(uids(1), uids(1)), -1));
+    }
+
+    @Test
+    void supplementaryGroupsAreOnlyTrustedForTheSameUser() throws Exception {
+        int pid = (int) ProcessHandle.current().pid();
+        int myUid = (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+        java.util.Set<Integer> expected = new java.util.HashSet<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("Groups:")) {
+                for (String g : line.substring(7).trim().split("\\s+")) {
+                    if (!g.isEmpty()) {
+                        expected.add(Integer.parseInt(g));
+                    }
+                }
+            }
+        }
+        assertEquals(expected, Peer.supplementaryGroups(pid, myUid));
+        assertTrue(Peer.supplementaryGroups(pid, myUid + 12345).isEmpty(),
+                "a pid whose process belongs to another uid (pid reuse) gives no groups");
     }
 }

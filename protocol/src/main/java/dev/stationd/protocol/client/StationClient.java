@@ -303,7 +303,9 @@ public final class StationClient implements AutoCloseable {
             channel = ch;
             repliesOnChannel = 0;
             ch.closeFuture().addListener(cf -> onClosed(ch));
-            while (!waiting.isEmpty()) {
+            // A write can fail at once and close the channel inside this loop (the close handler
+            // then requeues and reconnects): stop as soon as this channel is not the live one.
+            while (!waiting.isEmpty() && channel == ch && ch.isActive()) {
                 write(waiting.poll());
             }
         });
@@ -312,6 +314,11 @@ public final class StationClient implements AutoCloseable {
     private void write(Pending p) {
         if (p.future.isDone()) {
             return; // timed out while waiting
+        }
+        if (channel == null || !channel.isActive()) {
+            waiting.addFirst(p); // the connection went away: send it on the next one
+            connect();
+            return;
         }
         inflight.add(p);
         channel.pipeline().get(ReplyDecoder.class).expect(p.cmd.command());

@@ -30,8 +30,9 @@ public final class CommandFrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         decode(ctx, in, out);
-        trailingBytes = in.readableBytes();
-        in.skipBytes(trailingBytes);
+        int rest = in.readableBytes();
+        trailingBytes += rest; // decodeLast may run twice (input shutdown, then inactive)
+        in.skipBytes(rest);
     }
 
     /** @return bytes of a partial frame discarded at end of input (0 if none) */
