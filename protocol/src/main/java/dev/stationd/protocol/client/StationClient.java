@@ -43,7 +43,9 @@ import java.util.function.Consumer;
  * only when the server had answered on that connection, since repeating it is not harmless).
  *
  * <p>Thread-safe. Asynchronous methods return futures failing with {@link StationdException};
- * blocking methods throw it.
+ * blocking methods throw it. Future callbacks and subscription listeners run on the client's
+ * event loop: call only the asynchronous methods there (blocking ones and {@link #close()}
+ * throw {@link IllegalStateException} instead of waiting for themselves).
  */
 public final class StationClient implements AutoCloseable {
     /** Default per-request timeout. */
@@ -234,8 +236,12 @@ public final class StationClient implements AutoCloseable {
             CloudCmdAttr.of(Command.SUBSCRIBE).encode(buf);
             cf.channel().writeAndFlush(buf);
         });
-        loop.schedule(() -> acked.completeExceptionally(new StationdException(StationdException.Kind.TIMEOUT, null,
-                "no SUBSCRIBE ack within " + timeout.toMillis() + " ms", null)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(() -> {
+            if (acked.completeExceptionally(new StationdException(StationdException.Kind.TIMEOUT, null,
+                    "no SUBSCRIBE ack within " + timeout.toMillis() + " ms", null))) {
+                cf.channel().close(); // no half-open subscription that starts delivering later
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         return new Subscription(cf.channel(), acked);
     }
 
@@ -247,6 +253,10 @@ public final class StationClient implements AutoCloseable {
     public void close() {
         if (closed) {
             return;
+        }
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("close() must not be called from the client's own event loop "
+                    + "(a future callback or subscription listener): it would wait for itself");
         }
         closed = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -418,7 +428,11 @@ public final class StationClient implements AutoCloseable {
                 command + " failed: " + code + " (" + code.code() + ")", null);
     }
 
-    private static <T> T await(CompletableFuture<T> f) {
+    private <T> T await(CompletableFuture<T> f) {
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("blocking call from the client's own event loop (a future callback "
+                    + "or subscription listener) would wait forever: use the async methods there");
+        }
         try {
             return f.get();
         } catch (ExecutionException | CompletionException e) {

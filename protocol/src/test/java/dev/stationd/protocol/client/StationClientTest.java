@@ -232,6 +232,22 @@ class StationClientTest {
     }
 
     @Test
+    void blockingCallFromACallbackIsRefusedInsteadOfHanging() throws Exception {
+        Path sock = serve(Mode.PERSISTENT);
+        try (StationClient c = StationClient.open(sock)) {
+            String outcome = c.pingAsync().thenApply(v -> {
+                try {
+                    c.ping(); // on the client's own event loop: would wait for itself
+                    return "blocked and returned";
+                } catch (IllegalStateException e) {
+                    return "refused";
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals("refused", outcome);
+        }
+    }
+
+    @Test
     void closedClientRejectsNewRequests() throws Exception {
         Path sock = serve(Mode.PERSISTENT);
         StationClient c = StationClient.open(sock);
