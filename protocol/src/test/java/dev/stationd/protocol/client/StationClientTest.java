@@ -232,18 +232,20 @@ class StationClientTest {
     }
 
     @Test
-    void blockingCallFromACallbackIsRefusedInsteadOfHanging() throws Exception {
+    void blockingCallFromAListenerIsRefusedInsteadOfHanging() throws Exception {
         Path sock = serve(Mode.PERSISTENT);
-        try (StationClient c = StationClient.open(sock)) {
-            String outcome = c.pingAsync().thenApply(v -> {
-                try {
-                    c.ping(); // on the client's own event loop: would wait for itself
-                    return "blocked and returned";
-                } catch (IllegalStateException e) {
-                    return "refused";
-                }
-            }).get(10, TimeUnit.SECONDS);
-            assertEquals("refused", outcome);
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        try (StationClient c = StationClient.open(sock);
+             StationClient.Subscription s = c.subscribe(e -> { // listeners always run on the client's loop
+                 try {
+                     c.ping(); // would wait for itself
+                     outcome.complete("blocked and returned");
+                 } catch (IllegalStateException ex) {
+                     outcome.complete("refused");
+                 }
+             })) {
+            s.acked().get(10, TimeUnit.SECONDS);
+            assertEquals("refused", outcome.get(10, TimeUnit.SECONDS));
         }
     }
 
