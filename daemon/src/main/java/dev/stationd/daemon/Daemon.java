@@ -223,7 +223,7 @@ public final class Daemon {
         server.stopAccepting();
         filters.close(); // drains changes in flight: every ACKed change is on disk
         hostapd.close();
-        server.close();
+        server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
                 context.stats().requests.sum(), context.stats().eventsApplied.sum());
         notify.close();

@@ -243,7 +243,22 @@ public final class StationServer implements AutoCloseable {
     /** Closes everything and shuts the event loops down. */
     @Override
     public void close() {
+        close(java.time.Duration.ZERO);
+    }
+
+    /**
+     * Stops accepting, lets every client connection finish writing the replies already queued
+     * (at most {@code grace}), then closes them and shuts the event loops down.
+     *
+     * @param grace how long replies in flight may take
+     */
+    public void close(java.time.Duration grace) {
         stopAccepting();
+        if (!grace.isZero()) {
+            // An empty write after everything queued: its completion means the replies are out.
+            clients.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
+        }
         clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
