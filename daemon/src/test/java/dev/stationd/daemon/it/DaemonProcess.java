@@ -227,6 +227,15 @@ public final class DaemonProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        killQuietly(process);
+    }
+
+    /**
+     * Kills a daemon process that is still running (test clean-up) and waits briefly for it.
+     *
+     * @param process the process, may be {@code null}
+     */
+    public static void killQuietly(Process process) {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             try {
