@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-deb="${1:-$(ls daemon/target/stationd_*_all.deb 2>/dev/null | head -n1)}"
+deb="${1:-$(ls daemon/target/stationd_*_all.deb 2>/dev/null | sed -n 1p)}"
 if [[ -z "${deb}" || ! -f "${deb}" ]]; then
     echo "deb-test: no daemon/target/stationd_*_all.deb; run 'mvn -B package' first" >&2
     exit 1

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 skip() { echo "systemd-e2e: SKIPPED: $*"; exit 0; }
 [[ "$(id -u)" = 0 ]] || skip "needs root (systemd-nspawn, nsenter)"
-deb="${1:-$(ls daemon/target/stationd_*_all.deb 2>/dev/null | head -n1)}"
+deb="${1:-$(ls daemon/target/stationd_*_all.deb 2>/dev/null | sed -n 1p)}"
 [[ -n "${deb}" && -f "${deb}" ]] || { echo "systemd-e2e: no .deb; run 'mvn -B package' first" >&2; exit 1; }
 deb="$(readlink -f "${deb}")"
 
