@@ -10,6 +10,7 @@ import dev.stationd.protocol.codec.CommandError;
 import dev.stationd.protocol.codec.CommandFrameDecoder;
 import dev.stationd.protocol.codec.Reply;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -82,9 +83,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         if (subscription != null) {
             server.table().removeListener(subscription);
         }
-        while (!queue.isEmpty()) {
-            ReferenceCountUtil.release(queue.poll());
-        }
+        releaseQueued();
         CommandFrameDecoder frames = ctx.pipeline().get(CommandFrameDecoder.class);
         if (frames != null && frames.trailingBytes() > 0) {
             server.stats().trailingBytes.add(frames.trailingBytes());
@@ -169,15 +168,10 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                     // E_BUSY closes the connection (protocol.md): nothing behind it is answered.
                     LOG.error("{} failed, answering E_BUSY: {}", cmd, String.valueOf(failure));
                     reply(Reply.nak(ErrorCode.E_BUSY));
-                    untrusted = true;
-                    while (!queue.isEmpty()) {
-                        ReferenceCountUtil.release(queue.poll());
-                    }
-                    ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+                    closeAfterReplies();
                     return;
-                } else {
-                    reply(reply);
                 }
+                reply(reply);
                 drain(); // the commands queued behind it, then one flush for all
                 ctx.flush();
             }));
@@ -214,12 +208,26 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         server.badInputLog().warn("bad command from {}: {} ({})", ctx.channel().remoteAddress(), err.code(), err.detail());
         reply(err.reply());
         if (err.closesConnection()) {
-            untrusted = true;
-            while (!queue.isEmpty()) {
-                ReferenceCountUtil.release(queue.poll());
-            }
-            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            closeAfterReplies();
         }
+    }
+
+    /** Answers nothing more: drops what is queued and closes once the replies written so far are out. */
+    private void closeAfterReplies() {
+        untrusted = true;
+        releaseQueued();
+        flushThenClose();
+    }
+
+    private void releaseQueued() {
+        while (!queue.isEmpty()) {
+            ReferenceCountUtil.release(queue.poll());
+        }
+    }
+
+    /** An empty write after everything queued: its completion means the replies are out. */
+    private void flushThenClose() {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void reply(Object reply) {
@@ -279,7 +287,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     private void closeIfDone() {
         if (inputClosed && !busy && queue.isEmpty() && !subscribed && ctx.channel().isOpen()) {
-            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+            flushThenClose();
         }
     }
 
