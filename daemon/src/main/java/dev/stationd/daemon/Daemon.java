@@ -124,10 +124,11 @@ public final class Daemon {
             return EX_DATAERR;
         }
         table = new StationTable(config.table().maxStations(), System::currentTimeMillis);
-        table.setFilters(initial);
         hostapd = new HostapdSource(config.hostapd(), table,
                 () -> context.config().table().expireAfter(),
                 config.server().socket().toAbsolutePath().getParent());
+        // The service publishes `initial` through this hook right away: the table and hostapd start
+        // with the loaded filters.
         filters = new FilterService(file, initial, config.filters().maxFilters(), fs -> {
             table.setFilters(fs);
             hostapd.filtersChanged(fs);
