@@ -1,6 +1,8 @@
 package dev.stationd.protocol.client;
 
 import dev.stationd.protocol.StaEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
@@ -21,6 +23,8 @@ public final class EventSender implements AutoCloseable {
 
     private final Socket socket;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder());
+    /** The same memory as {@link #buffer}, for {@link StaEvent#encode}. */
+    private final ByteBuf encodeView = Unpooled.wrappedBuffer(buffer);
 
     private EventSender(Socket socket) {
         this.socket = socket;
@@ -48,9 +52,9 @@ public final class EventSender implements AutoCloseable {
      * @throws IOException if sending fails
      */
     public void send(StaEvent event) throws IOException {
-        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.wrappedBuffer(buffer.clear());
-        buf.writerIndex(0);
-        event.encode(buf);
+        encodeView.clear();
+        event.encode(encodeView);
+        buffer.clear();
         sendBuffer(StaEvent.SIZE);
     }
 
