@@ -41,7 +41,9 @@ check "status is 'install ok installed' (${status})" test "${status}" = "install
 for f in /usr/share/stationd/stationd.jar /usr/share/stationd/jvm.options /usr/lib/systemd/system/stationd.service \
          /usr/lib/systemd/system/stationd.socket /usr/lib/systemd/system/stationd-ingest.socket \
          /usr/lib/sysusers.d/stationd.conf \
-         /usr/lib/tmpfiles.d/stationd.conf /etc/stationd/stationd.yaml; do
+         /usr/lib/tmpfiles.d/stationd.conf /etc/stationd/stationd.yaml \
+         /usr/lib/stationd/libnetty_transport_native_epoll_x86_64.so \
+         /usr/lib/stationd/libnetty_transport_native_epoll_aarch_64.so; do
     check "${f} installed" test -f "${f}"
 done
 check "conffile registered" sh -c "dpkg-query -W -f='\${Conffiles}' stationd | grep -q /etc/stationd/stationd.yaml"
@@ -55,7 +57,17 @@ if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify of the installed units (rc=${rc}, no messages)" test "${rc}" = 0 -a -z "${out}"
 fi
 check "class-data archive built at install" test -s /var/cache/stationd/stationd.jsa
-check "the unit's java command line starts the daemon (--version)" sh -c "java @/usr/share/stationd/jvm.options -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar --version | grep -q stationd"
+check "the unit's java command line starts the daemon (--version)" sh -c "java @/usr/share/stationd/jvm.options -Djava.library.path=/usr/lib/stationd -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar --version | grep -q stationd"
+# a complete start with the unit's flags loads Netty's JNI library from /usr/lib/stationd: nothing
+# is copied into Netty's work directory (it would be, and kept there, without the library path)
+native_work=$(mktemp -d)
+check "the unit's java command line starts completely, JNI library loaded in place (--exit-after-start)" sh -c \
+    "cd ${native_work} && printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\n' > t.yaml \
+     && mkdir work && java @/usr/share/stationd/jvm.options -Djava.library.path=/usr/lib/stationd \
+        -Dio.netty.native.workdir=${native_work}/work -Dio.netty.native.deleteLibAfterLoading=false \
+        -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar \
+        --config t.yaml --exit-after-start >/dev/null 2>&1 && test -z \"\$(ls -A work)\""
+rm -rf "${native_work}"
 check "packaged config is valid" sh -c "java -jar /usr/share/stationd/stationd.jar --check-config --config /etc/stationd/stationd.yaml >/dev/null"
 check "dpkg -r" dpkg -r stationd
 check "jar removed" test ! -e /usr/share/stationd/stationd.jar

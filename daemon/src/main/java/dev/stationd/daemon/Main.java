@@ -4,8 +4,11 @@ import dev.stationd.daemon.config.ConfigException;
 import dev.stationd.daemon.config.ConfigLoader;
 import dev.stationd.daemon.config.StationdConfig;
 import dev.stationd.daemon.logging.LogSetup;
+import dev.stationd.daemon.logging.StationdLoggingProvider;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.Reporter;
 
 /**
  * Command line: {@code stationd [--config FILE | -c FILE] [--check-config] [--exit-after-start] [--version] [--help]}.
@@ -28,7 +31,22 @@ public final class Main {
      * @param args command line
      */
     public static void main(String[] args) {
+        useOwnLoggingProvider();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Names the daemon's slf4j backend explicitly (unless the command line does), so slf4j does not
+     * look it up with a {@code ServiceLoader} scan of the module image and the jar (about 20 ms of
+     * start-up), and keeps slf4j's own note about that choice off stderr.
+     */
+    static void useOwnLoggingProvider() {
+        if (System.getProperty(LoggerFactory.PROVIDER_PROPERTY_KEY) == null) {
+            System.setProperty(LoggerFactory.PROVIDER_PROPERTY_KEY, StationdLoggingProvider.class.getName());
+            if (System.getProperty(Reporter.SLF4J_INTERNAL_VERBOSITY_KEY) == null) {
+                System.setProperty(Reporter.SLF4J_INTERNAL_VERBOSITY_KEY, "WARN");
+            }
+        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

@@ -2,25 +2,19 @@ package dev.stationd.daemon.logging;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import org.slf4j.event.Level;
 
 /**
  * The two line formats of the daemon's log.
  *
  * <ul>
- *   <li>plain: {@code 2026-11-26T10:00:00.000Z INFO  [thread] Logger: message}</li>
+ *   <li>plain: {@code 2026-11-26T10:00:00.000Z INFO  [thread] Logger: message}, the time in UTC</li>
  *   <li>journal: {@code <6>[thread] Logger: message}, every line (a stack trace has many) with the
  *       {@code <N>} syslog priority of the event and no timestamp, since the journal keeps its own
  *       and reads each line as a record of its own.</li>
  * </ul>
  */
 public final class LineFormat {
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneId.systemDefault());
-
     private LineFormat() {
     }
 
@@ -55,7 +49,7 @@ public final class LineFormat {
                                 String message, Throwable thrown) {
         StringBuilder sb = new StringBuilder(96 + message.length());
         if (!journal) {
-            TIMESTAMP.formatTo(Instant.ofEpochMilli(epochMillis), sb);
+            UtcTimestamp.append(sb, epochMillis);
             sb.append(' ').append(level.name());
             for (int i = level.name().length(); i < 5; i++) {
                 sb.append(' ');

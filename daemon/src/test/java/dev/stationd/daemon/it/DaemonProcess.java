@@ -25,11 +25,17 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path dir;
     private final Path config;
     private final Path log;
+    private final List<String> jvmFlags;
     private Process process;
 
     private DaemonProcess(Path dir, Path config) {
+        this(dir, config, List.of("-Djava.library.path=" + nativeDir()));   // as the README command and the unit
+    }
+
+    private DaemonProcess(Path dir, Path config, List<String> jvmFlags) {
         this.dir = dir;
         this.config = config;
+        this.jvmFlags = List.copyOf(jvmFlags);
         this.log = dir.resolve("daemon-" + System.nanoTime() + ".log");
     }
 
@@ -42,6 +48,11 @@ public final class DaemonProcess implements AutoCloseable {
                     + "; run the integration tests through 'mvn verify'");
         }
         return jar;
+    }
+
+    /** @return {@code native/} next to the packaged jar: Netty's epoll JNI library ({@code mvn package}) */
+    public static Path nativeDir() {
+        return jar().toAbsolutePath().resolveSibling("native");
     }
 
     /**
@@ -83,7 +94,24 @@ public final class DaemonProcess implements AutoCloseable {
      * @throws Exception if it does not come up in time
      */
     public static DaemonProcess start(Path dir, Path config) throws Exception {
-        DaemonProcess d = new DaemonProcess(dir, config);
+        return start(new DaemonProcess(dir, config));
+    }
+
+    /**
+     * Like {@link #start(Path, Path)}, with these JVM flags instead of the usual
+     * {@code -Djava.library.path=}{@link #nativeDir()}.
+     *
+     * @param dir the directory holding the config
+     * @param config the config file
+     * @param jvmFlags JVM flags before {@code -jar}
+     * @return the running daemon
+     * @throws Exception if it does not come up in time
+     */
+    public static DaemonProcess start(Path dir, Path config, List<String> jvmFlags) throws Exception {
+        return start(new DaemonProcess(dir, config, jvmFlags));
+    }
+
+    private static DaemonProcess start(DaemonProcess d) throws Exception {
         d.launch();
         d.awaitReady();
         return d;
@@ -107,6 +135,7 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dio.netty.leakDetectionLevel=paranoid");
+        cmd.addAll(jvmFlags);
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));

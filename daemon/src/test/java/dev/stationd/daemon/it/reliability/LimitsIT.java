@@ -79,11 +79,11 @@ class LimitsIT {
         }
     }
 
-    private static void assertServes(String when) throws IOException {
+    private static void assertServes(String when) throws Exception {
         assertTrue(daemon.isAlive(), "daemon died " + when + ":\n" + daemon.output());
-        try (RawConnection c = RawConnection.open(daemon.socket())) {
-            c.write(Frame.concat(Frame.of(PING).bytes(), Frame.of(STA_LIST).bytes()));
-            c.expectAck("PING " + when);
+        // connections the test closed a moment ago may still be counted: openAccepted retries E_BUSY
+        try (RawConnection c = openAccepted("PING " + when)) {
+            c.write(Frame.of(STA_LIST).bytes());
             c.expectTable(STATIONS, "STA_LIST " + when);
         }
     }
