@@ -58,6 +58,11 @@ mkdir -p "$OUT"
 # a private copy, so a concurrent 'mvn package' cannot swap the jar in the middle of the run
 cp "$JAR" "$RUN/stationd.jar"
 JAR=$RUN/stationd.jar
+# Netty's JNI library next to it, loaded in place as the README command and the unit do
+if [[ -d $ROOT/daemon/target/native ]]; then
+    cp -r "$ROOT/daemon/target/native" "$RUN/native"
+    JVM_FLAGS="$JVM_FLAGS -Djava.library.path=$RUN/native"
+fi
 # the class-data sharing archive must be built for the jar at its path (as 'mvn package' does
 # for daemon/target/stationd.jar and the Debian package at install time)
 mkdir -p "$RUN/cds"

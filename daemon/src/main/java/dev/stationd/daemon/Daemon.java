@@ -101,7 +101,6 @@ public final class Daemon {
      */
     public int runUntilSignalled() {
         long pid = ProcessHandle.current().pid();
-        notify = SdNotify.fromEnvironment(env);
         ListenFds activated;
         try {
             activated = ListenFds.fromEnvironment(env, pid);
@@ -144,6 +143,10 @@ public final class Daemon {
             failed(e.getMessage());
             return EX_UNAVAILABLE;
         }
+        // The command socket answers from here on. The sd_notify channel (an event loop and a
+        // connected datagram socket of its own) is set up only now, off the path to the first
+        // answer; READY=1 follows below either way.
+        notify = SdNotify.fromEnvironment(env);
         scheduleExpiry();
         hostapd.start(server.group());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -192,10 +195,12 @@ public final class Daemon {
                 + context.stats().connections.get() + " connections" + (h.isEmpty() ? "" : ", " + h);
     }
 
+    /** Tells systemd why the start failed (before the sd_notify channel of a running daemon exists). */
     private void failed(String why) {
-        if (notify.enabled()) {
-            notify.sendAndWait("STATUS=cannot start: " + why, Duration.ofSeconds(1));
-            notify.close();
+        try (SdNotify n = SdNotify.fromEnvironment(env)) {
+            if (n.enabled()) {
+                n.sendAndWait("STATUS=cannot start: " + why, Duration.ofSeconds(1));
+            }
         }
     }
 
