@@ -67,6 +67,10 @@ check "the unit's java command line starts completely, JNI library loaded in pla
         -Dio.netty.native.workdir=${native_work}/work -Dio.netty.native.deleteLibAfterLoading=false \
         -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar \
         --config t.yaml --exit-after-start >/dev/null 2>&1 && test -z \"\$(ls -A work)\""
+check "the unit's java command line reads the ingest socket in batches (libstationd_ingest)" sh -c \
+    "cd ${native_work} && java @/usr/share/stationd/jvm.options -Djava.library.path=/usr/lib/stationd \
+        -jar /usr/share/stationd/stationd.jar --config t.yaml --exit-after-start > batched.log 2>&1 \
+     && grep -q 'ingest socket read in batches' batched.log"
 rm -rf "${native_work}"
 check "packaged config is valid" sh -c "java -jar /usr/share/stationd/stationd.jar --check-config --config /etc/stationd/stationd.yaml >/dev/null"
 check "dpkg -r" dpkg -r stationd

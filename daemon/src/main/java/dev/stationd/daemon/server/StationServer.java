@@ -55,6 +55,8 @@ public final class StationServer implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("stationd-clients", GlobalEventExecutor.INSTANCE);
     private Channel listener;
     private Channel ingest;
+    /** The batched reader of the ingest socket, or {@code null} when Netty reads it. */
+    private NativeIngest batchedIngest;
     private Path streamPath;
     private Path ingestPath;
     private boolean streamAdopted;
@@ -133,7 +135,11 @@ public final class StationServer implements AutoCloseable {
             streamFileOwned = true;
         }
 
+        // With libstationd_ingest on java.library.path a thread of its own reads the socket in
+        // batches (NativeIngest) and the channel never reads; otherwise Netty reads it.
+        boolean batched = NativeIngest.available();
         Bootstrap ib = new Bootstrap().group(group)
+                .option(ChannelOption.AUTO_READ, !batched)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(INGEST_RECV_SIZE))
                 .option(ChannelOption.MAX_MESSAGES_PER_READ, INGEST_MAX_MESSAGES_PER_READ)
                 .handler(new IngestHandler(context));
@@ -146,6 +152,20 @@ public final class StationServer implements AutoCloseable {
             ingest = bindPrivately(ingestPath, cfg.ingest().socketMode(), cfg.ingest().socketGid().orElse(-1),
                     tmp -> ib.bind(new DomainSocketAddress(tmp.toString())).sync().channel());
             ingestFileOwned = true;
+        }
+        if (batched) {
+            startBatchedIngest();
+        }
+    }
+
+    private void startBatchedIngest() {
+        try {
+            batchedIngest = NativeIngest.start(((EpollDomainDatagramChannel) ingest).fd().intValue(), INGEST_RECV_SIZE, context);
+            LOG.info("ingest socket read in batches of up to {} datagrams ({})", NativeIngest.MAX_BATCH,
+                    NativeIngest.libraryFileName());
+        } catch (IOException e) {
+            LOG.warn("{}; ingest through Netty", e.getMessage());
+            ingest.config().setAutoRead(true);
         }
     }
 
@@ -219,6 +239,10 @@ public final class StationServer implements AutoCloseable {
     public void stopAccepting() {
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (batchedIngest != null) {
+            batchedIngest.close(); // before the fd is closed: its number could be reused at once
+            batchedIngest = null;
         }
         if (ingest != null) {
             ingest.close().syncUninterruptibly();

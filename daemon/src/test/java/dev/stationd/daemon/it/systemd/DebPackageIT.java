@@ -38,6 +38,12 @@ class DebPackageIT {
                     .matcher(c.output());
             assertTrue(m.find(), path + " (0644 root:root) in\n" + c.output());
         }
+        // the batched ingest reader, built for this machine's architecture when a C compiler was there
+        Path ingestLib = DaemonProcess.nativeDir().resolve(System.mapLibraryName("stationd_ingest_"
+                + System.getProperty("os.arch").toLowerCase(java.util.Locale.ROOT)));
+        if (Files.isRegularFile(ingestLib)) {
+            assertTrue(c.output().contains("./usr/lib/stationd/" + ingestLib.getFileName()), c.output());
+        }
         long jarSize = Files.size(DaemonProcess.jar());
         assertTrue(c.output().contains(" " + jarSize + " "), "the packaged jar is the built one (" + jarSize + " bytes)");
     }
