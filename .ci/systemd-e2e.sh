@@ -119,7 +119,10 @@ check "stationd-ingest.socket is listening" ct systemctl is-active -q stationd-i
 check "stationd.service not yet running (socket activation)" ct sh -c '! systemctl is-active -q stationd.service'
 check "ingest datagram through /run/stationd/events.sock" client ingest
 check "PING through /run/stationd/stationd.sock (activates the service)" client ping
-check "stationd.service is active" ct systemctl is-active -q stationd.service
+# The command socket answers as soon as it is registered; READY=1 (and with it "active") follows a
+# moment later, once the ingest socket and the sd_notify channel are set up: wait for it (10 s).
+await_active() { ct sh -c 'for i in $(seq 100); do systemctl is-active -q stationd.service && exit 0; sleep 0.1; done; exit 1'; }
+check "stationd.service is active" await_active
 one_station() { test "$(client list)" = 1; }
 check "the datagram that started it was not lost" one_station
 mainpid="$(ct systemctl show -P MainPID stationd.service)"
@@ -139,7 +142,7 @@ check "systemctl stop stationd" ct systemctl stop stationd.service
 check "stopped cleanly (exit 0, result success)" ct sh -c 'test "$(systemctl show -P Result stationd.service)" = success && test "$(systemctl show -P ExecMainStatus stationd.service)" = 0'
 check "socket files stay with the socket unit" ct test -S /run/stationd/stationd.sock -a -S /run/stationd/events.sock
 check "next query re-activates the service" client ping
-check "active again" ct systemctl is-active -q stationd.service
+check "active again" await_active
 check "dpkg -r in the container" ct sh -c 'dpkg -r stationd >/tmp/dpkg-r.log 2>&1 || { cat /tmp/dpkg-r.log; false; }'
 check "service gone after dpkg -r" ct sh -c '! systemctl is-active -q stationd.service'
 

@@ -109,7 +109,12 @@ final class NativeIngest implements AutoCloseable {
                 int length = meta.getInt(base);
                 int offset = i * slot;
                 view.setIndex(offset, offset + length);
-                ingest.accept(view, () -> EventIngest.describeSender(senderPath(base)));
+                try {
+                    ingest.accept(view, () -> EventIngest.describeSender(senderPath(base)));
+                } catch (RuntimeException e) {
+                    // as Netty's pipeline would: logged, and the reader goes on with the next datagram
+                    server.ioLog().warn("ingest: {}", String.valueOf(e));
+                }
             }
         }
     }
