@@ -13,7 +13,11 @@ public final class ServerStats {
     public final LongAdder requests = new LongAdder();
     /** Requests answered with an error code. */
     public final LongAdder errors = new LongAdder();
-    /** Ingest datagrams applied. */
+    /**
+     * Well-formed ingest datagrams handed to the table (the {@code events=} of the shutdown line).
+     * The table may still drop one: a new station when it is full, an all-zero MAC; it counts
+     * those itself ({@code StationTable.droppedFull()}, {@code droppedInvalid()}).
+     */
     public final LongAdder eventsApplied = new LongAdder();
     /** Ingest datagrams dropped as malformed. */
     public final LongAdder eventsMalformed = new LongAdder();
