@@ -5,20 +5,21 @@
  * Netty reads a Unix datagram socket one recvfrom() at a time and builds a sender address object
  * through JNI for every datagram; this reads up to a batch per recvmmsg() into one direct buffer
  * the Java side decodes in place, with the senders' paths next to it for the log of bad input.
- * The socket is made blocking with a receive timeout, so the reader thread sleeps in the kernel
- * until datagrams arrive and still sees its stop flag within the timeout.
+ * The fd is left as it is (non-blocking, shared with systemd under socket activation): when
+ * nothing is queued the call waits in poll() for up to a timeout, so the reader thread sleeps in
+ * the kernel and still sees its stop flag within that time.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <jni.h>
+#include <poll.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 
-/* The Java side's NativeIngest.MAX_BATCH and META_BYTES must match these. */
+/* The Java side's NativeIngest.ABI_VERSION, MAX_BATCH and META_BYTES must match these. */
+#define ABI_VERSION 2
 #define MAX_BATCH 64
 #define META_BYTES 120 /* int length, int sender path length, sun_path (108), pad */
 #define META_PATH_OFFSET 8
@@ -26,30 +27,22 @@
 
 _Static_assert(META_PATH_OFFSET + sizeof(((struct sockaddr_un *) 0)->sun_path) <= META_BYTES, "meta slot too small");
 
-/* Blocking mode and SO_RCVTIMEO of timeout_ms; returns 0 or -errno. */
-JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_NativeIngest_prepare(JNIEnv *env, jclass cls, jint fd,
-                                                                          jint timeout_ms) {
+/* Lets the Java side check, once, that this is the library it was built with. */
+JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_NativeIngest_abiVersion(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-        return -errno;
-    }
-    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0) {
-        return -errno;
-    }
-    return 0;
+    return ABI_VERSION;
 }
 
 /*
- * Receives up to max datagrams (the first one waits up to the receive timeout) into data, slot
- * bytes each; for each, meta holds its length (slot when it was longer: MSG_TRUNC), the length of
- * the sender's path and the path. Returns the number received or -errno.
+ * Receives up to max datagrams into data, slot bytes each; when none is queued, first waits up to
+ * timeout_ms for one. For each datagram meta holds its length (slot when it was longer:
+ * MSG_TRUNC), the length of the sender's path and the path. Returns the number received, -EAGAIN
+ * when the wait timed out, or another -errno.
  */
 JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_NativeIngest_receive(JNIEnv *env, jclass cls, jint fd,
                                                                           jobject data, jint slot, jint max,
-                                                                          jobject meta) {
+                                                                          jobject meta, jint timeout_ms) {
     (void) cls;
     char *base = (*env)->GetDirectBufferAddress(env, data);
     char *info = (*env)->GetDirectBufferAddress(env, meta);
@@ -70,7 +63,15 @@ JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_NativeIngest_receive(JNIE
         msgs[i].msg_hdr.msg_name = &from[i];
         msgs[i].msg_hdr.msg_namelen = sizeof from[i];
     }
-    int n = recvmmsg(fd, msgs, (unsigned int) max, MSG_WAITFORONE, NULL);
+    int n = recvmmsg(fd, msgs, (unsigned int) max, MSG_DONTWAIT, NULL);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, timeout_ms);
+        if (r <= 0) {
+            return r == 0 ? -EAGAIN : -errno;
+        }
+        n = recvmmsg(fd, msgs, (unsigned int) max, MSG_DONTWAIT, NULL);
+    }
     if (n < 0) {
         return -errno;
     }

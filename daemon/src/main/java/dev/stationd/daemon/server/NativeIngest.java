@@ -20,20 +20,26 @@ import org.slf4j.LoggerFactory;
  * through JNI for each; this one is the W4 ingest lever of the benchmark.
  *
  * <p>The socket stays a Netty channel (bound, adopted, closed and its file removed as before) that
- * never reads ({@code AUTO_READ} off); this reader owns the fd's reads. It makes the fd blocking
- * with a receive timeout of {@link #POLL_MILLIS}, so it sleeps in the kernel and sees
- * {@link #close()} within that time; {@link #close()} returns only once the thread is gone, before
- * the channel closes the fd (a later {@code open} could reuse the number).
+ * does not read ({@code AUTO_READ} off); this reader owns the fd's reads. The fd is not changed
+ * (still non-blocking, as systemd shares it): when nothing is queued the native call waits in
+ * {@code poll} for up to {@link #POLL_MILLIS}, so {@link #close()} is noticed within that time.
+ * {@link #close()} reports whether the thread is gone, so the fd is only closed after it (a later
+ * {@code open} could reuse the number). If the reader fails for good (an {@link Error}, a library
+ * that does not match), it logs it and hands the socket back to Netty through {@code onFailure}.
  */
 final class NativeIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NativeIngest.class);
+    /** {@code ABI_VERSION} in the C file: a library from another build is not used. */
+    static final int ABI_VERSION = 2;
     /** Datagrams per {@code recvmmsg}; {@code MAX_BATCH} in the C file. */
     static final int MAX_BATCH = 64;
     /** Per-datagram metadata: length, sender path length, sender path; {@code META_BYTES} in the C file. */
     static final int META_BYTES = 120;
     private static final int META_PATH_OFFSET = 8;
-    /** Receive timeout: how long {@link #close()} may wait for the reader to notice. */
+    /** The longest wait in the kernel: how long {@link #close()} may take to be noticed. */
     static final int POLL_MILLIS = 200;
+    /** How long {@link #close()} waits for the thread. */
+    static final int JOIN_MILLIS = 5 * POLL_MILLIS;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
     /** Library base name; the file is {@code lib<name>_<os.arch>.so}. */
@@ -44,16 +50,18 @@ final class NativeIngest implements AutoCloseable {
     private final int slot;
     private final EventIngest ingest;
     private final ServerContext server;
+    private final Runnable onFailure;
     private final ByteBuffer data;
     private final ByteBuffer meta;
     private final ByteBuf view;
     private final Thread thread;
     private volatile boolean stop;
 
-    private NativeIngest(int fd, int slot, ServerContext server) {
+    private NativeIngest(int fd, int slot, ServerContext server, Runnable onFailure) {
         this.fd = fd;
         this.slot = slot;
         this.server = server;
+        this.onFailure = onFailure;
         this.ingest = new EventIngest(server);
         this.data = ByteBuffer.allocateDirect(slot * MAX_BATCH);
         this.meta = ByteBuffer.allocateDirect(META_BYTES * MAX_BATCH).order(ByteOrder.nativeOrder());
@@ -62,7 +70,7 @@ final class NativeIngest implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** @return whether the library is loaded (it is on {@code java.library.path} for this architecture) */
+    /** @return whether the library is loaded and of this build (it is on {@code java.library.path}) */
     static boolean available() {
         return LOADED;
     }
@@ -75,47 +83,55 @@ final class NativeIngest implements AutoCloseable {
     /**
      * Takes over the reads of {@code fd} on a new thread.
      *
-     * @param fd a bound or inherited datagram socket nothing else reads from
+     * @param fd a bound or inherited datagram socket whose channel does not read
      * @param slot bytes per datagram buffer (a longer datagram arrives as exactly {@code slot} bytes)
      * @param server the shared daemon state
+     * @param onFailure gives the socket back to Netty; run on the reader's thread if it fails for good
      * @return the running reader
-     * @throws IOException if the fd cannot be set up (the caller falls back to Netty's path)
+     * @throws IOException if the library is not there
      */
-    static NativeIngest start(int fd, int slot, ServerContext server) throws IOException {
+    static NativeIngest start(int fd, int slot, ServerContext server, Runnable onFailure) throws IOException {
         if (!LOADED) {
             throw new IOException(libraryFileName() + " is not loaded");
         }
-        int rc = prepare(fd, POLL_MILLIS);
-        if (rc < 0) {
-            throw new IOException("cannot set up ingest fd " + fd + " for batched reads: errno " + -rc);
-        }
-        NativeIngest reader = new NativeIngest(fd, slot, server);
+        NativeIngest reader = new NativeIngest(fd, slot, server, onFailure);
         reader.thread.start();
         return reader;
     }
 
     private void run() {
-        while (!stop) {
-            int n = receive(fd, data, slot, MAX_BATCH, meta);
-            if (n < 0) {
-                if (-n != EAGAIN && -n != EINTR && !stop) {
-                    server.ioLog().warn("ingest socket error: errno {}", -n);
-                    sleepAfterError();
+        try {
+            while (!stop) {
+                int n = receive(fd, data, slot, MAX_BATCH, meta, POLL_MILLIS);
+                if (n < 0) {
+                    if (-n != EAGAIN && -n != EINTR && !stop) {
+                        server.ioLog().warn("ingest socket error: errno {}", -n);
+                        TimeUnit.MILLISECONDS.sleep(POLL_MILLIS); // an fd in a lasting error state must not spin
+                    }
+                    continue;
                 }
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                int base = i * META_BYTES;
-                int length = meta.getInt(base);
-                int offset = i * slot;
-                view.setIndex(offset, offset + length);
-                try {
-                    ingest.accept(view, () -> EventIngest.describeSender(senderPath(base)));
-                } catch (RuntimeException e) {
-                    // as Netty's pipeline would: logged, and the reader goes on with the next datagram
-                    server.ioLog().warn("ingest: {}", String.valueOf(e));
+                for (int i = 0; i < n; i++) {
+                    deliver(i);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) { // whatever it is, the socket must not be left without a reader
+            LOG.error("batched ingest reader failed; Netty reads the ingest socket from now on", t);
+            onFailure.run();
+        }
+    }
+
+    private void deliver(int i) {
+        int base = i * META_BYTES;
+        int length = meta.getInt(base);
+        int offset = i * slot;
+        view.setIndex(offset, offset + length);
+        try {
+            ingest.accept(view, () -> EventIngest.describeSender(senderPath(base)));
+        } catch (RuntimeException e) {
+            // as Netty's pipeline would: logged, and the reader goes on with the next datagram
+            server.ioLog().warn("ingest: {}", String.valueOf(e));
         }
     }
 
@@ -123,54 +139,60 @@ final class NativeIngest implements AutoCloseable {
         int length = meta.getInt(base + 4);
         byte[] path = new byte[length];
         meta.get(base + META_PATH_OFFSET, path);
-        int end = 0;
-        while (end < length && path[end] != 0) {
-            end++;
-        }
         // an abstract address starts with a NUL byte: shown as '@name', like ss(8) does
         if (length > 0 && path[0] == 0) {
             return "@" + new String(path, 1, length - 1, StandardCharsets.UTF_8);
         }
+        int end = 0;
+        while (end < length && path[end] != 0) {
+            end++;
+        }
         return new String(path, 0, end, StandardCharsets.UTF_8);
     }
 
-    private void sleepAfterError() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS); // an fd in a persistent error state must not spin
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop = true;
-        }
-    }
-
-    /** Stops the reader and waits for its thread (up to a few receive timeouts). */
+    /** Stops the reader and waits for its thread (up to {@link #JOIN_MILLIS}). */
     @Override
     public void close() {
+        stopAndJoin();
+    }
+
+    /**
+     * Stops the reader and waits for its thread.
+     *
+     * @return whether the thread is gone (only then may the fd be closed)
+     */
+    boolean stopAndJoin() {
         stop = true;
         try {
-            thread.join(5L * POLL_MILLIS);
+            thread.join(JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            LOG.warn("ingest reader did not stop within {} ms", 5 * POLL_MILLIS);
-        } else {
-            view.release();
+            LOG.warn("ingest reader did not stop within {} ms", JOIN_MILLIS);
+            return false;
         }
+        view.release();
+        return true;
     }
 
     private static boolean load() {
-        String name = LIBRARY + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String file = libraryFileName();
         try {
-            System.loadLibrary(name);
+            System.loadLibrary(LIBRARY + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT));
+            int version = abiVersion();
+            if (version != ABI_VERSION) {
+                LOG.warn("{} is of another build (ABI {}, expected {}); ingest through Netty", file, version, ABI_VERSION);
+                return false;
+            }
             return true;
         } catch (UnsatisfiedLinkError | SecurityException e) {
-            LOG.debug("no {} on java.library.path ({}): ingest through Netty", System.mapLibraryName(name), e.getMessage());
+            LOG.debug("no usable {} on java.library.path ({}): ingest through Netty", file, e.getMessage());
             return false;
         }
     }
 
-    private static native int prepare(int fd, int timeoutMillis);
+    private static native int abiVersion();
 
-    private static native int receive(int fd, ByteBuffer data, int slot, int max, ByteBuffer meta);
+    private static native int receive(int fd, ByteBuffer data, int slot, int max, ByteBuffer meta, int timeoutMillis);
 }

@@ -159,13 +159,15 @@ public final class StationServer implements AutoCloseable {
     }
 
     private void startBatchedIngest() {
+        Channel ch = ingest;
         try {
-            batchedIngest = NativeIngest.start(((EpollDomainDatagramChannel) ingest).fd().intValue(), INGEST_RECV_SIZE, context);
+            batchedIngest = NativeIngest.start(((EpollDomainDatagramChannel) ch).fd().intValue(), INGEST_RECV_SIZE, context,
+                    () -> ch.config().setAutoRead(true));
             LOG.info("ingest socket read in batches of up to {} datagrams ({})", NativeIngest.MAX_BATCH,
                     NativeIngest.libraryFileName());
-        } catch (IOException e) {
-            LOG.warn("{}; ingest through Netty", e.getMessage());
-            ingest.config().setAutoRead(true);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warn("batched ingest reader not started ({}); ingest through Netty", e.toString());
+            ch.config().setAutoRead(true);
         }
     }
 
@@ -240,12 +242,16 @@ public final class StationServer implements AutoCloseable {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        boolean ingestReaderGone = true;
         if (batchedIngest != null) {
-            batchedIngest.close(); // before the fd is closed: its number could be reused at once
+            // before the fd is closed: its number could be reused at once by the next open()
+            ingestReaderGone = batchedIngest.stopAndJoin();
             batchedIngest = null;
         }
-        if (ingest != null) {
+        if (ingest != null && ingestReaderGone) {
             ingest.close().syncUninterruptibly();
+        } else if (ingest != null) {
+            LOG.warn("ingest socket left open: its reader thread is still running");
         }
         // Only files this server put in place are removed: not an inherited socket's (it belongs to
         // the socket unit and stays for the next activation), not another process's after a failed start.

@@ -31,6 +31,36 @@ class SocketActivationIT {
     @TempDir
     Path dir;
 
+    /** As the unit starts it (library path set): the batched reader takes the inherited ingest fd. */
+    @Test
+    void batchedIngestReaderReadsTheInheritedSocket() throws Exception {
+        dev.stationd.daemon.it.NativeIngestIT.requireLibrary();
+        Path cfg = DaemonProcess.writeConfig(dir, "");
+        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth().jvm("-Djava.library.path=" + DaemonProcess.nativeDir());
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            notify.await("READY=1", START);
+            assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 4)"), launch.output());
+            assertTrue(launch.output().contains("ingest socket read in batches"), launch.output());
+            for (int n = 1; n <= 3; n++) {
+                SystemdLaunch.ingest(dir.resolve("events.sock"), n);
+            }
+            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
+                DaemonProcess.await(Duration.ofSeconds(10), "3 stations through the inherited ingest fd",
+                        () -> c.list(ListQuery.ALL).size() == 3);
+            }
+            SystemdLaunch.signal(p, "TERM");
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            assertFalse(launch.output().contains("ingest reader did not stop"), launch.output());
+        } finally {
+            if (p != null) {
+                SystemdLaunch.kill(p);
+            }
+        }
+    }
+
     @Test
     void adoptsInheritedSocketsNotifiesAndLeavesTheSocketFiles() throws Exception {
         Path cfg = DaemonProcess.writeConfig(dir, "");
