@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * <p>The socket stays a Netty channel (bound, adopted, closed and its file removed as before) that
  * does not read ({@code AUTO_READ} off); this reader owns the fd's reads. The fd is not changed
  * (still non-blocking, as systemd shares it): when nothing is queued the native call waits in
- * {@code poll} for up to {@link #POLL_MILLIS}, so {@link #close()} is noticed within that time.
- * {@link #close()} reports whether the thread is gone, so the fd is only closed after it (a later
- * {@code open} could reuse the number). If the reader fails for good (an {@link Error}, a library
+ * {@code poll} for up to {@link #POLL_MILLIS}, so {@link #stopAndJoin()} is noticed within that time.
+ * {@link #stopAndJoin()} reports whether the thread is gone, so the fd is only closed after it (a
+ * later {@code open} could reuse the number). If the reader fails for good (an {@link Error}, a library
  * that does not match), it logs it and hands the socket back to Netty through {@code onFailure}.
  */
-final class NativeIngest implements AutoCloseable {
+final class NativeIngest {
     private static final Logger LOG = LoggerFactory.getLogger(NativeIngest.class);
     /** {@code ABI_VERSION} in the C file: a library from another build is not used. */
     static final int ABI_VERSION = 2;
@@ -36,9 +36,9 @@ final class NativeIngest implements AutoCloseable {
     /** Per-datagram metadata: length, sender path length, sender path; {@code META_BYTES} in the C file. */
     static final int META_BYTES = 120;
     private static final int META_PATH_OFFSET = 8;
-    /** The longest wait in the kernel: how long {@link #close()} may take to be noticed. */
+    /** The longest wait in the kernel: how long {@link #stopAndJoin()} may take to be noticed. */
     static final int POLL_MILLIS = 200;
-    /** How long {@link #close()} waits for the thread. */
+    /** How long {@link #stopAndJoin()} waits for the thread. */
     static final int JOIN_MILLIS = 5 * POLL_MILLIS;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
@@ -150,14 +150,8 @@ final class NativeIngest implements AutoCloseable {
         return new String(path, 0, end, StandardCharsets.UTF_8);
     }
 
-    /** Stops the reader and waits for its thread (up to {@link #JOIN_MILLIS}). */
-    @Override
-    public void close() {
-        stopAndJoin();
-    }
-
     /**
-     * Stops the reader and waits for its thread.
+     * Stops the reader and waits for its thread (up to {@link #JOIN_MILLIS}).
      *
      * @return whether the thread is gone (only then may the fd be closed)
      */

@@ -251,7 +251,10 @@ public final class StationServer implements AutoCloseable {
         if (ingest != null && ingestReaderGone) {
             ingest.close().syncUninterruptibly();
         } else if (ingest != null) {
+            // not closed here while a reader may still use the fd; the event loops' shutdown at
+            // exit closes it
             LOG.warn("ingest socket left open: its reader thread is still running");
+            ingest = null;
         }
         // Only files this server put in place are removed: not an inherited socket's (it belongs to
         // the socket unit and stays for the next activation), not another process's after a failed start.
