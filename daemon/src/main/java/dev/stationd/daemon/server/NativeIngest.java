@@ -77,7 +77,12 @@ final class NativeIngest {
 
     /** @return the library's file name on this machine */
     static String libraryFileName() {
-        return System.mapLibraryName(LIBRARY + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT));
+        return System.mapLibraryName(libraryName());
+    }
+
+    /** @return the name {@link System#loadLibrary} takes: {@code stationd_ingest_<os.arch>} */
+    private static String libraryName() {
+        return LIBRARY + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -173,7 +178,7 @@ final class NativeIngest {
     private static boolean load() {
         String file = libraryFileName();
         try {
-            System.loadLibrary(LIBRARY + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT));
+            System.loadLibrary(libraryName());
             int version = abiVersion();
             if (version != ABI_VERSION) {
                 LOG.warn("{} is of another build (ABI {}, expected {}); ingest through Netty", file, version, ABI_VERSION);

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.it;
 
+import dev.stationd.protocol.client.ListQuery;
 import dev.stationd.protocol.client.StationClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -234,6 +235,20 @@ public final class DaemonProcess implements AutoCloseable {
     public void kill9() throws Exception {
         process.destroyForcibly();
         awaitExit(STOP_DEADLINE);
+    }
+
+    /**
+     * Waits until a client of {@code socket} lists exactly {@code n} stations.
+     *
+     * @param socket the command socket
+     * @param n the expected number of stations
+     * @param deadline how long to wait
+     * @throws Exception if the client cannot connect, a query fails, or the deadline passes
+     */
+    public static void awaitStations(Path socket, int n, Duration deadline) throws Exception {
+        try (StationClient c = StationClient.open(socket, Duration.ofSeconds(5))) {
+            await(deadline, n + " stations", () -> c.list(ListQuery.ALL).size() == n);
+        }
     }
 
     /**

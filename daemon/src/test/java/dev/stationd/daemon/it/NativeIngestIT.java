@@ -83,7 +83,7 @@ public class NativeIngestIT {
                 // one byte more than an event: fits the slot (SIZE + 1) exactly, its length alone rejects it
                 s.sendRaw(java.util.Arrays.copyOf(encoded(upsert(90_002, 0xfff2)), StaEvent.SIZE + 1));
             }
-            awaitStations(d, stations);
+            DaemonProcess.awaitStations(d.socket(), stations, DEADLINE);
             DaemonProcess.await(DEADLINE, "the bad-input log line", () -> d.output().contains("dropped malformed sta_event"));
             assertTrue(d.output().contains("dropped malformed sta_event datagram from an unnamed socket"), d.output());
             try (StationClient c = StationClient.open(d.socket(), Duration.ofSeconds(5))) {
@@ -125,19 +125,6 @@ public class NativeIngestIT {
         }
     }
 
-    /** Waits until the daemon lists {@code n} stations. */
-    private static void awaitStations(DaemonProcess d, int n) throws Exception {
-        try (StationClient c = StationClient.open(d.socket(), Duration.ofSeconds(5))) {
-            DaemonProcess.await(DEADLINE, n + " stations", () -> {
-                try {
-                    return c.list(ListQuery.ALL).size() == n;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
-    }
-
     /** Sends a 5-byte datagram from a socket bound to {@code from} (a leading NUL: an abstract name). */
     private static void sendShortFrom(String from, Path events) throws Exception {
         Process py = new ProcessBuilder("python3", "-c",
@@ -176,7 +163,7 @@ public class NativeIngestIT {
                     s.send(upsert(i + 1, i));
                 }
             }
-            awaitStations(d, 50);
+            DaemonProcess.awaitStations(d.socket(), 50, DEADLINE);
             assertEquals(0, d.stop(), d.output());
         }
     }
@@ -190,7 +177,7 @@ public class NativeIngestIT {
                     s.send(upsert(i + 1, i));
                 }
             }
-            awaitStations(d, 100);
+            DaemonProcess.awaitStations(d.socket(), 100, DEADLINE);
         }
     }
 }

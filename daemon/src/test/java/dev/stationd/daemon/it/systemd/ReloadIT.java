@@ -34,9 +34,7 @@ class ReloadIT {
             p = launch.start(cfg);
             notify.await("READY=1", DaemonProcess.START_DEADLINE);
             SystemdLaunch.ingest(dir.resolve("events.sock"), 3);
-            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
-                DaemonProcess.await(Duration.ofSeconds(10), "the station", () -> c.list(ListQuery.ALL).size() == 1);
-            }
+            DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 1, Duration.ofSeconds(10));
             assertFalse(launch.output().contains("DEBUG"), launch.output());
 
             // 1. A valid change: debug logging, 1 s idle timeout, and a socket path (needs a restart).

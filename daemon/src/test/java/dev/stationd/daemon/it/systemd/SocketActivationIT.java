@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
-import dev.stationd.protocol.client.ListQuery;
 import dev.stationd.protocol.client.StationClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,10 +46,7 @@ class SocketActivationIT {
             for (int n = 1; n <= 3; n++) {
                 SystemdLaunch.ingest(dir.resolve("events.sock"), n);
             }
-            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
-                DaemonProcess.await(Duration.ofSeconds(10), "3 stations through the inherited ingest fd",
-                        () -> c.list(ListQuery.ALL).size() == 3);
-            }
+            DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 3, Duration.ofSeconds(10));
             SystemdLaunch.signal(p, "TERM");
             assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
             assertFalse(launch.output().contains("ingest reader did not stop"), launch.output());
@@ -83,8 +79,18 @@ class SocketActivationIT {
             // The files are the very ones the launcher bound (it printed their inodes before exec).
             assertTrue(launch.output().contains("activate: " + stream + " inode " + streamIno + "\n"), launch.output());
             assertTrue(launch.output().contains("activate: " + events + " inode " + eventsIno + "\n"), launch.output());
-            // The daemon holds exactly the two inherited path sockets and bound none of its own.
-            Map<Long, String> bound = boundUnixSockets(p.pid());
+            // The daemon holds exactly the two inherited path sockets and bound none of its own. (The
+            // PING's accepted connection shows the command socket's path too until the daemon has
+            // seen its EOF: wait for it to go.)
+            long pid = p.pid();
+            DaemonProcess.await(Duration.ofSeconds(5), "the PING connection to be closed by the daemon", () -> {
+                try {
+                    return boundUnixSockets(pid).size() <= 2;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Map<Long, String> bound = boundUnixSockets(pid);
             assertEquals(Set.of(stream.toString(), events.toString()), Set.copyOf(bound.values()), launch.output());
             assertEquals(2, bound.size(), "bound sockets: " + bound);
             assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 3)"), launch.output());
@@ -92,10 +98,7 @@ class SocketActivationIT {
             assertEquals(Set.of("events.sock", "notify.sock", "stationd.sock"), socketFiles(dir), "socket files in " + dir);
 
             SystemdLaunch.ingest(events, 7);
-            try (StationClient c = StationClient.open(stream, Duration.ofSeconds(5))) {
-                DaemonProcess.await(Duration.ofSeconds(10), "the station to arrive through the inherited ingest fd",
-                        () -> c.list(ListQuery.ALL).size() == 1);
-            }
+            DaemonProcess.awaitStations(stream, 1, Duration.ofSeconds(10));
             notify.await(0, m -> m.value("STATUS") != null && m.value("STATUS").contains("1 stations"),
                     Duration.ofSeconds(10), "a refreshed STATUS with 1 station");
 
@@ -125,9 +128,7 @@ class SocketActivationIT {
             assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 3)"), launch.output());
             assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 4)"), launch.output());
             SystemdLaunch.ingest(dir.resolve("events.sock"), 1);
-            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
-                DaemonProcess.await(Duration.ofSeconds(10), "the station", () -> c.list(ListQuery.ALL).size() == 1);
-            }
+            DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 1, Duration.ofSeconds(10));
             SystemdLaunch.signal(p, "TERM");
             assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
         } finally {
@@ -148,9 +149,7 @@ class SocketActivationIT {
             assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 3)"), launch.output());
             assertFalse(launch.output().contains("ingest socket passed in"), launch.output());
             SystemdLaunch.ingest(dir.resolve("events.sock"), 2);
-            try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(5))) {
-                DaemonProcess.await(Duration.ofSeconds(10), "the station", () -> c.list(ListQuery.ALL).size() == 1);
-            }
+            DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 1, Duration.ofSeconds(10));
             SystemdLaunch.signal(p, "TERM");
             assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
             assertTrue(Files.exists(dir.resolve("stationd.sock")), "inherited socket file stays");
