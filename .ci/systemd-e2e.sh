@@ -135,7 +135,9 @@ check "start line in the journal at priority info" ct sh -c "journalctl -u stati
 check "no timestamps in journal messages" ct sh -c "! journalctl -u stationd.service --no-pager -o cat | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'"
 check "systemctl reload" ct systemctl reload stationd.service
 check "still active after reload" ct systemctl is-active -q stationd.service
-check "reload logged" ct sh -c "journalctl -u stationd.service --no-pager -o cat | grep -q 'configuration reloaded'"
+# journald takes the daemon's stderr line asynchronously: it can arrive after systemd's own
+# "Reloaded" line, so wait for it (10 s deadline).
+check "reload logged" ct sh -c "for i in \$(seq 100); do journalctl -u stationd.service --no-pager -o cat | grep -q 'configuration reloaded' && exit 0; sleep 0.1; done; exit 1"
 check "still answering after reload" client ping
 check "same process after reload" ct sh -c "test \"\$(systemctl show -P MainPID stationd.service)\" = ${mainpid}"
 check "systemctl stop stationd" ct systemctl stop stationd.service
