@@ -1,6 +1,7 @@
 package dev.stationd.daemon;
 
 import dev.stationd.daemon.config.ConfigException;
+import dev.stationd.daemon.config.ConfigKeys;
 import dev.stationd.daemon.config.ConfigLoader;
 import dev.stationd.daemon.config.StationdConfig;
 import dev.stationd.daemon.hostapd.HostapdSource;
@@ -18,7 +19,6 @@ import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.StationTable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -270,11 +270,12 @@ public final class Daemon {
             }
             return;
         }
-        List<String> restart = needsRestart(config, next);
+        List<String> restart = ConfigKeys.restartOnlyChanges(config, next);
         if (!restart.isEmpty()) {
             LOG.warn("reload: {} change(s) only on restart; keeping the running values", String.join(", ", restart));
         }
-        StationdConfig applied = keepRestartOnly(config, next);
+        StationdConfig applied = ConfigKeys.keepRestartOnly(config, next);
+        List<String> changes = ConfigKeys.liveChanges(config, applied);
         LogSetup.setLevel(applied.log().level());
         table.setMaxStations(applied.table().maxStations());
         filters.setMaxFilters(applied.filters().maxFilters());
@@ -284,49 +285,8 @@ public final class Daemon {
         if (expiryChanged) {
             scheduleExpiry();
         }
-        LOG.info("configuration reloaded from {}: log.level={} table.max_stations={} table.expire_after={}s "
-                + "filters.max_filters={} server.max_connections={} server.idle_timeout={}ms", applied.source(),
-                applied.log().levelName(), applied.table().maxStations(), applied.table().expireAfter().toSeconds(),
-                applied.filters().maxFilters(), applied.server().maxConnections(),
-                applied.server().idleTimeout().toMillis());
+        LOG.info("configuration reloaded from {}: {}", applied.source(),
+                changes.isEmpty() ? "no live changes" : String.join(", ", changes));
         LOG.debug("reload: log level is now {}", applied.log().levelName());
-    }
-
-    /** @return the settings that differ and only take effect on restart */
-    static List<String> needsRestart(StationdConfig running, StationdConfig next) {
-        List<String> keys = new ArrayList<>();
-        var rs = running.server();
-        var ns = next.server();
-        diff(keys, "server.socket", rs.socket(), ns.socket());
-        diff(keys, "server.socket_mode", rs.socketMode(), ns.socketMode());
-        diff(keys, "server.socket_group", rs.socketGroup(), ns.socketGroup());
-        diff(keys, "server.backlog", rs.backlog(), ns.backlog());
-        diff(keys, "server.io_threads", rs.ioThreads(), ns.ioThreads());
-        diff(keys, "server.write_buffer_high", rs.writeBufferHigh(), ns.writeBufferHigh());
-        diff(keys, "server.write_buffer_low", rs.writeBufferLow(), ns.writeBufferLow());
-        diff(keys, "ingest.socket", running.ingest().socket(), next.ingest().socket());
-        diff(keys, "ingest.socket_mode", running.ingest().socketMode(), next.ingest().socketMode());
-        diff(keys, "ingest.socket_group", running.ingest().socketGroup(), next.ingest().socketGroup());
-        diff(keys, "state.directory", running.state(), next.state());
-        diff(keys, "hostapd", running.hostapd().interfaces(), next.hostapd().interfaces());
-        diff(keys, "hostapd_resync", running.hostapd().resync(), next.hostapd().resync());
-        return keys;
-    }
-
-    private static void diff(List<String> keys, String key, Object a, Object b) {
-        if (!Objects.equals(a, b)) {
-            keys.add(key);
-        }
-    }
-
-    /** @return {@code next} with the restart-only settings of {@code running} */
-    static StationdConfig keepRestartOnly(StationdConfig running, StationdConfig next) {
-        var rs = running.server();
-        var ns = next.server();
-        var server = new dev.stationd.daemon.config.ServerConfig(rs.socket(), rs.socketMode(), rs.socketGroup(),
-                rs.socketGid(), rs.backlog(), ns.maxConnections(), ns.idleTimeout(), rs.ioThreads(),
-                rs.writeBufferHigh(), rs.writeBufferLow(), ns.subscriberBacklog());
-        return new StationdConfig(next.source(), server, running.ingest(), running.state(), next.table(),
-                next.filters(), next.log(), next.access(), running.hostapd());
     }
 }

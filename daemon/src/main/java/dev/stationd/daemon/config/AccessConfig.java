@@ -18,6 +18,10 @@ public record AccessConfig(AccessRule read, AccessRule admin) {
 
     /** @return the built-in defaults: anyone may do anything the socket mode lets them */
     public static AccessConfig defaults() {
-        return new AccessConfig(AccessRule.ANYONE, AccessRule.ANYONE);
+        return from(new Values());
+    }
+
+    static AccessConfig from(Values v) {
+        return new AccessConfig(v.get(ConfigKeys.ACCESS_READ), v.get(ConfigKeys.ACCESS_ADMIN));
     }
 }

@@ -24,6 +24,10 @@ public record AccessRule(Set<Integer> uids, Set<Integer> gids) {
         gids = sortedCopy(gids, "gids");
     }
 
+    static AccessRule from(Values v) {
+        return new AccessRule(v.get(ConfigKeys.RULE_UIDS), v.get(ConfigKeys.RULE_GIDS));
+    }
+
     /** @return true when both sets are empty, which means anyone is allowed */
     public boolean isOpen() {
         return uids.isEmpty() && gids.isEmpty();

@@ -1,96 +1,43 @@
 package dev.stationd.daemon.config;
 
-import java.nio.file.Path;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Map;
 
-/** Prints a {@link StationdConfig} as YAML that {@link ConfigLoader} reads back unchanged. */
+/**
+ * Prints a {@link StationdConfig} as YAML that {@link ConfigLoader} reads back unchanged, by
+ * walking {@link ConfigKeys#FILE}: every key, defaults included, in declaration order.
+ */
 final class ConfigWriter {
-    private final StringBuilder out = new StringBuilder();
-
     private ConfigWriter() {
     }
 
     static String write(StationdConfig config) {
-        return new ConfigWriter().config(config).out.toString();
+        YamlOut out = new YamlOut();
+        out.line("# stationd effective configuration");
+        out.line("# source: " + (config.source() == null ? "(built-in defaults)" : quote(config.source().toString())));
+        fields(ConfigKeys.FILE, config, out);
+        return out.toString();
     }
 
-    private ConfigWriter config(StationdConfig c) {
-        out.append("# stationd effective configuration\n");
-        out.append("# source: ").append(c.source() == null ? "(built-in defaults)" : quote(c.source().toString()))
-                .append('\n');
-        ServerConfig s = c.server();
-        section("server");
-        key("socket", path(s.socket()));
-        key("socket_mode", quote(s.socketModeString()));
-        group(s.socketGroup(), s.socketGid().isPresent() ? s.socketGid().getAsInt() : -1);
-        key("backlog", s.backlog());
-        key("max_connections", s.maxConnections());
-        key("idle_timeout", Durations.format(s.idleTimeout()));
-        key("io_threads", s.ioThreads());
-        key("write_buffer_high", s.writeBufferHigh());
-        key("write_buffer_low", s.writeBufferLow());
-        key("subscriber_backlog", s.subscriberBacklog());
-        IngestConfig i = c.ingest();
-        section("ingest");
-        key("socket", path(i.socket()));
-        key("socket_mode", quote(i.socketModeString()));
-        group(i.socketGroup(), i.socketGid().isPresent() ? i.socketGid().getAsInt() : -1);
-        section("state");
-        key("directory", path(c.state().directory()));
-        section("table");
-        key("max_stations", c.table().maxStations());
-        key("expire_after", Durations.format(c.table().expireAfter()));
-        section("filters");
-        key("max_filters", c.filters().maxFilters());
-        section("log");
-        key("level", c.log().levelName());
-        section("access");
-        rule("read", c.access().read());
-        rule("admin", c.access().admin());
-        HostapdSettings h = c.hostapd();
-        if (h.interfaces().isEmpty()) {
-            out.append("hostapd: []\n");
-        } else {
-            out.append("hostapd:\n");
-            for (HostapdConfig e : h.interfaces()) {
-                out.append("  - ctrl: ").append(path(e.ctrl())).append('\n');
-                out.append("    group_id: ").append(Integer.toUnsignedString(e.groupId())).append('\n');
-                out.append("    enforce_filters: ").append(e.enforceFilters()).append('\n');
+    /** Writes every key of {@code schema} with its value in {@code owner}. */
+    static <O> void fields(Schema<O> schema, O owner, YamlOut out) {
+        level(schema.keys(), "", owner, out);
+    }
+
+    private static <O> void level(List<Key<O, ?>> keys, String prefix, O owner, YamlOut out) {
+        for (Map.Entry<String, List<Key<O, ?>>> e : Schema.groups(keys, prefix).entrySet()) {
+            Key<O, ?> leaf = Schema.leaf(e.getValue(), prefix, e.getKey());
+            if (leaf != null) {
+                key(leaf, owner, out);
+            } else {
+                out.line(e.getKey() + ":");
+                level(e.getValue(), prefix + e.getKey() + ".", owner, out.nested());
             }
         }
-        out.append("hostapd_resync: ").append(Durations.format(h.resync())).append('\n');
-        return this;
     }
 
-    private void section(String name) {
-        out.append(name).append(":\n");
-    }
-
-    private void key(String name, Object value) {
-        out.append("  ").append(name).append(": ").append(value).append('\n');
-    }
-
-    private void group(String spec, int gid) {
-        out.append("  socket_group: ").append(quote(spec));
-        if (gid >= 0 && !spec.equals(Integer.toString(gid))) {
-            out.append("  # gid ").append(gid);
-        }
-        out.append('\n');
-    }
-
-    private void rule(String name, AccessRule rule) {
-        out.append("  ").append(name).append(":\n");
-        out.append("    uids: ").append(ids(rule.uids())).append('\n');
-        out.append("    gids: ").append(ids(rule.gids())).append('\n');
-    }
-
-    private static String ids(Set<Integer> ids) {
-        return ids.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    private static String path(Path p) {
-        return quote(p.toString());
+    private static <O, T> void key(Key<O, T> key, O owner, YamlOut out) {
+        key.type().write(out, key.name(), key.get(owner));
     }
 
     /** @return {@code s} as a YAML double-quoted scalar */

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.config;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -9,9 +10,22 @@ import java.util.regex.Pattern;
  * Durations as written in the configuration file: a non-negative whole number followed by
  * one unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} (for example
  * {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}). A bare {@code 0} is allowed;
- * any other number needs a unit.
+ * any other number needs a unit. Every parsed duration is at most {@link #MAX} (about 292 years),
+ * so {@link Duration#toNanos()} of it never overflows; each key has a far smaller maximum.
  */
 public final class Durations {
+    /** The longest duration {@link #parse} accepts: whole milliseconds whose nanoseconds fit a {@code long}. */
+    public static final Duration MAX = Duration.ofMillis(Long.MAX_VALUE / 1_000_000);
+
+    /** The text is a well-formed duration longer than {@link #MAX}. */
+    public static final class TooLargeException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(String text) {
+            super("bad duration '" + text + "': too large (at most " + format(MAX) + ")");
+        }
+    }
+
     private static final Pattern FORMAT = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
     private static final Pattern BARE_NUMBER = Pattern.compile("[-+]?[0-9]+");
 
@@ -29,6 +43,7 @@ public final class Durations {
      *
      * @param text for example {@code "30s"}
      * @return the duration, never negative
+     * @throws TooLargeException when {@code text} is well formed but longer than {@link #MAX}
      * @throws IllegalArgumentException with a message fit for the user when {@code text} is not
      *     a valid duration
      */
@@ -54,11 +69,11 @@ public final class Durations {
             case "d" -> D;
             default -> throw new AssertionError(m.group(2));
         };
-        try {
-            return Duration.ofMillis(Math.multiplyExact(Long.parseLong(m.group(1)), unit));
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("bad duration '" + text + "': too large");
+        BigInteger ms = new BigInteger(m.group(1)).multiply(BigInteger.valueOf(unit));
+        if (ms.compareTo(BigInteger.valueOf(MAX.toMillis())) > 0) {
+            throw new TooLargeException(text);
         }
+        return Duration.ofMillis(ms.longValueExact());
     }
 
     /**

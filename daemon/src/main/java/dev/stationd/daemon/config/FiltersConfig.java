@@ -3,20 +3,21 @@ package dev.stationd.daemon.config;
 /**
  * The {@code filters:} section.
  *
- * @param maxFilters most filter entries kept, at least 1
+ * @param maxFilters most filter entries kept (range: {@link ConfigKeys#FILTERS_MAX_FILTERS})
  */
 public record FiltersConfig(int maxFilters) {
 
-    /** Default {@code filters.max_filters}. */
-    public static final int DEFAULT_MAX_FILTERS = 65536;
-
     /** Checks every invariant; throws {@link IllegalArgumentException} when one fails. */
     public FiltersConfig {
-        Require.atLeast(maxFilters, 1, "filters.max_filters");
+        ConfigKeys.FILTERS_MAX_FILTERS.require(maxFilters);
     }
 
     /** @return the built-in defaults */
     public static FiltersConfig defaults() {
-        return new FiltersConfig(DEFAULT_MAX_FILTERS);
+        return from(new Values());
+    }
+
+    static FiltersConfig from(Values v) {
+        return new FiltersConfig(v.get(ConfigKeys.FILTERS_MAX_FILTERS));
     }
 }

@@ -14,10 +14,6 @@ import java.nio.file.Path;
  *     station deauthenticated
  */
 public record HostapdConfig(Path ctrl, int groupId, boolean enforceFilters) {
-    /** Default {@code group_id}. */
-    public static final int DEFAULT_GROUP_ID = 0;
-    /** Default {@code enforce_filters}. */
-    public static final boolean DEFAULT_ENFORCE_FILTERS = true;
     /** Longest interface name: {@code IFNAMSIZ - 1}, also what {@code sta_list_attr.ifname} holds. */
     public static final int MAX_IFNAME_BYTES = 15;
 
@@ -32,6 +28,11 @@ public record HostapdConfig(Path ctrl, int groupId, boolean enforceFilters) {
             throw new IllegalArgumentException("hostapd.ctrl file name (the interface name) must be at most "
                     + MAX_IFNAME_BYTES + " bytes, got " + len + ": " + ctrl);
         }
+    }
+
+    static HostapdConfig from(Values v) {
+        return new HostapdConfig(v.get(ConfigKeys.HOSTAPD_CTRL), v.get(ConfigKeys.HOSTAPD_GROUP_ID),
+                v.get(ConfigKeys.HOSTAPD_ENFORCE_FILTERS));
     }
 
     /** @return the interface (BSS) name: the control socket's file name */

@@ -11,21 +11,14 @@ import java.util.Set;
  *
  * @param interfaces the control sockets to follow, in file order (empty = the source is off);
  *     no two share a path or an interface name
- * @param resync how often each interface's stations are re-read in full; at least 1 s
+ * @param resync how often each interface's stations are re-read in full
+ *     (range: {@link ConfigKeys#HOSTAPD_RESYNC})
  */
 public record HostapdSettings(List<HostapdConfig> interfaces, Duration resync) {
-    /** Default {@code hostapd_resync}. */
-    public static final Duration DEFAULT_RESYNC = Duration.ofSeconds(30);
-    /** Shortest {@code hostapd_resync}. */
-    public static final Duration MIN_RESYNC = Duration.ofSeconds(1);
-
     /** Checks every invariant; throws {@link IllegalArgumentException} or NPE when one fails. */
     public HostapdSettings {
         interfaces = List.copyOf(Objects.requireNonNull(interfaces, "hostapd"));
-        Require.positive(resync, "hostapd_resync");
-        if (resync.compareTo(MIN_RESYNC) < 0) {
-            throw new IllegalArgumentException("hostapd_resync must be >= 1s, got " + resync);
-        }
+        ConfigKeys.HOSTAPD_RESYNC.require(resync);
         Set<String> names = new HashSet<>();
         for (HostapdConfig c : interfaces) {
             if (!names.add(c.ifname())) {
@@ -36,7 +29,11 @@ public record HostapdSettings(List<HostapdConfig> interfaces, Duration resync) {
 
     /** @return no hostapd interfaces, the default resync period */
     public static HostapdSettings defaults() {
-        return new HostapdSettings(List.of(), DEFAULT_RESYNC);
+        return from(new Values());
+    }
+
+    static HostapdSettings from(Values v) {
+        return new HostapdSettings(v.get(ConfigKeys.HOSTAPD), v.get(ConfigKeys.HOSTAPD_RESYNC));
     }
 
     /** @return whether no interface is configured */

@@ -14,11 +14,6 @@ import java.util.OptionalInt;
  */
 public record IngestConfig(Path socket, int socketMode, String socketGroup, OptionalInt socketGid) {
 
-    /** Default {@code ingest.socket}. */
-    public static final Path DEFAULT_SOCKET = Path.of("/run/stationd/events.sock");
-    /** Default {@code ingest.socket_mode}, {@code 0620}. */
-    public static final int DEFAULT_SOCKET_MODE = 0620;
-
     /** Checks every invariant; throws {@link IllegalArgumentException} or NPE when one fails. */
     public IngestConfig {
         Require.absolute(socket, "ingest.socket");
@@ -30,9 +25,15 @@ public record IngestConfig(Path socket, int socketMode, String socketGroup, Opti
         }
     }
 
-    /** @return the built-in defaults */
+    /** @return the built-in defaults (see {@link ConfigKeys}) */
     public static IngestConfig defaults() {
-        return new IngestConfig(DEFAULT_SOCKET, DEFAULT_SOCKET_MODE, "", OptionalInt.empty());
+        return from(new Values());
+    }
+
+    static IngestConfig from(Values v) {
+        SocketGroup group = v.get(ConfigKeys.INGEST_SOCKET_GROUP);
+        return new IngestConfig(v.get(ConfigKeys.INGEST_SOCKET), v.get(ConfigKeys.INGEST_SOCKET_MODE), group.spec(),
+                group.gid());
     }
 
     /** @return {@link #socketMode()} as four octal digits, e.g. {@code "0620"} */

@@ -12,9 +12,6 @@ import org.slf4j.event.Level;
  */
 public record LogConfig(Level level) {
 
-    /** Default {@code log.level}. */
-    public static final Level DEFAULT_LEVEL = Level.INFO;
-
     /** Checks every invariant; throws NPE when one fails. */
     public LogConfig {
         Objects.requireNonNull(level, "log.level");
@@ -22,7 +19,11 @@ public record LogConfig(Level level) {
 
     /** @return the built-in defaults */
     public static LogConfig defaults() {
-        return new LogConfig(DEFAULT_LEVEL);
+        return from(new Values());
+    }
+
+    static LogConfig from(Values v) {
+        return new LogConfig(v.get(ConfigKeys.LOG_LEVEL));
     }
 
     /** @return the level as written in the file, e.g. {@code "info"} */

@@ -21,13 +21,14 @@ final class Scalars {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9][0-9_]*");
-    private static final String LEVELS = "error, warn, info, debug, trace";
+    /** The log level names, for messages and the reference. */
+    static final String LEVELS = "error, warn, info, debug, trace";
 
     private Scalars() {
     }
 
-    /** An integer written as a plain (unquoted) decimal YAML number, within {@code [min, max]}. */
-    static Converter<Integer> integer(int min, int max) {
+    /** An integer written as a plain (unquoted) decimal YAML number, within {@code range}. */
+    static Converter<Integer> integer(Range<Integer> range) {
         return (node, key, problems) -> {
             ScalarNode scalar = scalar(node, key, problems, "an integer");
             if (scalar == null) {
@@ -51,11 +52,8 @@ final class Scalars {
                 return null;
             }
             BigInteger value = new BigInteger(digits);
-            if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
-                String range = max == Integer.MAX_VALUE ? "must be >= " + min
-                        : "must be between " + min + " and " + max;
-                problems.at(node, key + ": " + range + ", got " + value);
-                return null;
+            if (value.bitLength() > 31 || !range.contains(value.intValue())) {
+                return range.reject(node, key, problems, value.toString());
             }
             return value.intValue();
         };
@@ -111,25 +109,24 @@ final class Scalars {
         };
     }
 
-    /** A duration such as {@code 30s} (see {@link Durations}) that is greater than zero. */
-    static Converter<Duration> positiveDuration() {
+    /**
+     * A duration such as {@code 30s} (see {@link Durations}) within {@code range}. A number too
+     * large for any duration is reported as out of range too, with the text as written.
+     */
+    static Converter<Duration> duration(Range<Duration> range) {
         return (node, key, problems) -> {
             String text = text(node, key, problems, "a duration such as 30s");
             if (text == null) {
                 return null;
             }
-            Duration d;
             try {
-                d = Durations.parse(text);
+                return Durations.parse(text);
+            } catch (Durations.TooLargeException e) {
+                return range.reject(node, key, problems, text);
             } catch (IllegalArgumentException e) {
                 problems.at(node, key + ": " + e.getMessage());
                 return null;
             }
-            if (d.isZero()) {
-                problems.at(node, key + ": must be greater than 0");
-                return null;
-            }
-            return d;
         };
     }
 

@@ -16,11 +16,13 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class Section {
     private final String path;
+    private final Node node;
     private final Problems problems;
     private final Map<String, Node> values = new LinkedHashMap<>();
 
     private Section(String path, Node node, Problems problems, List<String> known) {
         this.path = path;
+        this.node = node;
         this.problems = problems;
         if (node == null || Scalars.isNull(node)) {
             return;
@@ -52,13 +54,13 @@ final class Section {
     }
 
     /** @return the top-level section of a document ({@code null} for an empty file) */
-    static Section root(Node document, Problems problems, String... known) {
-        return new Section("", document, problems, List.of(known));
+    static Section root(Node document, Problems problems, List<String> known) {
+        return new Section("", document, problems, known);
     }
 
     /** @return the nested section under {@code key} */
-    Section section(String key, String... known) {
-        return new Section(path(key), values.get(key), problems, List.of(known));
+    Section section(String key, List<String> known) {
+        return new Section(path(key), values.get(key), problems, known);
     }
 
     /**
@@ -70,8 +72,13 @@ final class Section {
      * @param known the keys it may hold
      * @return the section
      */
-    static Section of(String path, Node node, Problems problems, String... known) {
-        return new Section(path, node, problems, List.of(known));
+    static Section of(String path, Node node, Problems problems, List<String> known) {
+        return new Section(path, node, problems, known);
+    }
+
+    /** @return the mapping's node, for problems of the whole mapping; {@code null} when absent */
+    Node start() {
+        return node;
     }
 
     /** @return the value node of {@code key}, if the key is present */

@@ -9,16 +9,17 @@ import java.nio.file.Path;
  */
 public record StateConfig(Path directory) {
 
-    /** Default {@code state.directory}. */
-    public static final Path DEFAULT_DIRECTORY = Path.of("/var/lib/stationd");
-
     /** Checks every invariant; throws {@link IllegalArgumentException} or NPE when one fails. */
     public StateConfig {
         Require.absolute(directory, "state.directory");
     }
 
-    /** @return the built-in defaults */
+    /** @return the built-in defaults (see {@link ConfigKeys}) */
     public static StateConfig defaults() {
-        return new StateConfig(DEFAULT_DIRECTORY);
+        return from(new Values());
+    }
+
+    static StateConfig from(Values v) {
+        return new StateConfig(v.get(ConfigKeys.STATE_DIRECTORY));
     }
 }

@@ -59,9 +59,14 @@ public record StationdConfig(
 
     /** @return the built-in defaults, with no source file */
     public static StationdConfig defaults() {
-        return new StationdConfig(null, ServerConfig.defaults(), IngestConfig.defaults(),
-                StateConfig.defaults(), TableConfig.defaults(), FiltersConfig.defaults(),
-                LogConfig.defaults(), AccessConfig.defaults(), HostapdSettings.defaults());
+        return ConfigKeys.defaults();
+    }
+
+    /** @return the configuration with these values and no source */
+    static StationdConfig from(Values v) {
+        return new StationdConfig(null, ServerConfig.from(v), IngestConfig.from(v), StateConfig.from(v),
+                TableConfig.from(v), FiltersConfig.from(v), LogConfig.from(v), AccessConfig.from(v),
+                HostapdSettings.from(v));
     }
 
     /** @return a copy with another {@link #source()} (may be {@code null}) */

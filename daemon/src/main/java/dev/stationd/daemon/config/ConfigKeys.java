@@ -1,0 +1,201 @@
+package dev.stationd.daemon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.event.Level;
+
+/**
+ * THE table of configuration keys: each key is declared here once, with its path, type,
+ * default, range, reload behaviour and a one-line doc. Everything else is derived from it: the
+ * keys the loader accepts ({@link ConfigBinder}), {@code --check-config} ({@link ConfigWriter}),
+ * what a reload applies or keeps ({@link #restartOnlyChanges}, {@link #keepRestartOnly}), the
+ * range checks of the records, and {@code docs/configuration.md} ({@link ConfigReference}).
+ *
+ * <p>To add a key:
+ * <ol>
+ * <li>declare it below, in file order: {@code FILE.key("section.name", Types.X).byDefault(v)
+ *     .range(min, max).live()|restart().doc("...").of(c -> c.section().name())}. Durations, sizes
+ *     and integers must have a range; pick a type from {@link Types} (or add one there);
+ * <li>add the component to the section's record and pass {@code v.get(KEY)} in its
+ *     {@code from(Values)}; its compact constructor checks it with {@code KEY.require(x)};
+ * <li>a list of mappings is {@code Types.listOf(schema, ...)} over a {@code Schema.fields(...)}
+ *     declared above it (see {@link #HOSTAPD_ENTRY}); a nested mapping is {@code Types.mapping}
+ *     (see {@link #RULE}); a check across keys is {@code FILE.rule(...)};
+ * <li>add the key to {@code config/stationd.yaml}, then regenerate the reference:
+ *     {@code java -cp daemon/target/stationd.jar dev.stationd.daemon.config.ConfigReference
+ *     docs/configuration.md} (after {@code mvn package}). Tests fail until both are done.
+ * </ol>
+ * A {@code live()} key is read from {@code ServerContext.config()} or applied in
+ * {@code Daemon.reload()}; anything else is {@code restart()}.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    // ---- access rules: {uids, gids}, the value of access.read, access.admin ----
+
+    static final Schema<AccessRule> RULE = Schema.fields(AccessRule::from);
+    static final Key<AccessRule, Set<Integer>> RULE_UIDS = RULE.key("uids", Types.USERS).byDefault(Set.of())
+            .doc("Users allowed (names or uids).").of(AccessRule::uids);
+    static final Key<AccessRule, Set<Integer>> RULE_GIDS = RULE.key("gids", Types.GROUPS).byDefault(Set.of())
+            .doc("Groups allowed (names or gids), matched against the peer's primary group.").of(AccessRule::gids);
+
+    // ---- one item of the hostapd: list ----
+
+    static final Schema<HostapdConfig> HOSTAPD_ENTRY = Schema.fields(HostapdConfig::from);
+    static final Key<HostapdConfig, Path> HOSTAPD_CTRL = HOSTAPD_ENTRY
+            .key("ctrl", Types.socketNamedAfter("interface name", HostapdConfig.MAX_IFNAME_BYTES))
+            .required("each hostapd entry needs the path of a control socket"
+                    + " (ctrl_interface/<interface>, e.g. /run/hostapd/wlan0)")
+            .doc("hostapd's control socket of one BSS; its file name is the interface name the stations get.")
+            .of(HostapdConfig::ctrl);
+    static final Key<HostapdConfig, Integer> HOSTAPD_GROUP_ID = HOSTAPD_ENTRY.key("group_id", Types.U32).byDefault(0)
+            .doc("Policy group of the stations seen on this BSS; 0 = none.").of(HostapdConfig::groupId);
+    static final Key<HostapdConfig, Boolean> HOSTAPD_ENFORCE_FILTERS = HOSTAPD_ENTRY
+            .key("enforce_filters", Types.BOOL).byDefault(true)
+            .doc("Put filtered MACs on hostapd's deny list (DENY_ACL) and deauthenticate them.")
+            .of(HostapdConfig::enforceFilters);
+
+    // ---- the file ----
+
+    /** The keys of the configuration file, in file order. */
+    static final Schema<StationdConfig> FILE = Schema.file(StationdConfig::from);
+
+    static final Key<StationdConfig, Path> SERVER_SOCKET = FILE.key("server.socket", Types.SOCKET_PATH)
+            .byDefault(Path.of("/run/stationd/stationd.sock")).restart()
+            .doc("Stream socket serving the command protocol.").of(c -> c.server().socket());
+    static final Key<StationdConfig, Integer> SERVER_SOCKET_MODE = FILE.key("server.socket_mode", Types.FILE_MODE)
+            .byDefault(0660).restart()
+            .doc("Permission bits of the socket file.").of(c -> c.server().socketMode());
+    static final Key<StationdConfig, SocketGroup> SERVER_SOCKET_GROUP = FILE.key("server.socket_group", Types.GROUP)
+            .byDefault(SocketGroup.LEAVE).restart()
+            .doc("Group owning the socket file.").of(c -> new SocketGroup(c.server().socketGroup(), c.server().socketGid()));
+    // The kernel caps the backlog at net.core.somaxconn; 65535 is its largest value.
+    static final Key<StationdConfig, Integer> SERVER_BACKLOG = FILE.key("server.backlog", Types.INT)
+            .byDefault(128).range(1, 65535).restart()
+            .doc("listen() backlog.").of(c -> c.server().backlog());
+    static final Key<StationdConfig, Integer> SERVER_MAX_CONNECTIONS = FILE.key("server.max_connections", Types.INT)
+            .byDefault(1024).range(1, Integer.MAX_VALUE).live()
+            .doc("Concurrent client connections; the next one gets E_BUSY and is closed.")
+            .of(c -> c.server().maxConnections());
+    static final Key<StationdConfig, Duration> SERVER_IDLE_TIMEOUT = FILE.key("server.idle_timeout", Types.DURATION)
+            .byDefault(Duration.ofSeconds(60)).range(Duration.ofMillis(1), Durations.MAX).live()
+            .doc("A connection with no complete request for this long is closed.").of(c -> c.server().idleTimeout());
+    static final Key<StationdConfig, Integer> SERVER_IO_THREADS = FILE.key("server.io_threads", Types.INT)
+            .byDefault(0).range(0, 256).restart()
+            .doc("Event loop threads; 0 = automatic (twice the CPUs).").of(c -> c.server().ioThreads());
+    static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_HIGH = FILE.key("server.write_buffer_high", Types.SIZE)
+            .byDefault(1024 * 1024).range(1, Integer.MAX_VALUE).restart()
+            .doc("A client with this many reply bytes unsent is not read from until they drain below write_buffer_low.")
+            .of(c -> c.server().writeBufferHigh());
+    static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_LOW = FILE.key("server.write_buffer_low", Types.SIZE)
+            .byDefault(512 * 1024).range(1, Integer.MAX_VALUE).restart()
+            .doc("See write_buffer_high.").of(c -> c.server().writeBufferLow());
+    static final Key<StationdConfig, Integer> SERVER_SUBSCRIBER_BACKLOG = FILE
+            .key("server.subscriber_backlog", Types.INT).byDefault(4096).range(1, Integer.MAX_VALUE).live()
+            .doc("Events a SUBSCRIBE client may have unread before it is disconnected.")
+            .of(c -> c.server().subscriberBacklog());
+
+    static final Key<StationdConfig, Path> INGEST_SOCKET = FILE.key("ingest.socket", Types.SOCKET_PATH)
+            .byDefault(Path.of("/run/stationd/events.sock")).restart()
+            .doc("Datagram socket receiving one sta_event per datagram.").of(c -> c.ingest().socket());
+    static final Key<StationdConfig, Integer> INGEST_SOCKET_MODE = FILE.key("ingest.socket_mode", Types.FILE_MODE)
+            .byDefault(0620).restart()
+            .doc("Permission bits of the ingest socket file.").of(c -> c.ingest().socketMode());
+    static final Key<StationdConfig, SocketGroup> INGEST_SOCKET_GROUP = FILE.key("ingest.socket_group", Types.GROUP)
+            .byDefault(SocketGroup.LEAVE).restart()
+            .doc("Group owning the ingest socket file.").of(c -> new SocketGroup(c.ingest().socketGroup(), c.ingest().socketGid()));
+
+    static final Key<StationdConfig, Path> STATE_DIRECTORY = FILE.key("state.directory", Types.PATH)
+            .byDefault(Path.of("/var/lib/stationd")).restart()
+            .doc("Directory of the durable filter file filters.conf.").of(c -> c.state().directory());
+
+    static final Key<StationdConfig, Integer> TABLE_MAX_STATIONS = FILE.key("table.max_stations", Types.INT)
+            .byDefault(65536).range(1, Integer.MAX_VALUE).live()
+            .doc("Most stations kept; new stations beyond it are dropped and counted.")
+            .of(c -> c.table().maxStations());
+    static final Key<StationdConfig, Duration> TABLE_EXPIRE_AFTER = FILE.key("table.expire_after", Types.DURATION)
+            .byDefault(Duration.ofSeconds(300)).range(Duration.ofMillis(1), Durations.MAX).live()
+            .doc("A station not updated for this long is removed.").of(c -> c.table().expireAfter());
+
+    static final Key<StationdConfig, Integer> FILTERS_MAX_FILTERS = FILE.key("filters.max_filters", Types.INT)
+            .byDefault(65536).range(1, Integer.MAX_VALUE).live()
+            .doc("Most MAC filters; FILTER_ADD beyond it gets NAK E_FULL.").of(c -> c.filters().maxFilters());
+
+    static final Key<StationdConfig, Level> LOG_LEVEL = FILE.key("log.level", Types.LOG_LEVEL)
+            .byDefault(Level.INFO).live()
+            .doc("Log level; under systemd each line goes to the journal with its priority.").of(c -> c.log().level());
+
+    static final Key<StationdConfig, AccessRule> ACCESS_READ = FILE.key("access.read", Types.mapping(RULE))
+            .byDefault(AccessRule.ANYONE).live()
+            .doc("Who may query (list, get, ping, subscribe); both lists empty = anyone who can open the socket.")
+            .of(c -> c.access().read());
+    static final Key<StationdConfig, AccessRule> ACCESS_ADMIN = FILE.key("access.admin", Types.mapping(RULE))
+            .byDefault(AccessRule.ANYONE).live()
+            .doc("Who may change filters (FILTER_ADD/DEL/FLUSH); root and the daemon's own uid always may.")
+            .of(c -> c.access().admin());
+
+    static final Key<StationdConfig, List<HostapdConfig>> HOSTAPD = FILE.key("hostapd",
+                    Types.listOf(HOSTAPD_ENTRY, "control sockets (- ctrl: /run/hostapd/wlan0)")
+                            .unique(HostapdConfig::ctrl, (c, line) -> ".ctrl: " + c.ctrl()
+                                    + " is listed twice (first at line " + line + ")")
+                            .unique(HostapdConfig::ifname, (c, line) -> ".ctrl: another control socket is also named '"
+                                    + c.ifname() + "' (line " + line
+                                    + "); the socket name is the interface name, so it must be unique"))
+            .byDefault(List.of()).restart()
+            .doc("hostapd control sockets (one per BSS) to follow as a station source; none = the source is off.")
+            .of(c -> c.hostapd().interfaces());
+    static final Key<StationdConfig, Duration> HOSTAPD_RESYNC = FILE.key("hostapd_resync", Types.DURATION)
+            .byDefault(Duration.ofSeconds(30)).range(Duration.ofSeconds(1), Durations.MAX).restart()
+            .doc("Full re-read of each hostapd interface's stations (never longer than half of table.expire_after).")
+            .of(c -> c.hostapd().resync());
+
+    static {
+        FILE.rule("`server.write_buffer_high` is at least `server.write_buffer_low`.",
+                List.of(SERVER_WRITE_BUFFER_HIGH, SERVER_WRITE_BUFFER_LOW), (v, problems) -> {
+                    int high = v.get(SERVER_WRITE_BUFFER_HIGH);
+                    int low = v.get(SERVER_WRITE_BUFFER_LOW);
+                    if (high < low) {
+                        problems.at(v.nodeOfFirst(SERVER_WRITE_BUFFER_HIGH, SERVER_WRITE_BUFFER_LOW),
+                                "server.write_buffer_high: must be >= server.write_buffer_low, got " + high + " < " + low);
+                    }
+                });
+        FILE.rule("`ingest.socket` and `server.socket` are different paths.",
+                List.of(SERVER_SOCKET, INGEST_SOCKET), (v, problems) -> {
+                    if (v.get(SERVER_SOCKET).equals(v.get(INGEST_SOCKET))) {
+                        // the defaults differ, so at least one of the two keys is present
+                        problems.at(v.nodeOfFirst(INGEST_SOCKET, SERVER_SOCKET),
+                                "ingest.socket: must differ from server.socket (" + v.get(INGEST_SOCKET) + ")");
+                    }
+                });
+    }
+
+    /** @return the built-in defaults: every key at its default */
+    static StationdConfig defaults() {
+        return FILE.build(new Values());
+    }
+
+    /**
+     * @return the paths of the keys that differ between {@code running} and {@code next} but
+     *     only take effect on restart, in file order
+     */
+    public static List<String> restartOnlyChanges(StationdConfig running, StationdConfig next) {
+        return FILE.changed(running, next, Reload.RESTART).stream().map(Key::path).toList();
+    }
+
+    /** @return {@code next} with the running values of every key that only changes on restart */
+    public static StationdConfig keepRestartOnly(StationdConfig running, StationdConfig next) {
+        return FILE.keep(running, next, Reload.RESTART).withSource(next.source());
+    }
+
+    /** @return one {@code key: old -> new} entry per live key that differs, in file order */
+    public static List<String> liveChanges(StationdConfig running, StationdConfig next) {
+        return FILE.changed(running, next, Reload.LIVE).stream().map(k -> change(k, running, next)).toList();
+    }
+
+    private static <T> String change(Key<StationdConfig, T> key, StationdConfig a, StationdConfig b) {
+        return key.path() + ": " + key.type().show(key.get(a)) + " -> " + key.type().show(key.get(b));
+    }
+}
