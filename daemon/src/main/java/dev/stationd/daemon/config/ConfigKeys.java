@@ -76,25 +76,29 @@ public final class ConfigKeys {
     static final Key<StationdConfig, Integer> SERVER_BACKLOG = FILE.key("server.backlog", Types.INT)
             .byDefault(128).range(1, 65535).restart()
             .doc("listen() backlog.").of(c -> c.server().backlog());
+    // Far above what one AP's local clients need; each connection holds buffers and a descriptor.
     static final Key<StationdConfig, Integer> SERVER_MAX_CONNECTIONS = FILE.key("server.max_connections", Types.INT)
-            .byDefault(1024).range(1, Integer.MAX_VALUE).live()
+            .byDefault(1024).range(1, 65536).live()
             .doc("Concurrent client connections; the next one gets E_BUSY and is closed.")
             .of(c -> c.server().maxConnections());
+    // Below 100ms a client cannot send its request after connecting; a day keeps nanosecond timers far from overflow.
     static final Key<StationdConfig, Duration> SERVER_IDLE_TIMEOUT = FILE.key("server.idle_timeout", Types.DURATION)
-            .byDefault(Duration.ofSeconds(60)).range(Duration.ofMillis(1), Durations.MAX).live()
+            .byDefault(Duration.ofSeconds(60)).range(Duration.ofMillis(100), Duration.ofDays(1)).live()
             .doc("A connection with no complete request for this long is closed.").of(c -> c.server().idleTimeout());
     static final Key<StationdConfig, Integer> SERVER_IO_THREADS = FILE.key("server.io_threads", Types.INT)
             .byDefault(0).range(0, 256).restart()
             .doc("Event loop threads; 0 = automatic (twice the CPUs).").of(c -> c.server().ioThreads());
+    // Watermarks: below 1 KiB every reply toggles writability; above 64 MiB one client could take all direct memory.
     static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_HIGH = FILE.key("server.write_buffer_high", Types.SIZE)
-            .byDefault(1024 * 1024).range(1, Integer.MAX_VALUE).restart()
+            .byDefault(1024 * 1024).range(1024, 64 * 1024 * 1024).restart()
             .doc("A client with this many reply bytes unsent is not read from until they drain below write_buffer_low.")
             .of(c -> c.server().writeBufferHigh());
     static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_LOW = FILE.key("server.write_buffer_low", Types.SIZE)
-            .byDefault(512 * 1024).range(1, Integer.MAX_VALUE).restart()
+            .byDefault(512 * 1024).range(1024, 64 * 1024 * 1024).restart()
             .doc("See write_buffer_high.").of(c -> c.server().writeBufferLow());
+    // 65536 events of 192 bytes = 12 MiB for one subscriber that stops reading.
     static final Key<StationdConfig, Integer> SERVER_SUBSCRIBER_BACKLOG = FILE
-            .key("server.subscriber_backlog", Types.INT).byDefault(4096).range(1, Integer.MAX_VALUE).live()
+            .key("server.subscriber_backlog", Types.INT).byDefault(4096).range(1, 65536).live()
             .doc("Events a SUBSCRIBE client may have unread before it is disconnected.")
             .of(c -> c.server().subscriberBacklog());
 
@@ -112,16 +116,19 @@ public final class ConfigKeys {
             .byDefault(Path.of("/var/lib/stationd")).restart()
             .doc("Directory of the durable filter file filters.conf.").of(c -> c.state().directory());
 
+    // A million stations is far beyond one AP, and needs a larger heap than the shipped 64 MiB.
     static final Key<StationdConfig, Integer> TABLE_MAX_STATIONS = FILE.key("table.max_stations", Types.INT)
-            .byDefault(65536).range(1, Integer.MAX_VALUE).live()
+            .byDefault(65536).range(1, 1_000_000).live()
             .doc("Most stations kept; new stations beyond it are dropped and counted.")
             .of(c -> c.table().maxStations());
+    // Below 1s stations would vanish between two expiry sweeps; 30 days is a month of silence.
     static final Key<StationdConfig, Duration> TABLE_EXPIRE_AFTER = FILE.key("table.expire_after", Types.DURATION)
-            .byDefault(Duration.ofSeconds(300)).range(Duration.ofMillis(1), Durations.MAX).live()
+            .byDefault(Duration.ofSeconds(300)).range(Duration.ofSeconds(1), Duration.ofDays(30)).live()
             .doc("A station not updated for this long is removed.").of(c -> c.table().expireAfter());
 
+    // Every filter is on disk and in every table snapshot; a million is far beyond one AP.
     static final Key<StationdConfig, Integer> FILTERS_MAX_FILTERS = FILE.key("filters.max_filters", Types.INT)
-            .byDefault(65536).range(1, Integer.MAX_VALUE).live()
+            .byDefault(65536).range(1, 1_000_000).live()
             .doc("Most MAC filters; FILTER_ADD beyond it gets NAK E_FULL.").of(c -> c.filters().maxFilters());
 
     static final Key<StationdConfig, Level> LOG_LEVEL = FILE.key("log.level", Types.LOG_LEVEL)
@@ -147,8 +154,9 @@ public final class ConfigKeys {
             .byDefault(List.of()).restart()
             .doc("hostapd control sockets (one per BSS) to follow as a station source; none = the source is off.")
             .of(c -> c.hostapd().interfaces());
+    // Below 1s the resync is a busy loop against hostapd; an hour still repairs missed events the same day.
     static final Key<StationdConfig, Duration> HOSTAPD_RESYNC = FILE.key("hostapd_resync", Types.DURATION)
-            .byDefault(Duration.ofSeconds(30)).range(Duration.ofSeconds(1), Durations.MAX).restart()
+            .byDefault(Duration.ofSeconds(30)).range(Duration.ofSeconds(1), Duration.ofHours(1)).restart()
             .doc("Full re-read of each hostapd interface's stations (never longer than half of table.expire_after).")
             .of(c -> c.hostapd().resync());
 

@@ -29,6 +29,20 @@ class DurationsTest {
         assertTrue(e.getMessage().startsWith("bad duration '" + text + "'"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"99999999999999d", "200000d", "106752d", "9223372036855s", "9223372036855000ms"})
+    void tooLargeIsAnErrorOfItsOwnType(String text) {
+        Durations.TooLargeException e = assertThrows(Durations.TooLargeException.class, () -> Durations.parse(text));
+        assertEquals("bad duration '" + text + "': too large (at most 9223372036854ms)", e.getMessage());
+    }
+
+    @Test
+    void theLargestDurationStillConvertsToNanoseconds() {
+        Duration max = Durations.parse("9223372036854ms");
+        assertEquals(Durations.MAX, max);
+        assertEquals(9_223_372_036_854_000_000L, max.toNanos());
+    }
+
     @Test
     void bareNumberAsksForUnit() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse("30"));

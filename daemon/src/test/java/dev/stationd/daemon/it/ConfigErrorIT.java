@@ -38,7 +38,10 @@ class ConfigErrorIT {
             new Case("bad-duration", "# comment\nserver:\n  backlog: 5\n  idle_timeout: 5x\n", 4, 17,
                     "server.idle_timeout: bad duration '5x'"),
             new Case("bad-mode", "ingest:\n  socket_mode: \"0680\"\n", 2, 16,
-                    "ingest.socket_mode: bad file mode '0680'"));
+                    "ingest.socket_mode: bad file mode '0680'"),
+            // would overflow Duration.toNanos() in every new connection if it were accepted
+            new Case("out-of-range", "server:\n  socket: x.sock\n  idle_timeout: 200000d\n", 3, 17,
+                    "server.idle_timeout: must be between 100ms and 1d, got 200000d"));
 
     private static DaemonProcess launch(Path work, String... args) throws Exception {
         return DaemonProcess.launch(work, args);
@@ -79,9 +82,11 @@ class ConfigErrorIT {
                 "server:\n  socket: s.sock\n  backlog: 77\ningest:\n  socket: e.sock\nstate:\n  directory: st\n"
                         + "table:\n  expire_after: 90s\n");
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "table:\n  expire_after: soon\n");
+        Path outOfRange = Files.writeString(dir.resolve("range.yaml"), "table:\n  max_stations: 1000001\n");
         Path missing = dir.resolve("missing.yaml");
         DaemonProcess check = launch(dir, "--config", good.toString(), "--check-config");
         DaemonProcess checkBad = launch(dir, "--check-config", "--config", bad.toString());
+        DaemonProcess checkRange = launch(dir, "--check-config", "--config", outOfRange.toString());
         DaemonProcess checkMissing = launch(dir, "--check-config", "--config", missing.toString());
         DaemonProcess version = launch(dir, "--version");
         DaemonProcess unknown = launch(dir, "--config", good.toString(), "--frobnicate");
@@ -113,6 +118,11 @@ class ConfigErrorIT {
         Result rb = finish(checkBad);
         assertEquals(78, rb.code(), rb::output);
         assertTrue(rb.output().contains(bad + ":2:17: table.expire_after: bad duration 'soon'"), rb::output);
+
+        Result rr = finish(checkRange);
+        assertEquals(78, rr.code(), rr::output);
+        assertTrue(rr.output().contains(outOfRange + ":2:17: table.max_stations: must be between 1 and 1000000, got 1000001"),
+                rr::output);
 
         Result rm = finish(checkMissing);
         assertEquals(78, rm.code(), rm::output);

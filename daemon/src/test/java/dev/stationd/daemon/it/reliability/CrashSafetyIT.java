@@ -95,7 +95,7 @@ class CrashSafetyIT {
 
     private void runLane(int lane, int iterations) throws Exception {
         Path laneDir = Files.createDirectory(dir.resolve("lane" + lane));
-        Path config = TestDaemon.writeConfig(laneDir, "", "", "filters:\n  max_filters: 10000000\nlog:\n  level: warn\n");
+        Path config = TestDaemon.writeConfig(laneDir, "", "", "filters:\n  max_filters: 1000000\nlog:\n  level: warn\n");
         Random random = new Random(SEED + lane);
         Set<Long> expected = new HashSet<>(); // (group << 48) | mac, every ACK since the last flush
         TestDaemon daemon = TestDaemon.start(laneDir, config, jvm);

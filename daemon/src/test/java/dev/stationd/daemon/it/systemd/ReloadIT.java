@@ -40,13 +40,9 @@ class ReloadIT {
             // 1. A valid change: debug logging, 1 s idle timeout, and a socket path (needs a restart).
             Files.writeString(cfg, "server:\n  socket: other.sock\n  idle_timeout: 1s\ningest:\n  socket: events.sock\n"
                     + "state:\n  directory: state\nlog:\n  level: debug\n");
-            int n = notify.size();
-            SystemdLaunch.signal(p, "HUP");
-            NotifyListener.Message reloading = notify.await(n, m -> m.has("RELOADING=1"), Duration.ofSeconds(10), "RELOADING=1");
+            NotifyListener.Message reloading = reload(p, notify);
             assertNotNull(reloading.value("MONOTONIC_USEC"), reloading.text());
             assertTrue(Long.parseLong(reloading.value("MONOTONIC_USEC")) > 0);
-            int at = notify.messages().indexOf(reloading);
-            notify.await(at + 1, m -> m.has("READY=1"), Duration.ofSeconds(10), "READY=1 after RELOADING=1");
             DaemonProcess.await(Duration.ofSeconds(5), "the debug line", () -> launch.output().contains("reload: log level is now debug"));
             assertTrue(Pattern.compile("DEBUG .*reload: log level is now debug").matcher(launch.output()).find(), launch.output());
             assertTrue(launch.output().contains("server.socket change(s) only on restart")
@@ -57,10 +53,7 @@ class ReloadIT {
 
             // 2. Invalid YAML: logged with file:line:column, the running configuration stays.
             Files.writeString(cfg, "server:\n  socket: stationd.sock\n  idle_timeout: [1s\nlog:\n  level: info\n");
-            n = notify.size();
-            SystemdLaunch.signal(p, "HUP");
-            NotifyListener.Message r2 = notify.await(n, m -> m.has("RELOADING=1"), Duration.ofSeconds(10), "RELOADING=1");
-            notify.await(notify.messages().indexOf(r2) + 1, m -> m.has("READY=1"), Duration.ofSeconds(10), "READY=1");
+            reload(p, notify);
             DaemonProcess.await(Duration.ofSeconds(5), "the reload error", () -> launch.output().contains("reload failed"));
             assertTrue(Pattern.compile(Pattern.quote(cfg.toString()) + ":\\d+:\\d+: ").matcher(launch.output()).find(),
                     launch.output());
@@ -71,13 +64,82 @@ class ReloadIT {
             // The running configuration (1 s idle timeout from the first reload) is still in force.
             assertIdleCloseWithin(dir.resolve("stationd.sock"));
 
-            n = notify.size();
+            int n = notify.size();
             SystemdLaunch.signal(p, "TERM");
             notify.await(n, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
             assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
         } finally {
             SystemdLaunch.kill(p);
         }
+    }
+
+    @Test
+    void outOfRangeValuesAreRejectedAndTheRunningConfigurationStays() throws Exception {
+        Path cfg = DaemonProcess.writeConfig(dir, "  idle_timeout: 1s\n", "log:\n  level: info\n");
+        Path socket = dir.resolve("stationd.sock");
+        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth();
+        Process p = null;
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
+            launch.env("NOTIFY_SOCKET", notify.notifySocket());
+            p = launch.start(cfg);
+            notify.await("READY=1", DaemonProcess.START_DEADLINE);
+            SystemdLaunch.ingest(dir.resolve("events.sock"), 3);
+            DaemonProcess.awaitStations(socket, 1, Duration.ofSeconds(10));
+
+            // Valid YAML with two values out of range (200000d would overflow Duration.toNanos() in
+            // every new connection) next to a change that is valid on its own (log.level).
+            Files.writeString(cfg, """
+                    server:
+                      socket: stationd.sock
+                      idle_timeout: 200000d
+                    ingest:
+                      socket: events.sock
+                    state:
+                      directory: state
+                    table:
+                      max_stations: 1000001
+                    log:
+                      level: debug
+                    """);
+            reload(p, notify);
+            DaemonProcess.await(Duration.ofSeconds(5), "the reload error", () -> launch.output().contains("reload failed"));
+            String out = launch.output();
+            assertTrue(out.contains(cfg + ":3:17: server.idle_timeout: must be between 100ms and 1d, got 200000d"), out);
+            assertTrue(out.contains(cfg + ":9:17: table.max_stations: must be between 1 and 1000000, got 1000001"), out);
+            assertFalse(out.contains("configuration reloaded"), out);
+            assertFalse(out.contains("log level is now debug"), "log.level of a rejected file was applied:\n" + out);
+            // The running values stay: new connections are served, and closed after the old 1 s.
+            try (StationClient c = StationClient.open(socket, Duration.ofSeconds(5))) {
+                c.ping();
+                assertEquals(1, c.list(ListQuery.ALL).size(), "the table is untouched");
+            }
+            assertIdleCloseWithin(socket);
+
+            // Fixed, the file is applied by the next reload.
+            Files.writeString(cfg, Files.readString(cfg).replace("200000d", "1d").replace("1000001", "1000000"));
+            reload(p, notify);
+            DaemonProcess.await(Duration.ofSeconds(5), "the applied reload",
+                    () -> launch.output().contains("configuration reloaded"));
+            assertTrue(launch.output().contains("server.idle_timeout: 1s -> 1d"), launch.output());
+            assertTrue(launch.output().contains("table.max_stations: 65536 -> 1000000"), launch.output());
+
+            int n = notify.size();
+            SystemdLaunch.signal(p, "TERM");
+            notify.await(n, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
+            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+        } finally {
+            SystemdLaunch.kill(p);
+        }
+    }
+
+    /** Sends SIGHUP and waits for {@code RELOADING=1} and the {@code READY=1} after it. @return the first */
+    private static NotifyListener.Message reload(Process p, NotifyListener notify) throws Exception {
+        int n = notify.size();
+        SystemdLaunch.signal(p, "HUP");
+        NotifyListener.Message reloading = notify.await(n, m -> m.has("RELOADING=1"), Duration.ofSeconds(10), "RELOADING=1");
+        notify.await(notify.messages().indexOf(reloading) + 1, m -> m.has("READY=1"), Duration.ofSeconds(10),
+                "READY=1 after RELOADING=1");
+        return reloading;
     }
 
     private static void assertIdleCloseWithin(Path socket) throws Exception {
