@@ -87,7 +87,7 @@ public final class ConfigKeys {
             .doc("A connection with no complete request for this long is closed.").of(c -> c.server().idleTimeout());
     static final Key<StationdConfig, Integer> SERVER_IO_THREADS = FILE.key("server.io_threads", Types.INT)
             .byDefault(0).range(0, 256).restart()
-            .doc("Event loop threads; 0 = automatic (twice the CPUs).").of(c -> c.server().ioThreads());
+            .doc("Event loop threads; 0 = one per CPU, at least 2.").of(c -> c.server().ioThreads());
     // Watermarks: below 1 KiB every reply toggles writability; above 64 MiB one client could take all direct memory.
     static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_HIGH = FILE.key("server.write_buffer_high", Types.SIZE)
             .byDefault(1024 * 1024).range(1024, 64 * 1024 * 1024).restart()
@@ -152,7 +152,8 @@ public final class ConfigKeys {
                                     + c.ifname() + "' (line " + line
                                     + "); the socket name is the interface name, so it must be unique"))
             .byDefault(List.of()).restart()
-            .doc("hostapd control sockets (one per BSS) to follow as a station source; none = the source is off.")
+            .doc("hostapd control sockets (one per BSS) to follow as a station source; none = the source is off."
+                    + " No two entries may share a control socket or an interface name.")
             .of(c -> c.hostapd().interfaces());
     // Below 1s the resync is a busy loop against hostapd; an hour still repairs missed events the same day.
     static final Key<StationdConfig, Duration> HOSTAPD_RESYNC = FILE.key("hostapd_resync", Types.DURATION)
