@@ -34,10 +34,19 @@ final class ConfigBinder {
      * @param source recorded as {@link StationdConfig#source()}
      */
     StationdConfig bind(Node document, Path source) throws ConfigException {
-        Schema<StationdConfig> schema = ConfigKeys.FILE;
+        return bindFile(ConfigKeys.FILE, document).withSource(source);
+    }
+
+    /**
+     * Reads a whole document with the keys of {@code schema}.
+     *
+     * @param document the composed document, or {@code null} for an empty file
+     * @throws ConfigException with every problem, if there is any
+     */
+    <O> O bindFile(Schema<O> schema, Node document) throws ConfigException {
         Values values = bind(schema, Section.root(document, problems, names(schema.keys(), "")), problems, ctx);
         problems.throwIfAny();
-        return schema.build(values).withSource(source);
+        return schema.build(values);
     }
 
     /**

@@ -16,19 +16,24 @@ import org.slf4j.event.Level;
  * <p>To add a key:
  * <ol>
  * <li>declare it below, in file order: {@code FILE.key("section.name", Types.X).byDefault(v)
- *     .range(min, max).live()|restart().doc("...").of(c -> c.section().name())}. Durations, sizes
- *     and integers must have a range; pick a type from {@link Types} (or add one there);
+ *     .range(min, max).live()|restart().doc("...").of(c -> c.section().name())}. Integers, sizes
+ *     and durations must have a range (say why in a comment); types are in {@link Types}:
+ *     {@code INT, SIZE, U32, BOOL, DURATION, STRING, PATH, SOCKET_PATH, FILE_MODE, GROUP, USERS,
+ *     GROUPS, oneOf(Enum.class), listOf(type)}, {@code mapping(schema)}, {@code listOf(schema, ...)};
  * <li>add the component to the section's record and pass {@code v.get(KEY)} in its
- *     {@code from(Values)}; its compact constructor checks it with {@code KEY.require(x)};
- * <li>a list of mappings is {@code Types.listOf(schema, ...)} over a {@code Schema.fields(...)}
- *     declared above it (see {@link #HOSTAPD_ENTRY}); a nested mapping is {@code Types.mapping}
- *     (see {@link #RULE}); a check across keys is {@code FILE.rule(...)};
- * <li>add the key to {@code config/stationd.yaml}, then regenerate the reference:
- *     {@code java -cp daemon/target/stationd.jar dev.stationd.daemon.config.ConfigReference
- *     docs/configuration.md} (after {@code mvn package}). Tests fail until both are done.
+ *     {@code from(Values)}; its compact constructor checks a ranged value with {@code KEY.require(x)};
+ *     a new section is a new record plus a component of {@link StationdConfig};
+ * <li>a list of mappings is {@code Types.listOf(schema, "what")} over a {@code Schema.fields(...)}
+ *     declared above it with its own keys (see {@link #HOSTAPD_ENTRY}); a nested mapping such as
+ *     a uids/gids rule is {@code Types.mapping(RULE)} (see {@link #ACCESS_READ}); a check across
+ *     keys is a {@code FILE.rule(...)} in the static block; {@code TypesTest} declares an
+ *     {@code enrich:}-shaped sample;
+ * <li>{@code live()} only if the running daemon reads it through {@code ServerContext.config()}
+ *     or {@code Daemon.reload()} applies it; otherwise {@code restart()};
+ * <li>add the key to {@code config/stationd.yaml} and regenerate {@code docs/configuration.md}
+ *     with {@link ConfigReference#REGENERATE} after {@code mvn package}; {@code ExampleConfigTest},
+ *     {@code ConfigReferenceTest} and {@code LimitsTest} fail until that is done.
  * </ol>
- * A {@code live()} key is read from {@code ServerContext.config()} or applied in
- * {@code Daemon.reload()}; anything else is {@code restart()}.
  */
 public final class ConfigKeys {
     private ConfigKeys() {

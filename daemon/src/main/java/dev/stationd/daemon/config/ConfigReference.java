@@ -81,9 +81,10 @@ public final class ConfigReference {
                 doc, and where the loaded value sits); the loader's known keys, `--check-config`, the reload
                 rules, the records' range checks and this page are derived from it. Durations, sizes and
                 integers must have a range. Add the value to the section's record (`from(Values)`), the key to
-                `config/stationd.yaml`, and regenerate this page; the tests fail until all three are done.
-                Lists of mappings and nested mappings are declared as their own field schemas (see
-                `hostapd` and `access.read`). The comment at the top of `ConfigKeys.java` has the details.
+                `config/stationd.yaml`, an out-of-range case to `LimitsTest` if it has a range, and regenerate
+                this page; the tests fail until each is done. Lists of mappings and nested mappings are
+                declared as their own field schemas (see `hostapd` and `access.read`). The comment at the top
+                of `ConfigKeys.java` has the details.
                 """);
         return out.toString();
     }

@@ -152,11 +152,6 @@ final class Scalars {
         };
     }
 
-    /** Any non-empty scalar, as text. */
-    static Converter<String> string() {
-        return (node, key, problems) -> text(node, key, problems, "a string");
-    }
-
     /**
      * A non-empty path; a relative path is resolved against {@code baseDir} (absolute).
      *

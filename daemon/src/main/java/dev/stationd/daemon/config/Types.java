@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -75,6 +76,71 @@ final class Types {
     /** A list of group names or gids. */
     static final ValueType<Set<Integer>> GROUPS = new ValueType.Scalar<>("list of groups", "names or gids",
             (ctx, range) -> ctx.ids().groups(), Types::ids, Types::ids, null);
+
+    /** Any non-empty text. */
+    static final ValueType<String> STRING = new ValueType.Scalar<>("string", "not empty",
+            (ctx, range) -> (node, key, problems) -> {
+                String text = Scalars.text(node, key, problems, "a string");
+                if (text != null && text.isEmpty()) {
+                    problems.at(node, key + ": must not be empty");
+                    return null;
+                }
+                return text;
+            }, ConfigWriter::quote, s -> s, null);
+
+    /**
+     * One of the constants of {@code type}, written as its name in lower case, e.g.
+     * {@code format: dnsmasq} for {@code Format.DNSMASQ}.
+     */
+    static <E extends Enum<E>> ValueType<E> oneOf(Class<E> type) {
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(Types::lower).toList();
+        String expected = String.join(", ", names);
+        return new ValueType.Scalar<>("one of", expected, (ctx, range) -> (node, key, problems) -> {
+            String text = Scalars.text(node, key, problems, "one of " + expected);
+            if (text == null) {
+                return null;
+            }
+            int i = names.indexOf(text);
+            if (i < 0) {
+                problems.at(node, key + ": unknown value '" + text + "' (expected one of: " + expected + ")");
+                return null;
+            }
+            return type.getEnumConstants()[i];
+        }, Types::lower, Types::lower, null);
+    }
+
+    /**
+     * A flow or block list of scalars of {@code item}, e.g. {@code [wlan0, wlan1]}; an empty
+     * value is an empty list. The items take no range.
+     */
+    static <T> ValueType<List<T>> listOf(ValueType<T> item) {
+        if (item.order() != null || item.fields() != null) {
+            throw new IllegalArgumentException("a list of " + item.name() + " is not supported");
+        }
+        return new ValueType.Scalar<List<T>>("list of " + item.name(), item.allowed(), (ctx, range) -> (node, key, problems) -> {
+            if (Scalars.isNull(node)) {
+                return List.of();
+            }
+            if (!(node instanceof SequenceNode seq)) {
+                problems.at(node, key + ": expected a list, e.g. [a, b], got " + Scalars.describe(node));
+                return null;
+            }
+            int before = problems.count();
+            List<T> out = new ArrayList<>();
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                T value = item.convert(seq.getValue().get(i), key + "[" + i + "]", problems, ctx, null);
+                if (value != null) {
+                    out.add(value);
+                }
+            }
+            return problems.count() != before ? null : List.copyOf(out);
+        }, list -> list.stream().map(item::yaml).collect(Collectors.joining(", ", "[", "]")),
+                list -> list.stream().map(item::show).collect(Collectors.joining(", ", "[", "]")), null);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
 
     /**
      * A Unix socket path whose file name is also a name of at most {@code maxNameBytes} bytes
