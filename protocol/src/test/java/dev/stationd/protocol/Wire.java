@@ -2,15 +2,18 @@ package dev.stationd.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Test-only byte helpers. Integers are written and read in host byte order taken from
- * {@link ByteOrder#nativeOrder()} directly (not from the code under test), at literal offsets
- * copied from protocol.md, so a wrong Java constant or a wrong byte order shows up.
+ * Test-only byte helpers, the one frame builder of every module's tests (the daemon's tests get
+ * it through this module's test jar). Integers are written and read in host byte order taken
+ * from {@link ByteOrder#nativeOrder()} directly (not from the code under test), at literal
+ * offsets, sizes and codes copied from protocol.md, so a wrong Java constant or a wrong byte
+ * order shows up.
  */
 public final class Wire {
     /** Host byte order, as protocol.md requires. */
@@ -20,6 +23,33 @@ public final class Wire {
     public static final int CMD_MAGIC = 0x53544344;
     /** {@code STATIOND_EVENT_MAGIC}, spelled out from protocol.md. */
     public static final int EVENT_MAGIC = 0x53544556;
+
+    /** {@code sizeof(struct cloud_cmd_attr)}. */
+    public static final int CMD_SIZE = 64;
+    /** {@code sizeof(struct sta_list_attr)}: one record of a table reply. */
+    public static final int RECORD_SIZE = 176;
+    /** {@code sizeof(struct sta_event)}: one ingest datagram, one subscription event. */
+    public static final int EVENT_SIZE = 192;
+
+    /** Command codes ({@code cmd}), spelled out from protocol.md. */
+    public static final int STA_LIST = 1;
+    public static final int STA_GET = 2;
+    public static final int FILTER_ADD = 3;
+    public static final int FILTER_DEL = 4;
+    public static final int FILTER_FLUSH = 5;
+    public static final int FILTER_LIST = 6;
+    public static final int PING = 7;
+    public static final int SUBSCRIBE = 8;
+
+    /** Error codes (int32), spelled out from protocol.md. */
+    public static final int E_MAGIC = -1;
+    public static final int E_VERSION = -2;
+    public static final int E_CMD = -3;
+    public static final int E_ARG = -4;
+    public static final int E_PERM = -5;
+    public static final int E_NOENT = -6;
+    public static final int E_FULL = -7;
+    public static final int E_BUSY = -8;
 
     /** {@code "ACK\0"}. */
     public static final byte[] ACK = {0x41, 0x43, 0x4B, 0x00};
@@ -46,6 +76,41 @@ public final class Wire {
     /** Writes a 64-bit integer in host order at {@code off}. */
     public static void putI64(byte[] a, int off, long v) {
         host(a).putLong(off, v);
+    }
+
+    /** @return the host-order 32-bit integer at {@code off} of {@code a} */
+    public static int i32(byte[] a, int off) {
+        return host(a).getInt(off);
+    }
+
+    /** @return the 6 bytes at {@code off} of {@code a} (a MAC in wire order) as a 48-bit value */
+    public static long mac48(byte[] a, int off) {
+        long v = 0;
+        for (int i = 0; i < 6; i++) {
+            v = (v << 8) | (a[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** @return a copy of {@code a} with the u16 at {@code off} replaced (host order) */
+    public static byte[] withU16(byte[] a, int off, int v) {
+        byte[] out = a.clone();
+        putU16(out, off, v);
+        return out;
+    }
+
+    /** @return a copy of {@code a} with the 32-bit integer at {@code off} replaced (host order) */
+    public static byte[] withI32(byte[] a, int off, int v) {
+        byte[] out = a.clone();
+        putI32(out, off, v);
+        return out;
+    }
+
+    /** @return a copy of {@code a} with the byte at {@code off} replaced */
+    public static byte[] withByte(byte[] a, int off, int v) {
+        byte[] out = a.clone();
+        out[off] = (byte) v;
+        return out;
     }
 
     /** @return the host-order u16 at absolute index {@code idx} */
@@ -129,6 +194,38 @@ public final class Wire {
     }
 
     /**
+     * A valid station with a few fields set, for input that only has to be accepted.
+     *
+     * @param mac the station, a 48-bit value
+     * @param nowMs {@code last_seen_ms}, so it does not expire
+     * @return the station
+     */
+    public static StaListAttr station(long mac, long nowMs) {
+        return StaListAttr.builder(new MacAddress(mac)).ifname("wlan0").ssid("battery").groupId(1)
+                .band(Band.valueOf(2)).signalDbm(-40).flags(0b111).assocTimeMs(nowMs - 1000).lastSeenMs(nowMs)
+                .hostname("h" + Long.toHexString(mac)).build();
+    }
+
+    /**
+     * A valid UPSERT datagram for {@link #station} {@code mac}, made by the production encoder:
+     * input for the daemon (patch it with {@link #withI32} and friends for malformed cases), not
+     * a layout fixture.
+     *
+     * @param seq the event's sequence number
+     * @param mac the station
+     * @return the 192 bytes
+     */
+    public static byte[] upsert(int seq, long mac) {
+        ByteBuf buf = Unpooled.buffer(EVENT_SIZE);
+        try {
+            StaEvent.upsert(seq, station(mac, System.currentTimeMillis())).encode(buf);
+            return readable(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /**
      * Fixture builder for one 64-byte {@code struct cloud_cmd_attr}, written field by field at the
      * offsets of protocol.md. Starts as a valid v1 frame with every other field zero.
      */
@@ -158,6 +255,12 @@ public final class Wire {
             return this;
         }
 
+        /** 6: u16 cmd (of a frame started by {@link #cmd(int)}). */
+        public CmdFrame command(int v) {
+            putU16(f, 6, v);
+            return this;
+        }
+
         /** 8: u32 seq. */
         public CmdFrame seq(int v) {
             putI32(f, 8, v);
@@ -174,6 +277,14 @@ public final class Wire {
         public CmdFrame mac(int... octets) {
             for (int i = 0; i < 6; i++) {
                 f[16 + i] = (byte) octets[i];
+            }
+            return this;
+        }
+
+        /** 16: u8 mac[6], the 48-bit value {@code v} in wire order (most significant octet first). */
+        public CmdFrame mac(long v) {
+            for (int i = 0; i < 6; i++) {
+                f[16 + i] = (byte) (v >>> (40 - 8 * i));
             }
             return this;
         }

@@ -1,17 +1,20 @@
 package dev.stationd.daemon.it.reliability;
 
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_ADD;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_DEL;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_FLUSH;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_LIST;
-import static dev.stationd.daemon.it.reliability.Frame.PING;
-import static dev.stationd.daemon.it.reliability.Frame.STA_GET;
-import static dev.stationd.daemon.it.reliability.Frame.STA_LIST;
-import static dev.stationd.daemon.it.reliability.Frame.SUBSCRIBE;
+import static dev.stationd.protocol.Wire.FILTER_ADD;
+import static dev.stationd.protocol.Wire.FILTER_DEL;
+import static dev.stationd.protocol.Wire.FILTER_FLUSH;
+import static dev.stationd.protocol.Wire.FILTER_LIST;
+import static dev.stationd.protocol.Wire.PING;
+import static dev.stationd.protocol.Wire.STA_GET;
+import static dev.stationd.protocol.Wire.STA_LIST;
+import static dev.stationd.protocol.Wire.SUBSCRIBE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.stationd.daemon.it.RawConnection;
+import dev.stationd.protocol.Wire.CmdFrame;
+import dev.stationd.protocol.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,11 +100,11 @@ class AccessControlIT {
     }
 
     private static byte[] f(int cmd) {
-        return Frame.of(cmd).bytes();
+        return CmdFrame.cmd(cmd).bytes();
     }
 
     private static byte[] mac(int cmd, long mac) {
-        return Frame.of(cmd).group(1).mac(mac).bytes();
+        return CmdFrame.cmd(cmd).groupId(1).mac(mac).bytes();
     }
 
     private static String mode(Path p) throws IOException {
@@ -131,14 +134,14 @@ class AccessControlIT {
             assertEquals(List.of("ACK", "TABLE 0", "TABLE 0", "TABLE 0", "NAK -5", "NAK -5", "NAK -5", "ACK", "ERR -2", "ACK"),
                     runAs(probe, d.socket(), NOBODY, NOGROUP, "", f(PING), f(STA_LIST), mac(STA_GET, MAC), f(FILTER_LIST),
                             mac(FILTER_ADD, MAC), mac(FILTER_DEL, MAC), f(FILTER_FLUSH), f(PING),
-                            Frame.of(PING).version(2).bytes(), f(SUBSCRIBE)),
+                            CmdFrame.cmd(PING).version(2).bytes(), f(SUBSCRIBE)),
                     "reader nobody");
 
             // an outsider (uid 23456, no passwd entry): E_PERM on every command in the command's form, kept
             assertEquals(List.of("NAK -5", "ERR -5", "ERR -5", "ERR -5", "NAK -5", "NAK -5", "NAK -5", "NAK -5", "ERR -3", "NAK -5"),
                     runAs(probe, d.socket(), 23456, 23456, "", f(PING), f(STA_LIST), mac(STA_GET, MAC), f(FILTER_LIST),
                             mac(FILTER_ADD, MAC), mac(FILTER_DEL, MAC), f(FILTER_FLUSH), f(SUBSCRIBE),
-                            Frame.of(12).bytes(), f(PING)),
+                            CmdFrame.cmd(12).bytes(), f(PING)),
                     "outsider 23456");
 
             // readers by group: supplementary group 4242, and primary group 4242
@@ -153,7 +156,7 @@ class AccessControlIT {
 
             // root always may, though not listed
             try (RawConnection c = RawConnection.open(d.socket())) {
-                c.write(Frame.concat(mac(FILTER_ADD, MAC + 1), f(FILTER_LIST), f(FILTER_FLUSH)));
+                c.write(Wire.concat(mac(FILTER_ADD, MAC + 1), f(FILTER_LIST), f(FILTER_FLUSH)));
                 c.expectAck("root FILTER_ADD");
                 c.expectTable(1, "root FILTER_LIST");
                 c.expectAck("root FILTER_FLUSH");

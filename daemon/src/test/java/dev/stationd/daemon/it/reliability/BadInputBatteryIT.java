@@ -1,22 +1,25 @@
 package dev.stationd.daemon.it.reliability;
 
-import static dev.stationd.daemon.it.reliability.Frame.E_ARG;
-import static dev.stationd.daemon.it.reliability.Frame.E_CMD;
-import static dev.stationd.daemon.it.reliability.Frame.E_MAGIC;
-import static dev.stationd.daemon.it.reliability.Frame.E_NOENT;
-import static dev.stationd.daemon.it.reliability.Frame.E_VERSION;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_ADD;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_DEL;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_FLUSH;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_LIST;
-import static dev.stationd.daemon.it.reliability.Frame.PING;
-import static dev.stationd.daemon.it.reliability.Frame.STA_GET;
-import static dev.stationd.daemon.it.reliability.Frame.STA_LIST;
-import static dev.stationd.daemon.it.reliability.Frame.SUBSCRIBE;
+import static dev.stationd.protocol.Wire.E_ARG;
+import static dev.stationd.protocol.Wire.E_CMD;
+import static dev.stationd.protocol.Wire.E_MAGIC;
+import static dev.stationd.protocol.Wire.E_NOENT;
+import static dev.stationd.protocol.Wire.E_VERSION;
+import static dev.stationd.protocol.Wire.FILTER_ADD;
+import static dev.stationd.protocol.Wire.FILTER_DEL;
+import static dev.stationd.protocol.Wire.FILTER_FLUSH;
+import static dev.stationd.protocol.Wire.FILTER_LIST;
+import static dev.stationd.protocol.Wire.PING;
+import static dev.stationd.protocol.Wire.STA_GET;
+import static dev.stationd.protocol.Wire.STA_LIST;
+import static dev.stationd.protocol.Wire.SUBSCRIBE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stationd.daemon.it.RawConnection;
+import dev.stationd.protocol.Wire.CmdFrame;
+import dev.stationd.protocol.Wire;
 import dev.stationd.protocol.client.EventSender;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -92,7 +95,7 @@ class BadInputBatteryIT {
     private static void healthy(String after) throws IOException {
         assertTrue(daemon.isAlive(), "daemon died after '" + after + "':\n" + daemon.output());
         try (RawConnection c = conn()) {
-            c.write(Frame.concat(Frame.of(PING).bytes(), Frame.of(STA_LIST).bytes()));
+            c.write(Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(STA_LIST).bytes()));
             c.expectAck("PING after '" + after + "'");
             c.readTable("STA_LIST after '" + after + "'");
         }
@@ -107,7 +110,7 @@ class BadInputBatteryIT {
     }
 
     private static void pingStillWorks(RawConnection c, String what) throws IOException {
-        c.write(Frame.of(PING).bytes());
+        c.write(CmdFrame.cmd(PING).bytes());
         c.expectAck(what + ": PING on the same connection (connection kept)");
     }
 
@@ -148,20 +151,20 @@ class BadInputBatteryIT {
     }
 
     private static byte[] reservedFrame(int cmd, int index) {
-        return Frame.of(cmd).mac(0x02_00_00_00_00_01L).reserved(index, 0x5A).bytes();
+        return CmdFrame.cmd(cmd).mac(0x02_00_00_00_00_01L).reserved(index, 0x5A).bytes();
     }
 
     private static byte[] filterList() throws IOException {
         try (RawConnection c = conn()) {
-            c.write(Frame.of(FILTER_LIST).bytes());
+            c.write(CmdFrame.cmd(FILTER_LIST).bytes());
             return c.readTable("FILTER_LIST");
         }
     }
 
     private static boolean hasFilter(long mac, int group) throws IOException {
         byte[] t = filterList();
-        for (int at = 0; at < t.length; at += Frame.RECORD) {
-            if (Frame.macOf(t, at) == mac && Frame.groupOf(t, at) == group) {
+        for (int at = 0; at < t.length; at += Wire.RECORD_SIZE) {
+            if (Wire.mac48(t, at) == mac && Wire.i32(t, at + 12) /* sta_list_attr.group_id */ == group) {
                 return true;
             }
         }
@@ -170,8 +173,8 @@ class BadInputBatteryIT {
 
     private static int staGet(long mac) throws IOException {
         try (RawConnection c = conn()) {
-            c.write(Frame.of(STA_GET).mac(mac).bytes());
-            return c.readTable("STA_GET").length / Frame.RECORD;
+            c.write(CmdFrame.cmd(STA_GET).mac(mac).bytes());
+            return c.readTable("STA_GET").length / Wire.RECORD_SIZE;
         }
     }
 
@@ -181,7 +184,7 @@ class BadInputBatteryIT {
             long marker = mac() + 1;
             try (EventSender s = EventSender.connect(daemon.events())) {
                 s.sendRaw(bad);
-                s.sendRaw(Frame.upsert(SEQ.getAndIncrement(), marker));
+                s.sendRaw(Wire.upsert(SEQ.getAndIncrement(), marker));
             }
             awaitStation(marker, what);
             assertEquals(0, staGet(badMac), what + ": the malformed datagram changed the table");
@@ -204,10 +207,10 @@ class BadInputBatteryIT {
         long now = System.currentTimeMillis();
 
         // ---- well-formed input in awkward shapes -----------------------------------------
-        cases.add(c("valid PING", nakOrAck(Frame.of(PING).bytes())));
+        cases.add(c("valid PING", nakOrAck(CmdFrame.cmd(PING).bytes())));
         cases.add(c("one frame written byte by byte", () -> {
             try (RawConnection c = conn()) {
-                for (byte b : Frame.of(PING).bytes()) {
+                for (byte b : CmdFrame.cmd(PING).bytes()) {
                     c.write(new byte[] {b});
                 }
                 c.expectAck("PING sent byte by byte");
@@ -215,7 +218,7 @@ class BadInputBatteryIT {
         }));
         cases.add(c("one frame per byte with 10 ms gaps", () -> {
             try (RawConnection c = conn()) {
-                byte[] f = Frame.of(STA_LIST).bytes();
+                byte[] f = CmdFrame.cmd(STA_LIST).bytes();
                 for (int i = 0; i < f.length; i++) {
                     c.write(new byte[] {f[i]});
                     if (i < f.length - 1) {
@@ -228,18 +231,18 @@ class BadInputBatteryIT {
         }));
         cases.add(c("a frame split at every offset 1..63", () -> {
             try (RawConnection c = conn()) {
-                byte[] f = Frame.of(PING).bytes();
-                for (int cut = 1; cut < Frame.SIZE; cut++) {
+                byte[] f = CmdFrame.cmd(PING).bytes();
+                for (int cut = 1; cut < Wire.CMD_SIZE; cut++) {
                     c.write(Arrays.copyOfRange(f, 0, cut));
-                    c.write(Arrays.copyOfRange(f, cut, Frame.SIZE));
+                    c.write(Arrays.copyOfRange(f, cut, Wire.CMD_SIZE));
                     c.expectAck("PING split at " + cut);
                 }
             }
         }));
         cases.add(c("several frames in one write", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.concat(Frame.of(PING).bytes(), Frame.of(STA_LIST).bytes(), Frame.of(FILTER_LIST).bytes(),
-                        Frame.of(PING).version(2).bytes(), Frame.of(PING).bytes()));
+                c.write(Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(STA_LIST).bytes(), CmdFrame.cmd(FILTER_LIST).bytes(),
+                        CmdFrame.cmd(PING).version(2).bytes(), CmdFrame.cmd(PING).bytes()));
                 c.expectAck("1st");
                 c.readTable("2nd");
                 c.readTable("3rd");
@@ -249,7 +252,7 @@ class BadInputBatteryIT {
         }));
         cases.add(c("frames straddling write boundaries (3 frames in 7 odd writes)", () -> {
             try (RawConnection c = conn()) {
-                byte[] all = Frame.concat(Frame.of(PING).bytes(), Frame.of(PING).cmd(9).bytes(), Frame.of(PING).bytes());
+                byte[] all = Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(PING).command(9).bytes(), CmdFrame.cmd(PING).bytes());
                 int[] cuts = {0, 5, 63, 64, 65, 100, 150, 192};
                 for (int i = 0; i + 1 < cuts.length; i++) {
                     c.write(Arrays.copyOfRange(all, cuts[i], cuts[i + 1]));
@@ -261,13 +264,13 @@ class BadInputBatteryIT {
         }));
         cases.add(c("seq and group_id at u32 max, offset/max_entries at u32 max", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.of(STA_LIST).seq(-1).group(-1).offset(-1).maxEntries(-1).bytes());
+                c.write(CmdFrame.cmd(STA_LIST).seq(-1).groupId(-1).offset(-1).maxEntries(-1).bytes());
                 c.expectTable(0, "STA_LIST far past the end");
             }
         }));
         cases.add(c("ifname of 15 bytes + NUL is valid", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.of(STA_LIST).ifname("abcdefghijklmno").bytes());
+                c.write(CmdFrame.cmd(STA_LIST).ifname("abcdefghijklmno").bytes());
                 c.expectTable(0, "STA_LIST on an unknown 15-byte ifname");
             }
         }));
@@ -276,27 +279,27 @@ class BadInputBatteryIT {
                 byte[] raw = new byte[16];
                 raw[0] = 'x';
                 Arrays.fill(raw, 2, 16, (byte) 'j');
-                c.write(Frame.of(STA_LIST).ifnameRaw(raw).bytes());
+                c.write(CmdFrame.cmd(STA_LIST).ifnameBytes(raw).bytes());
                 c.expectTable(0, "STA_LIST ifname 'x' + junk after NUL");
             }
         }));
 
         // ---- magic ----------------------------------------------------------------------
-        cases.add(c("wrong magic -> bare E_MAGIC then EOF", closedWith(Frame.of(PING).magic(0x12345678).bytes(), E_MAGIC)));
+        cases.add(c("wrong magic -> bare E_MAGIC then EOF", closedWith(CmdFrame.cmd(PING).magic(0x12345678).bytes(), E_MAGIC)));
         cases.add(c("byte-swapped magic -> E_MAGIC then EOF",
-                closedWith(Frame.of(PING).magic(Integer.reverseBytes(Frame.MAGIC)).bytes(), E_MAGIC)));
+                closedWith(CmdFrame.cmd(PING).magic(Integer.reverseBytes(Wire.CMD_MAGIC)).bytes(), E_MAGIC)));
         cases.add(c("event magic on the command socket -> E_MAGIC then EOF",
-                closedWith(Frame.of(PING).magic(Frame.EVENT_MAGIC).bytes(), E_MAGIC)));
+                closedWith(CmdFrame.cmd(PING).magic(Wire.EVENT_MAGIC).bytes(), E_MAGIC)));
         cases.add(c("valid, bad magic, valid in one write -> ACK, E_MAGIC, EOF (third unanswered)", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.concat(Frame.of(PING).bytes(), Frame.of(PING).magic(0).bytes(), Frame.of(PING).bytes()));
+                c.write(Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(PING).magic(0).bytes(), CmdFrame.cmd(PING).bytes()));
                 c.expectAck("1st");
                 c.expectBare(E_MAGIC, "2nd");
                 c.expectEof(EOF_DEADLINE, "after E_MAGIC");
             }
         }));
         cases.add(c("bad magic on a FILTER_ADD is still bare (not NAK)",
-                closedWith(Frame.of(FILTER_ADD).mac(mac()).magic(1).bytes(), E_MAGIC)));
+                closedWith(CmdFrame.cmd(FILTER_ADD).mac(mac()).magic(1).bytes(), E_MAGIC)));
         cases.add(c("1 MiB of zeros -> E_MAGIC then EOF", closedWith(new byte[1 << 20], E_MAGIC)));
         cases.add(c("1 MiB of 0xFF -> E_MAGIC then EOF", () -> {
             byte[] ff = new byte[1 << 20];
@@ -315,7 +318,7 @@ class BadInputBatteryIT {
             g[0] = 0x22;
             try (RawConnection c = conn()) {
                 try {
-                    c.write(Frame.concat(Frame.of(PING).bytes(), Frame.of(STA_LIST).bytes(), g));
+                    c.write(Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(STA_LIST).bytes(), g));
                 } catch (IOException e) {
                     // EPIPE after the close is allowed
                 }
@@ -329,22 +332,22 @@ class BadInputBatteryIT {
                 closedWith(("GET / HTTP/1.1\r\nHost: stationd\r\n\r\n" + "x".repeat(64)).getBytes(), E_MAGIC)));
 
         // ---- version ----------------------------------------------------------------------
-        cases.add(c("version 0 -> bare E_VERSION, kept", bareKept(Frame.of(PING).version(0).bytes(), E_VERSION)));
-        cases.add(c("version 2 -> bare E_VERSION, kept", bareKept(Frame.of(PING).version(2).bytes(), E_VERSION)));
+        cases.add(c("version 0 -> bare E_VERSION, kept", bareKept(CmdFrame.cmd(PING).version(0).bytes(), E_VERSION)));
+        cases.add(c("version 2 -> bare E_VERSION, kept", bareKept(CmdFrame.cmd(PING).version(2).bytes(), E_VERSION)));
         cases.add(c("version 65535 on FILTER_ADD -> bare E_VERSION (not NAK), kept",
-                bareKept(Frame.of(FILTER_ADD).mac(mac()).version(65535).bytes(), E_VERSION)));
+                bareKept(CmdFrame.cmd(FILTER_ADD).mac(mac()).version(65535).bytes(), E_VERSION)));
         cases.add(c("magic only, all else zero -> E_VERSION, kept", () -> {
             byte[] f = new byte[64];
-            ByteBuffer.wrap(f).order(Frame.HOST).putInt(0, Frame.MAGIC);
+            ByteBuffer.wrap(f).order(Wire.HOST).putInt(0, Wire.CMD_MAGIC);
             bareKept(f, E_VERSION).run();
         }));
 
         // ---- cmd --------------------------------------------------------------------------
-        cases.add(c("cmd 0 -> bare E_CMD, kept", bareKept(Frame.of(0).bytes(), E_CMD)));
-        cases.add(c("cmd 9 -> bare E_CMD, kept", bareKept(Frame.of(9).bytes(), E_CMD)));
-        cases.add(c("cmd 65535 -> bare E_CMD, kept", bareKept(Frame.of(65535).bytes(), E_CMD)));
+        cases.add(c("cmd 0 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(0).bytes(), E_CMD)));
+        cases.add(c("cmd 9 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(9).bytes(), E_CMD)));
+        cases.add(c("cmd 65535 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(65535).bytes(), E_CMD)));
         cases.add(c("cmd 65535 with reserved junk -> E_CMD wins (wire order)",
-                bareKept(Frame.of(65535).reserved(3, 1).bytes(), E_CMD)));
+                bareKept(CmdFrame.cmd(65535).reserved(3, 1).bytes(), E_CMD)));
 
         // ---- reserved ---------------------------------------------------------------------
         cases.add(c("reserved byte 0..15 non-zero on STA_LIST -> bare E_ARG each, kept", () -> {
@@ -362,57 +365,57 @@ class BadInputBatteryIT {
         cases.add(c("reserved non-zero on SUBSCRIBE -> NAK E_ARG, no subscription", nakKept(reservedFrame(SUBSCRIBE, 1), E_ARG)));
         cases.add(c("reserved non-zero on FILTER_ADD -> NAK E_ARG and nothing added", () -> {
             long m = mac();
-            nakKept(Frame.of(FILTER_ADD).mac(m).group(77).reserved(9, 0xFF).bytes(), E_ARG).run();
+            nakKept(CmdFrame.cmd(FILTER_ADD).mac(m).groupId(77).reserved(9, 0xFF).bytes(), E_ARG).run();
             assertFalse(hasFilter(m, 77), "a rejected FILTER_ADD added a filter");
         }));
 
         // ---- strings, MACs, flags ---------------------------------------------------------
         byte[] noNul = new byte[16];
         Arrays.fill(noNul, (byte) 'a');
-        cases.add(c("ifname without NUL on STA_LIST -> bare E_ARG", bareKept(Frame.of(STA_LIST).ifnameRaw(noNul).bytes(), E_ARG)));
-        cases.add(c("ifname without NUL on PING -> NAK E_ARG", nakKept(Frame.of(PING).ifnameRaw(noNul).bytes(), E_ARG)));
+        cases.add(c("ifname without NUL on STA_LIST -> bare E_ARG", bareKept(CmdFrame.cmd(STA_LIST).ifnameBytes(noNul).bytes(), E_ARG)));
+        cases.add(c("ifname without NUL on PING -> NAK E_ARG", nakKept(CmdFrame.cmd(PING).ifnameBytes(noNul).bytes(), E_ARG)));
         cases.add(c("ifname without NUL on FILTER_DEL -> NAK E_ARG",
-                nakKept(Frame.of(FILTER_DEL).mac(mac()).ifnameRaw(noNul).bytes(), E_ARG)));
+                nakKept(CmdFrame.cmd(FILTER_DEL).mac(mac()).ifnameBytes(noNul).bytes(), E_ARG)));
         cases.add(c("ifname of 15 bytes that are not UTF-8: 0 records or E_ARG, connection kept", () -> {
             byte[] raw = new byte[16];
             Arrays.fill(raw, 0, 15, (byte) 0xFF);
             try (RawConnection c = conn()) {
-                c.write(Frame.of(STA_LIST).ifnameRaw(raw).bytes());
+                c.write(CmdFrame.cmd(STA_LIST).ifnameBytes(raw).bytes());
                 int num = c.readInt("STA_LIST with a non-UTF-8 ifname");
                 assertTrue(num == 0 || num == E_ARG, "expected 0 records or E_ARG, got " + num);
                 pingStillWorks(c, "non-UTF-8 ifname");
             }
         }));
-        cases.add(c("FILTER_ADD zero MAC -> NAK E_ARG", nakKept(Frame.of(FILTER_ADD).group(1).bytes(), E_ARG)));
-        cases.add(c("FILTER_DEL zero MAC -> NAK E_ARG", nakKept(Frame.of(FILTER_DEL).group(1).bytes(), E_ARG)));
-        cases.add(c("STA_GET zero MAC -> bare E_ARG (table form)", bareKept(Frame.of(STA_GET).bytes(), E_ARG)));
-        cases.add(c("STA_LIST flags 3 (both) -> bare E_ARG", bareKept(Frame.of(STA_LIST).flags(3).bytes(), E_ARG)));
-        cases.add(c("STA_LIST flags 4 (unknown bit) -> bare E_ARG", bareKept(Frame.of(STA_LIST).flags(4).bytes(), E_ARG)));
-        cases.add(c("STA_LIST flags 0x8000 -> bare E_ARG", bareKept(Frame.of(STA_LIST).flags(0x8000).bytes(), E_ARG)));
+        cases.add(c("FILTER_ADD zero MAC -> NAK E_ARG", nakKept(CmdFrame.cmd(FILTER_ADD).groupId(1).bytes(), E_ARG)));
+        cases.add(c("FILTER_DEL zero MAC -> NAK E_ARG", nakKept(CmdFrame.cmd(FILTER_DEL).groupId(1).bytes(), E_ARG)));
+        cases.add(c("STA_GET zero MAC -> bare E_ARG (table form)", bareKept(CmdFrame.cmd(STA_GET).bytes(), E_ARG)));
+        cases.add(c("STA_LIST flags 3 (both) -> bare E_ARG", bareKept(CmdFrame.cmd(STA_LIST).flags(3).bytes(), E_ARG)));
+        cases.add(c("STA_LIST flags 4 (unknown bit) -> bare E_ARG", bareKept(CmdFrame.cmd(STA_LIST).flags(4).bytes(), E_ARG)));
+        cases.add(c("STA_LIST flags 0x8000 -> bare E_ARG", bareKept(CmdFrame.cmd(STA_LIST).flags(0x8000).bytes(), E_ARG)));
         cases.add(c("STA_LIST flags 1 and 2 are valid", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.concat(Frame.of(STA_LIST).flags(1).bytes(), Frame.of(STA_LIST).flags(2).bytes()));
+                c.write(Wire.concat(CmdFrame.cmd(STA_LIST).flags(1).bytes(), CmdFrame.cmd(STA_LIST).flags(2).bytes()));
                 c.readTable("ONLY_FILTERED");
                 c.readTable("EXCLUDE_FILTERED");
             }
         }));
-        cases.add(c("FILTER_DEL of an absent filter -> NAK E_NOENT", nakKept(Frame.of(FILTER_DEL).mac(mac()).group(5).bytes(), E_NOENT)));
+        cases.add(c("FILTER_DEL of an absent filter -> NAK E_NOENT", nakKept(CmdFrame.cmd(FILTER_DEL).mac(mac()).groupId(5).bytes(), E_NOENT)));
         cases.add(c("FILTER_ADD twice ACKs twice, FILTER_DEL ACKs, second DEL NAK E_NOENT", () -> {
             long m = mac();
             try (RawConnection c = conn()) {
-                byte[] add = Frame.of(FILTER_ADD).mac(m).group(9).bytes();
-                byte[] del = Frame.of(FILTER_DEL).mac(m).group(9).bytes();
-                c.write(Frame.concat(add, add));
+                byte[] add = CmdFrame.cmd(FILTER_ADD).mac(m).groupId(9).bytes();
+                byte[] del = CmdFrame.cmd(FILTER_DEL).mac(m).groupId(9).bytes();
+                c.write(Wire.concat(add, add));
                 c.expectAck("add");
                 c.expectAck("idempotent add");
                 assertTrue(hasFilter(m, 9), "filter missing after ACK");
-                c.write(Frame.concat(del, del));
+                c.write(Wire.concat(del, del));
                 c.expectAck("del");
                 c.expectNak(E_NOENT, "second del");
                 assertFalse(hasFilter(m, 9), "filter present after DEL ACK");
             }
         }));
-        cases.add(c("FILTER_FLUSH of an empty group ACKs", nakOrAck(Frame.of(FILTER_FLUSH).group(0x7777).bytes())));
+        cases.add(c("FILTER_FLUSH of an empty group ACKs", nakOrAck(CmdFrame.cmd(FILTER_FLUSH).groupId(0x7777).bytes())));
 
         // ---- EOF, half-close, trailing bytes ----------------------------------------------
         cases.add(c("connect and close without a byte", () -> {
@@ -420,19 +423,19 @@ class BadInputBatteryIT {
         }));
         cases.add(c("EOF mid-frame (30 bytes, then close)", () -> {
             try (RawConnection c = conn()) {
-                c.write(Arrays.copyOf(Frame.of(PING).bytes(), 30));
+                c.write(Arrays.copyOf(CmdFrame.cmd(PING).bytes(), 30));
             }
         }));
         cases.add(c("EOF mid-frame with shutdown(SHUT_WR): no reply, then EOF", () -> {
             try (RawConnection c = conn()) {
-                c.write(Arrays.copyOf(Frame.of(PING).bytes(), 30));
+                c.write(Arrays.copyOf(CmdFrame.cmd(PING).bytes(), 30));
                 c.shutdownOutput();
                 c.expectEof(EOF_DEADLINE, "partial frame then half-close");
             }
         }));
         cases.add(c("valid frame + 10 trailing bytes then half-close: reply, then EOF", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.concat(Frame.of(PING).bytes(), new byte[10]));
+                c.write(Wire.concat(CmdFrame.cmd(PING).bytes(), new byte[10]));
                 c.shutdownOutput();
                 c.expectAck("PING before the trailing bytes");
                 c.expectEof(EOF_DEADLINE, "after the trailing partial frame");
@@ -440,7 +443,7 @@ class BadInputBatteryIT {
         }));
         cases.add(c("half-closed socket: STA_LIST then shutdown(SHUT_WR): reply arrives, then EOF", () -> {
             try (RawConnection c = conn()) {
-                c.write(Frame.of(STA_LIST).bytes());
+                c.write(CmdFrame.cmd(STA_LIST).bytes());
                 c.shutdownOutput();
                 c.readTable("STA_LIST after half-close");
                 c.expectEof(EOF_DEADLINE, "after the reply");
@@ -449,22 +452,22 @@ class BadInputBatteryIT {
         cases.add(c("half-close with a FILTER_ADD in flight: ACK (durable), then EOF", () -> {
             long m = mac();
             try (RawConnection c = conn()) {
-                c.write(Frame.of(FILTER_ADD).mac(m).group(3).bytes());
+                c.write(CmdFrame.cmd(FILTER_ADD).mac(m).groupId(3).bytes());
                 c.shutdownOutput();
                 c.expectAck("FILTER_ADD after half-close");
                 c.expectEof(EOF_DEADLINE, "after the ACK");
             }
             assertTrue(hasFilter(m, 3), "ACKed filter missing");
             try (RawConnection c = conn()) {
-                c.write(Frame.of(FILTER_DEL).mac(m).group(3).bytes());
+                c.write(CmdFrame.cmd(FILTER_DEL).mac(m).groupId(3).bytes());
                 c.expectAck("cleanup");
             }
         }));
         cases.add(c("half-close after 100 pipelined PINGs: 100 ACKs, then EOF", () -> {
             try (RawConnection c = conn()) {
-                byte[] many = new byte[100 * Frame.SIZE];
+                byte[] many = new byte[100 * Wire.CMD_SIZE];
                 for (int i = 0; i < 100; i++) {
-                    System.arraycopy(Frame.of(PING).seq(i).bytes(), 0, many, i * Frame.SIZE, Frame.SIZE);
+                    System.arraycopy(CmdFrame.cmd(PING).seq(i).bytes(), 0, many, i * Wire.CMD_SIZE, Wire.CMD_SIZE);
                 }
                 c.write(many);
                 c.shutdownOutput();
@@ -481,7 +484,7 @@ class BadInputBatteryIT {
                     RawConnection c = conn();
                     open.add(c);
                     if (i % 2 == 0) {
-                        c.write(Frame.of(STA_LIST).bytes()); // dropped with a reply in flight
+                        c.write(CmdFrame.cmd(STA_LIST).bytes()); // dropped with a reply in flight
                     }
                 }
             } finally {
@@ -494,18 +497,18 @@ class BadInputBatteryIT {
         // ---- pipelining -------------------------------------------------------------------
         cases.add(c("pipeline of 10,000 mixed commands, all answered in order", () -> {
             int n = 10_000;
-            byte[] all = new byte[n * Frame.SIZE];
+            byte[] all = new byte[n * Wire.CMD_SIZE];
             for (int i = 0; i < n; i++) {
                 byte[] f;
                 switch (i % 6) {
-                    case 0: f = Frame.of(PING).seq(i).bytes(); break;
-                    case 1: f = Frame.of(STA_LIST).maxEntries(1).bytes(); break;
-                    case 2: f = Frame.of(PING).version(3).bytes(); break;
-                    case 3: f = Frame.of(STA_GET).bytes(); break;            // zero MAC: E_ARG, table form
-                    case 4: f = Frame.of(FILTER_DEL).mac(0x0AL + i).group(0x5150).bytes(); break; // absent
-                    default: f = Frame.of(11).bytes(); break;                // unknown cmd
+                    case 0: f = CmdFrame.cmd(PING).seq(i).bytes(); break;
+                    case 1: f = CmdFrame.cmd(STA_LIST).maxEntries(1).bytes(); break;
+                    case 2: f = CmdFrame.cmd(PING).version(3).bytes(); break;
+                    case 3: f = CmdFrame.cmd(STA_GET).bytes(); break;            // zero MAC: E_ARG, table form
+                    case 4: f = CmdFrame.cmd(FILTER_DEL).mac(0x0AL + i).groupId(0x5150).bytes(); break; // absent
+                    default: f = CmdFrame.cmd(11).bytes(); break;                // unknown cmd
                 }
-                System.arraycopy(f, 0, all, i * Frame.SIZE, Frame.SIZE);
+                System.arraycopy(f, 0, all, i * Wire.CMD_SIZE, Wire.CMD_SIZE);
             }
             try (RawConnection c = conn()) {
                 c.write(all, Duration.ofSeconds(60));
@@ -513,7 +516,7 @@ class BadInputBatteryIT {
                     String w = "reply " + i;
                     switch (i % 6) {
                         case 0: c.expectAck(w); break;
-                        case 1: assertTrue(c.readTable(w).length <= Frame.RECORD, w); break;
+                        case 1: assertTrue(c.readTable(w).length <= Wire.RECORD_SIZE, w); break;
                         case 2: c.expectBare(E_VERSION, w); break;
                         case 3: c.expectBare(E_ARG, w); break;
                         case 4: c.expectNak(E_NOENT, w); break;
@@ -528,17 +531,17 @@ class BadInputBatteryIT {
         cases.add(c("SUBSCRIBE, then garbage is ignored and events still flow", () -> {
             long m = mac();
             try (RawConnection c = conn()) {
-                c.write(Frame.of(SUBSCRIBE).bytes());
+                c.write(CmdFrame.cmd(SUBSCRIBE).bytes());
                 c.expectAck("SUBSCRIBE");
                 byte[] g = new byte[500];
                 new Random(9).nextBytes(g);
                 c.write(g);
                 try (EventSender s = EventSender.connect(daemon.events())) {
-                    s.sendRaw(Frame.upsert(SEQ.getAndIncrement(), m));
+                    s.sendRaw(Wire.upsert(SEQ.getAndIncrement(), m));
                 }
-                byte[] ev = c.read(Frame.EVENT, "event after garbage");
-                assertEquals(Frame.EVENT_MAGIC, ByteBuffer.wrap(ev).order(Frame.HOST).getInt(0), "event magic");
-                assertEquals(m, Frame.macOf(ev, 16), "event MAC");
+                byte[] ev = c.read(Wire.EVENT_SIZE, "event after garbage");
+                assertEquals(Wire.EVENT_MAGIC, ByteBuffer.wrap(ev).order(Wire.HOST).getInt(0), "event magic");
+                assertEquals(m, Wire.mac48(ev, 16), "event MAC");
             }
         }));
 
@@ -547,33 +550,33 @@ class BadInputBatteryIT {
         cases.add(c("datagram of 1 byte", datagram("1 byte", mac(), new byte[] {0x56})));
         long m191 = mac();
         cases.add(c("datagram of 191 bytes (valid event cut short)",
-                datagram("191 bytes", m191, Arrays.copyOf(Frame.upsert(1, m191), 191))));
+                datagram("191 bytes", m191, Arrays.copyOf(Wire.upsert(1, m191), 191))));
         long m193 = mac();
         cases.add(c("datagram of 193 bytes (valid event + 1)",
-                datagram("193 bytes", m193, Arrays.copyOf(Frame.upsert(1, m193), 193))));
+                datagram("193 bytes", m193, Arrays.copyOf(Wire.upsert(1, m193), 193))));
         long m65000 = mac();
         cases.add(c("datagram of 65,000 bytes (valid event + zeros)",
-                datagram("65,000 bytes", m65000, Arrays.copyOf(Frame.upsert(1, m65000), 65_000))));
+                datagram("65,000 bytes", m65000, Arrays.copyOf(Wire.upsert(1, m65000), 65_000))));
         long mMagic = mac();
-        cases.add(c("datagram with bad magic", datagram("bad magic", mMagic, Frame.patchI32(Frame.upsert(1, mMagic), 0, Frame.MAGIC))));
+        cases.add(c("datagram with bad magic", datagram("bad magic", mMagic, Wire.withI32(Wire.upsert(1, mMagic), 0, Wire.CMD_MAGIC))));
         long mV0 = mac();
-        cases.add(c("datagram with version 0", datagram("version 0", mV0, Frame.patchU16(Frame.upsert(1, mV0), 4, 0))));
+        cases.add(c("datagram with version 0", datagram("version 0", mV0, Wire.withU16(Wire.upsert(1, mV0), 4, 0))));
         long mV2 = mac();
-        cases.add(c("datagram with version 2", datagram("version 2", mV2, Frame.patchU16(Frame.upsert(1, mV2), 4, 2))));
+        cases.add(c("datagram with version 2", datagram("version 2", mV2, Wire.withU16(Wire.upsert(1, mV2), 4, 2))));
         long mT0 = mac();
-        cases.add(c("datagram with type 0", datagram("type 0", mT0, Frame.patchU16(Frame.upsert(1, mT0), 6, 0))));
+        cases.add(c("datagram with type 0", datagram("type 0", mT0, Wire.withU16(Wire.upsert(1, mT0), 6, 0))));
         long mT99 = mac();
-        cases.add(c("datagram with type 99", datagram("type 99", mT99, Frame.patchU16(Frame.upsert(1, mT99), 6, 99))));
+        cases.add(c("datagram with type 99", datagram("type 99", mT99, Wire.withU16(Wire.upsert(1, mT99), 6, 99))));
         long mBand = mac();
-        cases.add(c("datagram with band 5", datagram("band 5", mBand, Frame.patch(Frame.upsert(1, mBand), 16 + 82, 5))));
+        cases.add(c("datagram with band 5", datagram("band 5", mBand, Wire.withByte(Wire.upsert(1, mBand), 16 + 82, 5))));
         long mBand2 = mac();
-        cases.add(c("datagram with band 255", datagram("band 255", mBand2, Frame.patch(Frame.upsert(1, mBand2), 16 + 82, 255))));
+        cases.add(c("datagram with band 255", datagram("band 255", mBand2, Wire.withByte(Wire.upsert(1, mBand2), 16 + 82, 255))));
         long mRes = mac();
         cases.add(c("datagram with non-zero header reserved",
-                datagram("reserved", mRes, Frame.patchI32(Frame.upsert(1, mRes), 12, 1))));
+                datagram("reserved", mRes, Wire.withI32(Wire.upsert(1, mRes), 12, 1))));
         long mRes0 = mac();
         cases.add(c("datagram with non-zero sta.reserved0",
-                datagram("reserved0", mRes0, Frame.patch(Frame.upsert(1, mRes0), 16 + 83, 1))));
+                datagram("reserved0", mRes0, Wire.withByte(Wire.upsert(1, mRes0), 16 + 83, 1))));
         long mSsid = mac();
         cases.add(c("datagram with ssid without NUL", datagram("ssid without NUL", mSsid, ssidWithoutNul(mSsid))));
         long mHost = mac();
@@ -592,13 +595,13 @@ class BadInputBatteryIT {
     }
 
     private static byte[] ssidWithoutNul(long mac) {
-        byte[] d = Frame.upsert(1, mac);
+        byte[] d = Wire.upsert(1, mac);
         Arrays.fill(d, 16 + 48, 16 + 48 + 33, (byte) 's');
         return d;
     }
 
     private static byte[] hostnameWithoutNul(long mac) {
-        byte[] d = Frame.upsert(1, mac);
+        byte[] d = Wire.upsert(1, mac);
         Arrays.fill(d, 16 + 144, 16 + 176, (byte) 'h');
         return d;
     }
@@ -622,15 +625,15 @@ class BadInputBatteryIT {
                     try (EventSender s = EventSender.connect(daemon.events())) {
                         for (int i = 0; i < per; i++) {
                             long m = base + ((long) thread << 16) + i + 1;
-                            byte[] ok = Frame.upsert(i, m);
+                            byte[] ok = Wire.upsert(i, m);
                             if (i % 2 == 0) {
                                 s.sendRaw(ok);
                             } else {
                                 switch (i % 7) {
                                     case 1: s.sendRaw(Arrays.copyOf(ok, 191)); break;
-                                    case 3: s.sendRaw(Frame.patchU16(ok, 6, 99)); break;
-                                    case 5: s.sendRaw(Frame.patch(ok, 16 + 82, 9)); break;
-                                    default: s.sendRaw(Frame.patchI32(ok, 0, 0)); break;
+                                    case 3: s.sendRaw(Wire.withU16(ok, 6, 99)); break;
+                                    case 5: s.sendRaw(Wire.withByte(ok, 16 + 82, 9)); break;
+                                    default: s.sendRaw(Wire.withI32(ok, 0, 0)); break;
                                 }
                             }
                         }
@@ -649,10 +652,10 @@ class BadInputBatteryIT {
         while (true) {
             listed.clear();
             try (RawConnection c = conn()) {
-                c.write(Frame.of(STA_LIST).bytes());
+                c.write(CmdFrame.cmd(STA_LIST).bytes());
                 byte[] t = c.readTable("STA_LIST");
-                for (int at = 0; at < t.length; at += Frame.RECORD) {
-                    listed.add(Frame.macOf(t, at));
+                for (int at = 0; at < t.length; at += Wire.RECORD_SIZE) {
+                    listed.add(Wire.mac48(t, at));
                 }
             }
             if (listed.containsAll(valid) || System.nanoTime() > end) {

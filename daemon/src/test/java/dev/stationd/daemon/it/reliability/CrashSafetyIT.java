@@ -3,8 +3,11 @@ package dev.stationd.daemon.it.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stationd.daemon.it.RawConnection;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.StateFileException;
+import dev.stationd.protocol.Wire.CmdFrame;
+import dev.stationd.protocol.Wire;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -122,7 +125,7 @@ class CrashSafetyIT {
                 iterationsDone.incrementAndGet();
                 if (expected.size() > FLUSH_ABOVE) {
                     try (RawConnection c = RawConnection.open(daemon.socket())) {
-                        c.write(Frame.of(Frame.FILTER_FLUSH).bytes());
+                        c.write(CmdFrame.cmd(Wire.FILTER_FLUSH).bytes());
                         c.expectAck(where + ": FILTER_FLUSH");
                     }
                     expected.clear();
@@ -155,10 +158,10 @@ class CrashSafetyIT {
     private static Set<Long> filterList(TestDaemon daemon) throws IOException {
         Set<Long> out = new HashSet<>();
         try (RawConnection c = RawConnection.open(daemon.socket())) {
-            c.write(Frame.of(Frame.FILTER_LIST).bytes());
+            c.write(CmdFrame.cmd(Wire.FILTER_LIST).bytes());
             byte[] t = c.readTable("FILTER_LIST");
-            for (int at = 0; at < t.length; at += Frame.RECORD) {
-                out.add(((long) Frame.groupOf(t, at) << 48) | Frame.macOf(t, at));
+            for (int at = 0; at < t.length; at += Wire.RECORD_SIZE) {
+                out.add(((long) Wire.i32(t, at + 12) /* sta_list_attr.group_id */ << 48) | Wire.mac48(t, at));
             }
         }
         return out;
@@ -179,7 +182,7 @@ class CrashSafetyIT {
         private static final class Conn {
             final SocketChannel ch;
             final ArrayDeque<Long> inflight = new ArrayDeque<>();
-            final ByteBuffer out = ByteBuffer.allocate(Frame.SIZE * WINDOW * 2);
+            final ByteBuffer out = ByteBuffer.allocate(Wire.CMD_SIZE * WINDOW * 2);
             final ByteBuffer in = ByteBuffer.allocate(1 << 16);
             boolean closed;
 
@@ -248,7 +251,7 @@ class CrashSafetyIT {
                 } while (mac == 0);
                 int group = 1 + random.nextInt(4);
                 c.out.compact();
-                c.out.put(Frame.of(Frame.FILTER_ADD).mac(mac).group(group).seq(c.inflight.size()).bytes());
+                c.out.put(CmdFrame.cmd(Wire.FILTER_ADD).mac(mac).groupId(group).seq(c.inflight.size()).bytes());
                 c.out.flip();
                 c.inflight.add(((long) group << 48) | mac);
             }
@@ -270,7 +273,7 @@ class CrashSafetyIT {
             while (c.in.remaining() >= 4) {
                 byte[] r = new byte[4];
                 c.in.get(r);
-                if (RawConnection.hex(r).equals(RawConnection.hex(RawConnection.ACK))) {
+                if (RawConnection.hex(r).equals(RawConnection.hex(Wire.ACK))) {
                     Long key = c.inflight.poll();
                     if (key == null) {
                         throw new AssertionError(where + ": ACK without a request");

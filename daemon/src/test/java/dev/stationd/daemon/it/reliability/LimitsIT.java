@@ -1,16 +1,19 @@
 package dev.stationd.daemon.it.reliability;
 
-import static dev.stationd.daemon.it.reliability.Frame.E_BUSY;
-import static dev.stationd.daemon.it.reliability.Frame.E_FULL;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_ADD;
-import static dev.stationd.daemon.it.reliability.Frame.FILTER_DEL;
-import static dev.stationd.daemon.it.reliability.Frame.PING;
-import static dev.stationd.daemon.it.reliability.Frame.STA_LIST;
-import static dev.stationd.daemon.it.reliability.Frame.SUBSCRIBE;
+import static dev.stationd.protocol.Wire.E_BUSY;
+import static dev.stationd.protocol.Wire.E_FULL;
+import static dev.stationd.protocol.Wire.FILTER_ADD;
+import static dev.stationd.protocol.Wire.FILTER_DEL;
+import static dev.stationd.protocol.Wire.PING;
+import static dev.stationd.protocol.Wire.STA_LIST;
+import static dev.stationd.protocol.Wire.SUBSCRIBE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stationd.daemon.it.RawConnection;
+import dev.stationd.protocol.Wire.CmdFrame;
+import dev.stationd.protocol.Wire;
 import dev.stationd.protocol.client.EventSender;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,7 +58,7 @@ class LimitsIT {
         daemon = TestDaemon.start(dir, cfg, TestDaemon.FAST_JVM);
         try (EventSender s = EventSender.connect(daemon.events())) {
             for (int i = 0; i < STATIONS; i++) {
-                s.sendRaw(Frame.upsert(i + 1, 0x02_11_00_00_00_00L + i * 0x10001L + 1));
+                s.sendRaw(Wire.upsert(i + 1, 0x02_11_00_00_00_00L + i * 0x10001L + 1));
             }
         }
         long end = System.nanoTime() + DEADLINE.toNanos();
@@ -74,8 +77,8 @@ class LimitsIT {
 
     private static int countStations() throws IOException {
         try (RawConnection c = RawConnection.open(daemon.socket())) {
-            c.write(Frame.of(STA_LIST).bytes());
-            return c.readTable("STA_LIST").length / Frame.RECORD;
+            c.write(CmdFrame.cmd(STA_LIST).bytes());
+            return c.readTable("STA_LIST").length / Wire.RECORD_SIZE;
         }
     }
 
@@ -83,7 +86,7 @@ class LimitsIT {
         assertTrue(daemon.isAlive(), "daemon died " + when + ":\n" + daemon.output());
         // connections the test closed a moment ago may still be counted: openAccepted retries E_BUSY
         try (RawConnection c = openAccepted("PING " + when)) {
-            c.write(Frame.of(STA_LIST).bytes());
+            c.write(CmdFrame.cmd(STA_LIST).bytes());
             c.expectTable(STATIONS, "STA_LIST " + when);
         }
     }
@@ -94,16 +97,16 @@ class LimitsIT {
         while (true) {
             RawConnection c = RawConnection.open(daemon.socket());
             try {
-                c.write(Frame.of(PING).bytes());
+                c.write(CmdFrame.cmd(PING).bytes());
             } catch (IOException e) {
                 // EPIPE: refused and closed before the PING went out; the E_BUSY is still readable
             }
             byte[] r = c.read(4, what);
-            if (Arrays.equals(r, RawConnection.ACK)) {
+            if (Arrays.equals(r, Wire.ACK)) {
                 return c;
             }
             c.close();
-            assertEquals(RawConnection.hex(Frame.int32(E_BUSY)), RawConnection.hex(r), what + ": neither ACK nor E_BUSY");
+            assertEquals(RawConnection.hex(Wire.int32(E_BUSY)), RawConnection.hex(r), what + ": neither ACK nor E_BUSY");
             assertTrue(System.nanoTime() < end, what + ": still E_BUSY after " + DEADLINE);
             Thread.sleep(10); // poll interval; the deadline decides
         }
@@ -128,7 +131,7 @@ class LimitsIT {
             }
             for (int i = 0; i < accepted.size(); i++) {
                 RawConnection c = accepted.get(i);
-                c.write(Frame.concat(Frame.of(STA_LIST).bytes(), Frame.of(PING).bytes()));
+                c.write(Wire.concat(CmdFrame.cmd(STA_LIST).bytes(), CmdFrame.cmd(PING).bytes()));
                 c.expectTable(STATIONS, "accepted connection " + i + " after the storm");
                 c.expectAck("accepted connection " + i + " PING");
             }
@@ -162,22 +165,22 @@ class LimitsIT {
         long base = 0x02_F1_00_00_00_00L;
         try (RawConnection c = RawConnection.open(daemon.socket())) {
             for (int i = 0; i < MAX_FILTERS; i++) {
-                c.write(Frame.of(FILTER_ADD).group(1).mac(base + i).bytes());
+                c.write(CmdFrame.cmd(FILTER_ADD).groupId(1).mac(base + i).bytes());
                 c.expectAck("FILTER_ADD " + i);
             }
-            c.write(Frame.of(FILTER_ADD).group(1).mac(base + MAX_FILTERS).bytes());
+            c.write(CmdFrame.cmd(FILTER_ADD).groupId(1).mac(base + MAX_FILTERS).bytes());
             c.expectNak(E_FULL, "FILTER_ADD beyond max_filters");
-            c.write(Frame.of(FILTER_ADD).group(2).mac(base).bytes());
+            c.write(CmdFrame.cmd(FILTER_ADD).groupId(2).mac(base).bytes());
             c.expectNak(E_FULL, "same MAC in another group is a new filter");
-            c.write(Frame.of(FILTER_ADD).group(1).mac(base + 3).bytes());
+            c.write(CmdFrame.cmd(FILTER_ADD).groupId(1).mac(base + 3).bytes());
             c.expectAck("re-adding an existing filter at the limit (idempotent)");
-            c.write(Frame.of(FILTER_DEL).group(1).mac(base).bytes());
+            c.write(CmdFrame.cmd(FILTER_DEL).groupId(1).mac(base).bytes());
             c.expectAck("FILTER_DEL frees a slot");
-            c.write(Frame.of(FILTER_ADD).group(1).mac(base + MAX_FILTERS).bytes());
+            c.write(CmdFrame.cmd(FILTER_ADD).groupId(1).mac(base + MAX_FILTERS).bytes());
             c.expectAck("FILTER_ADD after a DEL");
-            c.write(Frame.of(Frame.FILTER_LIST).bytes());
+            c.write(CmdFrame.cmd(Wire.FILTER_LIST).bytes());
             c.expectTable(MAX_FILTERS, "FILTER_LIST at the limit");
-            c.write(Frame.of(Frame.FILTER_FLUSH).bytes());
+            c.write(CmdFrame.cmd(Wire.FILTER_FLUSH).bytes());
             c.expectAck("FILTER_FLUSH");
         }
         assertServes("after max_filters");
@@ -200,11 +203,11 @@ class LimitsIT {
     @Order(3)
     void slowReaderIsNotReadFromAndDrainsInOrder() throws Exception {
         int n = 100_000;
-        byte[] all = new byte[n * Frame.SIZE];
+        byte[] all = new byte[n * Wire.CMD_SIZE];
         for (int i = 0; i < n; i++) {
             // max_entries tells the replies apart, so order is checked; the first 5,000 ask for up to
             // the whole table (~35 KB), the rest for up to 7 records, to keep the drain short
-            System.arraycopy(Frame.of(STA_LIST).seq(i).maxEntries(expectedRecords(i)).bytes(), 0, all, i * Frame.SIZE, Frame.SIZE);
+            System.arraycopy(CmdFrame.cmd(STA_LIST).seq(i).maxEntries(expectedRecords(i)).bytes(), 0, all, i * Wire.CMD_SIZE, Wire.CMD_SIZE);
         }
         long rssBefore = rssKiB(daemon.pid());
         ByteBuffer out = ByteBuffer.wrap(all);
@@ -225,7 +228,7 @@ class LimitsIT {
             long written = out.position();
             long rssStalled = rssKiB(daemon.pid());
             System.out.printf("slow reader: wrote %,d of %,d request bytes (%,d requests) before the daemon stopped reading; "
-                    + "daemon VmRSS %,d KiB -> %,d KiB (+%,d KiB)%n", written, all.length, written / Frame.SIZE,
+                    + "daemon VmRSS %,d KiB -> %,d KiB (+%,d KiB)%n", written, all.length, written / Wire.CMD_SIZE,
                     rssBefore, rssStalled, rssStalled - rssBefore);
             assertTrue(out.hasRemaining(), "the daemon read all 100,000 requests without the client reading a byte");
             assertTrue(written < all.length / 4, "the daemon kept reading from a client that does not read: " + written);
@@ -269,13 +272,13 @@ class LimitsIT {
                     if (replies >= n || in.remaining() < 4) {
                         break;
                     }
-                    num = in.order(Frame.HOST).getInt();
+                    num = in.order(Wire.HOST).getInt();
                     int expected = expectedRecords(replies);
                     if (num != expected) {
                         throw new AssertionError("reply " + replies + ": " + num + " records, expected " + expected
                                 + " (replies out of order?)");
                     }
-                    skip = (long) num * Frame.RECORD;
+                    skip = (long) num * Wire.RECORD_SIZE;
                 }
                 in.compact();
             }
@@ -292,21 +295,21 @@ class LimitsIT {
             RawConnection c = openAccepted("vanishing client " + i); // PING answered: the daemon counts it
             switch (i % 4) {
                 case 0: // mid-reply: 20 x 35 KB requested, nothing read
-                    byte[] many = new byte[20 * Frame.SIZE];
+                    byte[] many = new byte[20 * Wire.CMD_SIZE];
                     for (int k = 0; k < 20; k++) {
-                        System.arraycopy(Frame.of(STA_LIST).bytes(), 0, many, k * Frame.SIZE, Frame.SIZE);
+                        System.arraycopy(CmdFrame.cmd(STA_LIST).bytes(), 0, many, k * Wire.CMD_SIZE, Wire.CMD_SIZE);
                     }
                     c.write(many);
                     break;
                 case 1: // mid-reply after reading part of the first reply
-                    c.write(Frame.concat(Frame.of(STA_LIST).bytes(), Frame.of(STA_LIST).bytes()));
+                    c.write(Wire.concat(CmdFrame.cmd(STA_LIST).bytes(), CmdFrame.cmd(STA_LIST).bytes()));
                     c.read(1000, "part of a reply");
                     break;
                 case 2: // mid-frame
-                    c.write(Arrays.copyOf(Frame.of(PING).bytes(), 1 + i % 63));
+                    c.write(Arrays.copyOf(CmdFrame.cmd(PING).bytes(), 1 + i % 63));
                     break;
                 default: // a FILTER_ADD in flight (waiting for its fsync) when the client goes away
-                    c.write(Frame.of(FILTER_ADD).group(9).mac(0x02_F9_00_00_00_00L + i).bytes());
+                    c.write(CmdFrame.cmd(FILTER_ADD).groupId(9).mac(0x02_F9_00_00_00_00L + i).bytes());
                     break;
             }
             c.close();
@@ -326,7 +329,7 @@ class LimitsIT {
         daemon.gc();
         try (EventSender s = EventSender.connect(daemon.events())) {
             for (int i = 0; i < 50; i++) {
-                s.sendRaw(Frame.upsert(1000 + i, 0x02_11_00_00_00_00L + i * 0x10001L + 1)); // same stations again
+                s.sendRaw(Wire.upsert(1000 + i, 0x02_11_00_00_00_00L + i * 0x10001L + 1)); // same stations again
             }
         }
         for (int i = 0; i < 20; i++) {
@@ -348,12 +351,12 @@ class LimitsIT {
     void vanishedSubscribersFreeTheirConnectionSlots() throws Exception {
         for (int i = 0; i < MAX_CONNECTIONS; i++) {
             try (RawConnection c = openAccepted("subscriber " + i)) {
-                c.write(Frame.of(SUBSCRIBE).bytes());
+                c.write(CmdFrame.cmd(SUBSCRIBE).bytes());
                 c.expectAck("SUBSCRIBE " + i);
             } // closed by the client, no table change follows
         }
         try (RawConnection c = openAccepted("a new client after " + MAX_CONNECTIONS + " subscribers went away")) {
-            c.write(Frame.of(STA_LIST).bytes());
+            c.write(CmdFrame.cmd(STA_LIST).bytes());
             c.expectTable(STATIONS, "STA_LIST");
         }
     }
@@ -377,14 +380,14 @@ class LimitsIT {
         try (TestDaemon big = TestDaemon.start(bigDir, TestDaemon.writeConfig(bigDir, "", "", ""), jvm)) {
             try (EventSender s = EventSender.connect(big.events())) {
                 for (int i = 0; i < stations; i++) {
-                    s.sendRaw(Frame.upsert(i + 1, 0x02_22_00_00_00_00L + i * 0x10001L + 1));
+                    s.sendRaw(Wire.upsert(i + 1, 0x02_22_00_00_00_00L + i * 0x10001L + 1));
                 }
             }
             long end = System.nanoTime() + DEADLINE.toNanos();
             while (true) {
                 try (RawConnection c = RawConnection.open(big.socket())) {
-                    c.write(Frame.of(STA_LIST).bytes());
-                    if (c.readTable("STA_LIST").length / Frame.RECORD == stations) {
+                    c.write(CmdFrame.cmd(STA_LIST).bytes());
+                    if (c.readTable("STA_LIST").length / Wire.RECORD_SIZE == stations) {
                         break;
                     }
                 }
@@ -392,9 +395,9 @@ class LimitsIT {
                 Thread.sleep(10); // poll interval; the deadline decides
             }
             long rssBefore = rssKiB(big.pid());
-            byte[] all = new byte[requests * Frame.SIZE];
+            byte[] all = new byte[requests * Wire.CMD_SIZE];
             for (int i = 0; i < requests; i++) {
-                System.arraycopy(Frame.of(STA_LIST).bytes(), 0, all, i * Frame.SIZE, Frame.SIZE);
+                System.arraycopy(CmdFrame.cmd(STA_LIST).bytes(), 0, all, i * Wire.CMD_SIZE, Wire.CMD_SIZE);
             }
             ByteBuffer out = ByteBuffer.wrap(all);
             try (RawConnection slow = RawConnection.open(big.socket()); Selector sel = Selector.open()) {
@@ -410,9 +413,9 @@ class LimitsIT {
                 }
                 long rssStalled = rssKiB(big.pid());
                 System.out.printf("slow reader, 528 KB replies: wrote %,d requests; daemon VmRSS %,d KiB -> %,d KiB (+%,d KiB)%n",
-                        out.position() / Frame.SIZE, rssBefore, rssStalled, rssStalled - rssBefore);
+                        out.position() / Wire.CMD_SIZE, rssBefore, rssStalled, rssStalled - rssBefore);
                 try (RawConnection c = RawConnection.open(big.socket())) {
-                    c.write(Frame.of(PING).bytes());
+                    c.write(CmdFrame.cmd(PING).bytes());
                     c.expectAck("PING while the slow reader is stalled");
                 }
                 String log = big.output();
@@ -433,10 +436,10 @@ class LimitsIT {
              RawConnection half = RawConnection.open(idle.socket());
              RawConnection active = RawConnection.open(idle.socket())) {
             long t0 = System.nanoTime();
-            half.write(Arrays.copyOf(Frame.of(PING).bytes(), 40));
+            half.write(Arrays.copyOf(CmdFrame.cmd(PING).bytes(), 40));
             // the active one sends a request every 300 ms for 3 s, and is answered every time
             for (int i = 0; i < 10; i++) {
-                active.write(Frame.of(PING).bytes());
+                active.write(CmdFrame.cmd(PING).bytes());
                 active.expectAck("active PING " + i);
                 assertTrue(active.staysQuiet(Duration.ofMillis(300)), "active connection closed after " + (i + 1) + " requests");
             }
@@ -444,11 +447,11 @@ class LimitsIT {
             half.expectEof(Duration.ofSeconds(10), "half-frame connection");
             long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(elapsedMs >= 900, "closed before idle_timeout: " + elapsedMs + " ms");
-            active.write(Frame.of(PING).bytes());
+            active.write(CmdFrame.cmd(PING).bytes());
             active.expectAck("active connection after 3 s");
             // an idle-closed client can reconnect at once
             try (RawConnection c = RawConnection.open(idle.socket())) {
-                c.write(Frame.of(PING).bytes());
+                c.write(CmdFrame.cmd(PING).bytes());
                 c.expectAck("new connection after the idle closes");
             }
         }

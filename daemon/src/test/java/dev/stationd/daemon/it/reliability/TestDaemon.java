@@ -1,6 +1,9 @@
 package dev.stationd.daemon.it.reliability;
 
 import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.it.RawConnection;
+import dev.stationd.protocol.Wire.CmdFrame;
+import dev.stationd.protocol.Wire;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +39,8 @@ final class TestDaemon implements AutoCloseable {
             Files.createDirectories(scratch);
             try (TestDaemon warm = start(scratch, writeConfig(scratch, "", "", ""), dump)) {
                 try (RawConnection c = RawConnection.open(warm.socket())) {
-                    c.write(Frame.concat(Frame.of(Frame.FILTER_ADD).mac(0x02_00_00_00_00_01L).bytes(),
-                            Frame.of(Frame.FILTER_LIST).bytes(), Frame.of(Frame.STA_LIST).bytes()));
+                    c.write(Wire.concat(CmdFrame.cmd(Wire.FILTER_ADD).mac(0x02_00_00_00_00_01L).bytes(),
+                            CmdFrame.cmd(Wire.FILTER_LIST).bytes(), CmdFrame.cmd(Wire.STA_LIST).bytes()));
                     c.expectAck("warm-up FILTER_ADD");
                     c.readTable("warm-up FILTER_LIST");
                     c.readTable("warm-up STA_LIST");
@@ -140,7 +143,7 @@ final class TestDaemon implements AutoCloseable {
             }
             if (Files.exists(socket())) {
                 try (RawConnection c = RawConnection.open(socket())) {
-                    c.write(Frame.of(Frame.PING).bytes());
+                    c.write(CmdFrame.cmd(Wire.PING).bytes());
                     c.expectAck("readiness PING");
                     return;
                 } catch (IOException | AssertionError e) {

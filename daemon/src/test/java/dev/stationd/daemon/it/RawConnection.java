@@ -1,8 +1,8 @@
-package dev.stationd.daemon.it.reliability;
+package dev.stationd.daemon.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
+import dev.stationd.protocol.Wire;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -20,11 +20,9 @@ import java.util.HexFormat;
  * and write bounded by a deadline (never a sleep). Bytes that arrive while writing are kept, so
  * a long write never deadlocks against the daemon's replies.
  */
-final class RawConnection implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
     /** Default time a single expected reply may take. */
-    static final Duration REPLY_DEADLINE = Duration.ofSeconds(20);
-    static final byte[] ACK = {'A', 'C', 'K', 0};
-    static final byte[] NAK = {'N', 'A', 'K', 0};
+    public static final Duration REPLY_DEADLINE = Duration.ofSeconds(20);
 
     private final SocketChannel ch;
     private final Selector selector;
@@ -41,7 +39,7 @@ final class RawConnection implements AutoCloseable {
         inbox.flip();
     }
 
-    static RawConnection open(Path socket) throws IOException {
+    public static RawConnection open(Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -52,16 +50,16 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    SocketChannel channel() {
+    public SocketChannel channel() {
         return ch;
     }
 
     /** Writes everything (reading what arrives meanwhile). @throws IOException e.g. EPIPE */
-    void write(byte[] data) throws IOException {
+    public void write(byte[] data) throws IOException {
         write(data, REPLY_DEADLINE);
     }
 
-    void write(byte[] data, Duration deadline) throws IOException {
+    public void write(byte[] data, Duration deadline) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(data);
         long end = System.nanoTime() + deadline.toNanos();
         while (buf.hasRemaining()) {
@@ -87,7 +85,7 @@ final class RawConnection implements AutoCloseable {
      * @return bytes written (0 when the socket buffer is full)
      * @throws IOException on failure
      */
-    int tryWrite(ByteBuffer buf) throws IOException {
+    public int tryWrite(ByteBuffer buf) throws IOException {
         return ch.write(buf);
     }
 
@@ -122,7 +120,7 @@ final class RawConnection implements AutoCloseable {
      * @param what description for failures
      * @return exactly {@code n} bytes
      */
-    byte[] read(int n, Duration deadline, String what) throws IOException {
+    public byte[] read(int n, Duration deadline, String what) throws IOException {
         long end = System.nanoTime() + deadline.toNanos();
         while (inbox.remaining() < n) {
             if (eof) {
@@ -144,34 +142,34 @@ final class RawConnection implements AutoCloseable {
         return out;
     }
 
-    byte[] read(int n, String what) throws IOException {
+    public byte[] read(int n, String what) throws IOException {
         return read(n, REPLY_DEADLINE, what);
     }
 
     /** @return the bytes received but not consumed (not consuming them) */
-    byte[] peek() {
+    public byte[] peek() {
         byte[] out = new byte[inbox.remaining()];
         inbox.duplicate().get(out);
         return out;
     }
 
-    int readInt(String what) throws IOException {
-        return ByteBuffer.wrap(read(4, what)).order(Frame.HOST).getInt();
+    public int readInt(String what) throws IOException {
+        return ByteBuffer.wrap(read(4, what)).order(Wire.HOST).getInt();
     }
 
-    void expectAck(String what) throws IOException {
+    public void expectAck(String what) throws IOException {
         byte[] r = read(4, what);
-        assertEquals(hex(ACK), hex(r), what + ": expected ACK\\0");
+        assertEquals(hex(Wire.ACK), hex(r), what + ": expected ACK\\0");
     }
 
-    void expectNak(int code, String what) throws IOException {
+    public void expectNak(int code, String what) throws IOException {
         byte[] r = read(4, what);
-        assertEquals(hex(NAK), hex(r), what + ": expected NAK\\0");
+        assertEquals(hex(Wire.NAK), hex(r), what + ": expected NAK\\0");
         assertEquals(code, readInt(what + " (NAK code)"), what + ": NAK code");
     }
 
     /** A bare negative int32 (E_MAGIC/E_VERSION/E_CMD, or a table command's error). */
-    void expectBare(int code, String what) throws IOException {
+    public void expectBare(int code, String what) throws IOException {
         assertEquals(code, readInt(what), what + ": bare error code");
     }
 
@@ -181,21 +179,21 @@ final class RawConnection implements AutoCloseable {
      * @param what description
      * @return the records (num x 176 bytes)
      */
-    byte[] readTable(String what) throws IOException {
+    public byte[] readTable(String what) throws IOException {
         int num = readInt(what);
         if (num < 0) {
             throw new AssertionError(what + ": expected a table, got error " + num);
         }
-        return read(num * Frame.RECORD, what + " (" + num + " records)");
+        return read(num * Wire.RECORD_SIZE, what + " (" + num + " records)");
     }
 
-    void expectTable(int num, String what) throws IOException {
+    public void expectTable(int num, String what) throws IOException {
         byte[] records = readTable(what);
-        assertEquals(num, records.length / Frame.RECORD, what + ": number of records");
+        assertEquals(num, records.length / Wire.RECORD_SIZE, what + ": number of records");
     }
 
     /** Expects the daemon to close: nothing more arrives, then EOF. */
-    void expectEof(Duration deadline, String what) throws IOException {
+    public void expectEof(Duration deadline, String what) throws IOException {
         long end = System.nanoTime() + deadline.toNanos();
         while (!eof || inbox.hasRemaining()) {
             if (inbox.hasRemaining()) {
@@ -212,7 +210,7 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    void expectEof(String what) throws IOException {
+    public void expectEof(String what) throws IOException {
         expectEof(REPLY_DEADLINE, what);
     }
 
@@ -220,7 +218,7 @@ final class RawConnection implements AutoCloseable {
      * @param quiet how long to watch
      * @return whether the connection is still open and nothing arrived during {@code quiet}
      */
-    boolean staysQuiet(Duration quiet) throws IOException {
+    public boolean staysQuiet(Duration quiet) throws IOException {
         long end = System.nanoTime() + quiet.toNanos();
         while (true) {
             pull();
@@ -237,21 +235,21 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** @return whether EOF has been seen */
-    boolean sawEof() throws IOException {
+    public boolean sawEof() throws IOException {
         pull();
         return eof && !inbox.hasRemaining();
     }
 
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         ch.shutdownOutput();
     }
 
-    static String hex(byte[] b) {
+    public static String hex(byte[] b) {
         int n = Math.min(b.length, 64);
         return HexFormat.of().formatHex(b, 0, n) + (b.length > n ? "... (" + b.length + " bytes)" : "");
     }
 
-    static String text(byte[] b) {
+    public static String text(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
