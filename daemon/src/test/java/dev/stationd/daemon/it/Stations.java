@@ -16,7 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Test stations with distinct, non-trivial values in every field, and helpers to send and compare them. */
-final class Stations {
+public final class Stations {
     /** First MAC of {@link #make}'s range (a locally administered unicast prefix). */
     static final long MAC_BASE = 0x02_5A_00_00_00_00L;
 
@@ -28,7 +28,7 @@ final class Stations {
      * @param nowMs the "now" used for {@code last_seen_ms} (so nothing expires)
      * @return station {@code i}: every field distinct per index and non-trivial
      */
-    static StaListAttr make(int i, long nowMs) {
+    public static StaListAttr make(int i, long nowMs) {
         return make(MAC_BASE, i, nowMs);
     }
 
@@ -98,13 +98,24 @@ final class Stations {
      * @param stations the stations
      * @throws IOException if sending fails
      */
-    static void send(Path ingest, Collection<StaListAttr> stations) throws IOException {
+    public static void send(Path ingest, Collection<StaListAttr> stations) throws IOException {
         try (EventSender s = EventSender.connect(ingest)) {
             int seq = 1;
             for (StaListAttr sta : stations) {
                 s.send(StaEvent.upsert(seq++, sta));
             }
         }
+    }
+
+    /**
+     * Sends station {@code i} ({@link #make}, last seen now) as one UPSERT datagram.
+     *
+     * @param ingest the ingest socket
+     * @param i its index
+     * @throws IOException if sending fails
+     */
+    public static void sendOne(Path ingest, int i) throws IOException {
+        send(ingest, List.of(make(i, System.currentTimeMillis())));
     }
 
     /** @param stations any @return sorted by MAC (a copy) */

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.it.RawConnection;
 import dev.stationd.protocol.Wire.CmdFrame;
 import dev.stationd.protocol.Wire;
@@ -122,9 +123,9 @@ class AccessControlIT {
     @Test
     void readersQueryOnlyOutsidersGetEpermRootAndAdminsMutate(@TempDir Path dir) throws Exception {
         Path probe = prepare(dir);
-        Path cfg = TestDaemon.writeConfig(dir, "  socket_mode: \"0666\"\n", "",
+        Path cfg = DaemonProcess.writeConfig(dir, "  socket_mode: \"0666\"\n", "",
                 "access:\n  read:  { uids: [nobody], gids: [4242] }\n  admin: { uids: [daemon], gids: [] }\n");
-        try (TestDaemon d = TestDaemon.start(dir, cfg, TestDaemon.FAST_JVM)) {
+        try (DaemonProcess d = DaemonProcess.start(dir, cfg, DaemonProcess.FAST_JVM)) {
             // final socket modes, and nothing left of the private bind directory
             assertEquals("rw-rw-rw-", mode(d.socket()), "server.socket_mode");
             assertEquals("rw--w----", mode(d.events()), "ingest.socket_mode default 0620");
@@ -170,10 +171,10 @@ class AccessControlIT {
     @Test
     void adminListsNobodySocketGroupLetsOnlyTheGroupIn(@TempDir Path dir) throws Exception {
         Path probe = prepare(dir);
-        Path cfg = TestDaemon.writeConfig(dir, "  socket_mode: \"0660\"\n  socket_group: nogroup\n",
+        Path cfg = DaemonProcess.writeConfig(dir, "  socket_mode: \"0660\"\n  socket_group: nogroup\n",
                 "  socket_mode: \"0660\"\n  socket_group: \"" + NOGROUP + "\"\n",
                 "access:\n  read:  { uids: [12345], gids: [] }\n  admin: { uids: [nobody], gids: [] }\n");
-        try (TestDaemon d = TestDaemon.start(dir, cfg, TestDaemon.FAST_JVM)) {
+        try (DaemonProcess d = DaemonProcess.start(dir, cfg, DaemonProcess.FAST_JVM)) {
             assertEquals("rw-rw----", mode(d.socket()), "server.socket_mode");
             assertEquals("rw-rw----", mode(d.events()), "ingest.socket_mode");
             assertEquals(NOGROUP, Files.getAttribute(d.socket(), "unix:gid", LinkOption.NOFOLLOW_LINKS), "server.socket_group by name");

@@ -3,6 +3,7 @@ package dev.stationd.daemon.it.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.it.RawConnection;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.StateFileException;
@@ -71,7 +72,7 @@ class CrashSafetyIT {
         System.out.println("kill -9 fault test: " + ITERATIONS + " iterations on " + LANES + " lanes, seed " + SEED
                 + " (-Dstationd.faultSeed=" + SEED + " to repeat the timing choices)");
         long t0 = System.nanoTime();
-        jvm = TestDaemon.fastJvmWithClassArchive(dir.resolve("warm-up"));
+        jvm = DaemonProcess.fastJvmWithClassArchive(dir.resolve("warm-up"));
         ExecutorService pool = Executors.newFixedThreadPool(LANES);
         try {
             List<Future<?>> lanes = new ArrayList<>();
@@ -98,10 +99,10 @@ class CrashSafetyIT {
 
     private void runLane(int lane, int iterations) throws Exception {
         Path laneDir = Files.createDirectory(dir.resolve("lane" + lane));
-        Path config = TestDaemon.writeConfig(laneDir, "", "", "filters:\n  max_filters: 1000000\nlog:\n  level: warn\n");
+        Path config = DaemonProcess.writeConfig(laneDir, "", "", "filters:\n  max_filters: 1000000\nlog:\n  level: warn\n");
         Random random = new Random(SEED + lane);
         Set<Long> expected = new HashSet<>(); // (group << 48) | mac, every ACK since the last flush
-        TestDaemon daemon = TestDaemon.start(laneDir, config, jvm);
+        DaemonProcess daemon = DaemonProcess.start(laneDir, config, jvm);
         try {
             for (int i = 0; i < iterations; i++) {
                 String where = "lane " + lane + " iteration " + i;
@@ -116,7 +117,7 @@ class CrashSafetyIT {
                 missing.removeAll(listed);
                 if (!missing.isEmpty()) {
                     throw new AssertionError(where + ": " + missing.size() + " ACKed filters lost after kill -9, e.g. "
-                            + describe(missing.iterator().next()) + "\n" + daemon.output());
+                            + describe(missing.iterator().next()) + "\n" + daemon.allOutput());
                 }
                 acksVerified.addAndGet(h.acked.size());
                 if (h.unanswered > 0) {
@@ -155,7 +156,7 @@ class CrashSafetyIT {
         }
     }
 
-    private static Set<Long> filterList(TestDaemon daemon) throws IOException {
+    private static Set<Long> filterList(DaemonProcess daemon) throws IOException {
         Set<Long> out = new HashSet<>();
         try (RawConnection c = RawConnection.open(daemon.socket())) {
             c.write(CmdFrame.cmd(Wire.FILTER_LIST).bytes());
@@ -169,12 +170,12 @@ class CrashSafetyIT {
 
     /** Several pipelined connections sending FILTER_ADD until the daemon is killed. */
     private static final class Hammer {
-        private final TestDaemon daemon;
+        private final DaemonProcess daemon;
         private final Random random;
         final Set<Long> acked = new HashSet<>();
         int unanswered;
 
-        Hammer(TestDaemon daemon, Random random) {
+        Hammer(DaemonProcess daemon, Random random) {
             this.daemon = daemon;
             this.random = random;
         }
@@ -208,7 +209,7 @@ class CrashSafetyIT {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (true) {
                     if (System.nanoTime() > deadline) {
-                        throw new AssertionError(where + ": no ACK / no EOF within 60 s\n" + daemon.lastOutput());
+                        throw new AssertionError(where + ": no ACK / no EOF within 60 s\n" + daemon.output());
                     }
                     boolean allClosed = true;
                     for (Conn c : conns) {

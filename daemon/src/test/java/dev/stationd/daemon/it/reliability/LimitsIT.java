@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.it.RawConnection;
 import dev.stationd.protocol.Wire.CmdFrame;
 import dev.stationd.protocol.Wire;
@@ -49,13 +50,13 @@ class LimitsIT {
 
     @TempDir
     static Path dir;
-    private static TestDaemon daemon;
+    private static DaemonProcess daemon;
 
     @BeforeAll
     static void start() throws Exception {
-        Path cfg = TestDaemon.writeConfig(dir, "  max_connections: " + MAX_CONNECTIONS + "\n", "",
+        Path cfg = DaemonProcess.writeConfig(dir, "  max_connections: " + MAX_CONNECTIONS + "\n", "",
                 "filters:\n  max_filters: " + MAX_FILTERS + "\n");
-        daemon = TestDaemon.start(dir, cfg, TestDaemon.FAST_JVM);
+        daemon = DaemonProcess.start(dir, cfg, DaemonProcess.FAST_JVM);
         try (EventSender s = EventSender.connect(daemon.events())) {
             for (int i = 0; i < STATIONS; i++) {
                 s.sendRaw(Wire.upsert(i + 1, 0x02_11_00_00_00_00L + i * 0x10001L + 1));
@@ -374,10 +375,10 @@ class LimitsIT {
     void slowReaderWithLargeRepliesKeepsDaemonMemoryBounded(@TempDir Path bigDir) throws Exception {
         int stations = 3_000;
         int requests = 2_000;
-        List<String> jvm = new ArrayList<>(TestDaemon.FAST_JVM);
+        List<String> jvm = new ArrayList<>(DaemonProcess.FAST_JVM);
         jvm.add("-XX:MaxDirectMemorySize=256m");
         jvm.add("-Xmx256m");
-        try (TestDaemon big = TestDaemon.start(bigDir, TestDaemon.writeConfig(bigDir, "", "", ""), jvm)) {
+        try (DaemonProcess big = DaemonProcess.start(bigDir, DaemonProcess.writeConfig(bigDir, ""), jvm)) {
             try (EventSender s = EventSender.connect(big.events())) {
                 for (int i = 0; i < stations; i++) {
                     s.sendRaw(Wire.upsert(i + 1, 0x02_22_00_00_00_00L + i * 0x10001L + 1));
@@ -430,8 +431,8 @@ class LimitsIT {
     @Test
     @Order(7)
     void idleTimeoutClosesSilentAndHalfFrameConnectionsButNotActiveOnes(@TempDir Path idleDir) throws Exception {
-        Path cfg = TestDaemon.writeConfig(idleDir, "  idle_timeout: 1s\n", "", "");
-        try (TestDaemon idle = TestDaemon.start(idleDir, cfg, TestDaemon.FAST_JVM);
+        Path cfg = DaemonProcess.writeConfig(idleDir, "  idle_timeout: 1s\n", "", "");
+        try (DaemonProcess idle = DaemonProcess.start(idleDir, cfg, DaemonProcess.FAST_JVM);
              RawConnection silent = RawConnection.open(idle.socket());
              RawConnection half = RawConnection.open(idle.socket());
              RawConnection active = RawConnection.open(idle.socket())) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stationd.daemon.it.DaemonProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +27,10 @@ class FailedStartNotifyIT {
         Path cfg = DaemonProcess.writeConfig(dir, "");
         Path state = Files.createDirectories(dir.resolve("state"));
         Files.writeString(state.resolve("filters.conf"), "this is not a filter file\n");
-        SystemdLaunch launch = new SystemdLaunch(dir);
         try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            Process p = launch.start(cfg);
-            try {
-                assertEquals(EX_DATAERR, SystemdLaunch.awaitExit(p, DaemonProcess.START_DEADLINE, launch), launch.output());
-            } finally {
-                DaemonProcess.killQuietly(p);
+            try (DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of())
+                    .env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
+                assertEquals(EX_DATAERR, d.awaitExit(DaemonProcess.START_DEADLINE), d.output());
             }
             NotifyListener.Message status = notify.await(0, m -> m.text().startsWith("STATUS=cannot start: state file is corrupt"),
                     DaemonProcess.STOP_DEADLINE, "STATUS=cannot start");

@@ -49,21 +49,18 @@ class JournaldIT {
         Files.writeString(other, "");
         Path id = matching ? err : other;
         String stream = Files.getAttribute(id, "unix:dev") + ":" + Files.getAttribute(id, "unix:ino");
-        SystemdLaunch launch = new SystemdLaunch(dir).stderrTo(err).env("JOURNAL_STREAM", stream);
-        Process p = launch.start(cfg);
-        try {
-            DaemonProcess.await(DaemonProcess.START_DEADLINE, "the start line", () -> launch.output().contains(" started"));
+        try (DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of()).stderrTo(err)
+                .env("JOURNAL_STREAM", stream).launch()) {
+            DaemonProcess.await(DaemonProcess.START_DEADLINE, "the start line", () -> d.output().contains(" started"));
             // A restart-only change gives a WARN line, an invalid file an ERROR line.
             Files.writeString(cfg, Files.readString(cfg).replace("stationd.sock", "moved.sock"));
-            SystemdLaunch.signal(p, "HUP");
-            DaemonProcess.await(Duration.ofSeconds(10), "the warning", () -> launch.output().contains("only on restart"));
+            d.signal("HUP");
+            DaemonProcess.await(Duration.ofSeconds(10), "the warning", () -> d.output().contains("only on restart"));
             Files.writeString(cfg, "server: [\n");
-            SystemdLaunch.signal(p, "HUP");
-            DaemonProcess.await(Duration.ofSeconds(10), "the error", () -> launch.output().contains("reload failed"));
-            SystemdLaunch.signal(p, "TERM");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
-        } finally {
-            SystemdLaunch.kill(p);
+            d.signal("HUP");
+            DaemonProcess.await(Duration.ofSeconds(10), "the error", () -> d.output().contains("reload failed"));
+            d.signal("TERM");
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
         }
         return Files.readAllLines(err).stream().filter(l -> !l.isBlank()).filter(l -> !l.startsWith("WARNING:")).toList();
     }

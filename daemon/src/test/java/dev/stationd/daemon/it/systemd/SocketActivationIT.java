@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.it.Stations;
 import dev.stationd.protocol.client.StationClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -35,36 +37,29 @@ class SocketActivationIT {
     void batchedIngestReaderReadsTheInheritedSocket() throws Exception {
         dev.stationd.daemon.it.NativeIngestIT.requireLibrary();
         Path cfg = DaemonProcess.writeConfig(dir, "");
-        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth().jvm("-Djava.library.path=" + DaemonProcess.nativeDir());
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"));
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).activateBoth() // default JVM flags: the library path
+                     .env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             notify.await("READY=1", START);
-            assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 4)"), launch.output());
-            assertTrue(launch.output().contains("ingest socket read in batches"), launch.output());
+            assertTrue(d.output().contains("using the ingest socket passed in by systemd (fd 4)"), d.output());
+            assertTrue(d.output().contains("ingest socket read in batches"), d.output());
             for (int n = 1; n <= 3; n++) {
-                SystemdLaunch.ingest(dir.resolve("events.sock"), n);
+                Stations.sendOne(d.events(), n);
             }
             DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 3, Duration.ofSeconds(10));
-            SystemdLaunch.signal(p, "TERM");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
-            assertFalse(launch.output().contains("ingest reader did not stop"), launch.output());
-        } finally {
-            if (p != null) {
-                SystemdLaunch.kill(p);
-            }
+            d.signal("TERM");
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
+            assertFalse(d.output().contains("ingest reader did not stop"), d.output());
         }
     }
 
     @Test
     void adoptsInheritedSocketsNotifiesAndLeavesTheSocketFiles() throws Exception {
         Path cfg = DaemonProcess.writeConfig(dir, "");
-        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth().jvm("-Dstationd.statusSeconds=1");
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"));
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of("-Dstationd.statusSeconds=1"))
+                     .activateBoth()
+                     .env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             NotifyListener.Message ready = notify.await("READY=1", START);
             // READY=1 means a query is answered right now: no retry, short timeout.
             try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(2))) {
@@ -74,15 +69,15 @@ class SocketActivationIT {
             assertTrue(ready.value("STATUS").contains("0 stations"), ready.text());
             Path stream = dir.resolve("stationd.sock");
             Path events = dir.resolve("events.sock");
-            long streamIno = SystemdLaunch.inode(stream);
-            long eventsIno = SystemdLaunch.inode(events);
+            long streamIno = inode(stream);
+            long eventsIno = inode(events);
             // The files are the very ones the launcher bound (it printed their inodes before exec).
-            assertTrue(launch.output().contains("activate: " + stream + " inode " + streamIno + "\n"), launch.output());
-            assertTrue(launch.output().contains("activate: " + events + " inode " + eventsIno + "\n"), launch.output());
+            assertTrue(d.output().contains("activate: " + stream + " inode " + streamIno + "\n"), d.output());
+            assertTrue(d.output().contains("activate: " + events + " inode " + eventsIno + "\n"), d.output());
             // The daemon holds exactly the two inherited path sockets and bound none of its own. (The
             // PING's accepted connection shows the command socket's path too until the daemon has
             // seen its EOF: wait for it to go.)
-            long pid = p.pid();
+            long pid = d.pid();
             DaemonProcess.await(Duration.ofSeconds(5), "the PING connection to be closed by the daemon", () -> {
                 try {
                     return boundUnixSockets(pid).size() <= 2;
@@ -91,48 +86,43 @@ class SocketActivationIT {
                 }
             });
             Map<Long, String> bound = boundUnixSockets(pid);
-            assertEquals(Set.of(stream.toString(), events.toString()), Set.copyOf(bound.values()), launch.output());
+            assertEquals(Set.of(stream.toString(), events.toString()), Set.copyOf(bound.values()), d.output());
             assertEquals(2, bound.size(), "bound sockets: " + bound);
-            assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 3)"), launch.output());
-            assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 4)"), launch.output());
+            assertTrue(d.output().contains("using the command socket passed in by systemd (fd 3)"), d.output());
+            assertTrue(d.output().contains("using the ingest socket passed in by systemd (fd 4)"), d.output());
             assertEquals(Set.of("events.sock", "notify.sock", "stationd.sock"), socketFiles(dir), "socket files in " + dir);
 
-            SystemdLaunch.ingest(events, 7);
+            Stations.sendOne(events, 7);
             DaemonProcess.awaitStations(stream, 1, Duration.ofSeconds(10));
             notify.await(0, m -> m.value("STATUS") != null && m.value("STATUS").contains("1 stations"),
                     Duration.ofSeconds(10), "a refreshed STATUS with 1 station");
 
             int before = notify.size();
-            SystemdLaunch.signal(p, "TERM");
+            d.signal("TERM");
             NotifyListener.Message stopping = notify.await(before, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
             assertNotNull(stopping);
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
             // systemd's sockets stay: same files, same inodes, not unlinked at exit.
-            assertEquals(streamIno, SystemdLaunch.inode(stream));
-            assertEquals(eventsIno, SystemdLaunch.inode(events));
-        } finally {
-            SystemdLaunch.kill(p);
+            assertEquals(streamIno, inode(stream));
+            assertEquals(eventsIno, inode(events));
         }
     }
 
     @Test
     void matchesByTypeWithoutNamesInAnyOrder() throws Exception {
         Path cfg = DaemonProcess.writeConfig(dir, "");
-        SystemdLaunch launch = new SystemdLaunch(dir).activate("--stream", dir.resolve("stationd.sock").toString(),
-                "--dgram", dir.resolve("events.sock").toString(), "--reverse");
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"));
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of())
+                     .activate("--stream", dir.resolve("stationd.sock").toString(), "--dgram", dir.resolve("events.sock").toString(),
+                             "--reverse")
+                     .env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             notify.await("READY=1", START);
-            assertTrue(launch.output().contains("using the ingest socket passed in by systemd (fd 3)"), launch.output());
-            assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 4)"), launch.output());
-            SystemdLaunch.ingest(dir.resolve("events.sock"), 1);
+            assertTrue(d.output().contains("using the ingest socket passed in by systemd (fd 3)"), d.output());
+            assertTrue(d.output().contains("using the command socket passed in by systemd (fd 4)"), d.output());
+            Stations.sendOne(d.events(), 1);
             DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 1, Duration.ofSeconds(10));
-            SystemdLaunch.signal(p, "TERM");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
-        } finally {
-            SystemdLaunch.kill(p);
+            d.signal("TERM");
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
         }
     }
 
@@ -140,22 +130,18 @@ class SocketActivationIT {
     void streamOnlyActivationBindsTheIngestSocketItself() throws Exception {
         // What `systemd-socket-activate -l PATH` gives: one stream socket, named by --fdname or not at all.
         Path cfg = DaemonProcess.writeConfig(dir, "");
-        SystemdLaunch launch = new SystemdLaunch(dir).activate("--stream", dir.resolve("stationd.sock").toString());
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"));
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of()).activate("--stream", dir.resolve("stationd.sock").toString())
+                     .env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             notify.await("READY=1", START);
-            assertTrue(launch.output().contains("using the command socket passed in by systemd (fd 3)"), launch.output());
-            assertFalse(launch.output().contains("ingest socket passed in"), launch.output());
-            SystemdLaunch.ingest(dir.resolve("events.sock"), 2);
+            assertTrue(d.output().contains("using the command socket passed in by systemd (fd 3)"), d.output());
+            assertFalse(d.output().contains("ingest socket passed in"), d.output());
+            Stations.sendOne(d.events(), 2);
             DaemonProcess.awaitStations(dir.resolve("stationd.sock"), 1, Duration.ofSeconds(10));
-            SystemdLaunch.signal(p, "TERM");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            d.signal("TERM");
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
             assertTrue(Files.exists(dir.resolve("stationd.sock")), "inherited socket file stays");
             assertFalse(Files.exists(dir.resolve("events.sock")), "own socket file is removed as before");
-        } finally {
-            SystemdLaunch.kill(p);
         }
     }
 
@@ -164,26 +150,22 @@ class SocketActivationIT {
         Path cfg = DaemonProcess.writeConfig(dir, "");
         String name = "stationd-test-" + UUID.randomUUID();
         // LISTEN_* meant for another process (pid 1): the daemon must bind its own sockets.
-        SystemdLaunch launch = new SystemdLaunch(dir).env("LISTEN_PID", "1").env("LISTEN_FDS", "2")
-                .env("LISTEN_FDNAMES", "command:ingest");
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.abstractName(name)) {
+        try (NotifyListener notify = NotifyListener.abstractName(name);
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of()).env("LISTEN_PID", "1")
+                     .env("LISTEN_FDS", "2").env("LISTEN_FDNAMES", "command:ingest")
+                     .env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             assertEquals("@" + name, notify.notifySocket());
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
             NotifyListener.Message ready = notify.await("READY=1", START);
             assertNotNull(ready.value("STATUS"));
             try (StationClient c = StationClient.open(dir.resolve("stationd.sock"), Duration.ofSeconds(2))) {
                 c.ping();
             }
-            assertFalse(launch.output().contains("passed in by systemd"), launch.output());
+            assertFalse(d.output().contains("passed in by systemd"), d.output());
             int before = notify.size();
-            SystemdLaunch.signal(p, "TERM");
+            d.signal("TERM");
             notify.await(before, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
             assertFalse(Files.exists(dir.resolve("stationd.sock")), "its own socket files are removed as before");
-        } finally {
-            SystemdLaunch.kill(p);
         }
     }
 
@@ -217,6 +199,10 @@ class SocketActivationIT {
             }
         }
         return bound;
+    }
+
+    private static long inode(Path p) throws IOException {
+        return ((Number) Files.getAttribute(p, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
     }
 
     private static Set<String> socketFiles(Path dir) throws IOException {

@@ -20,13 +20,9 @@ class WatchdogIT {
     @Test
     void pingsAtHalfTheTimeoutAndStopWhenAnEventLoopIsBlocked() throws Exception {
         Path cfg = DaemonProcess.writeConfig(dir, "  io_threads: 3\n", "");
-        SystemdLaunch launch = new SystemdLaunch(dir).activateBoth().env("WATCHDOG_USEC", "200000")
-                .jvm("-Dstationd.test.blockEventLoop=true");
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
-            launch.env("WATCHDOG_PID", Long.toString(p.pid()));
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"));
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of("-Dstationd.test.blockEventLoop=true"))
+                     .activateBoth().env("WATCHDOG_USEC", "200000").env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             notify.await("READY=1", DaemonProcess.START_DEADLINE);
             notify.await("WATCHDOG=1", Duration.ofSeconds(10));
             Thread.sleep(3000);
@@ -44,41 +40,35 @@ class WatchdogIT {
             long median = gaps.get(gaps.size() / 2);
             assertTrue(median >= 70 && median <= 140, "median ping interval should be ~100 ms: " + gaps);
 
-            SystemdLaunch.signal(p, "USR2");
+            d.signal("USR2");
             DaemonProcess.await(Duration.ofSeconds(10), "the test hook to block a loop",
-                    () -> launch.output().contains("test hook: blocking event loop"));
+                    () -> d.output().contains("test hook: blocking event loop"));
             Thread.sleep(400); // pings in flight land; at most one round was under way
             int before = notify.with("WATCHDOG=1").size();
             Thread.sleep(1500);
             int after = notify.with("WATCHDOG=1").size();
             assertEquals(before, after, "pings must stop while an event loop is blocked");
             DaemonProcess.await(Duration.ofSeconds(5), "the stall to be logged",
-                    () -> launch.output().contains("withholding pings"));
+                    () -> d.output().contains("withholding pings"));
 
             int n = notify.size();
-            SystemdLaunch.signal(p, "TERM");
+            d.signal("TERM");
             notify.await(n, m -> m.has("STOPPING=1"), Duration.ofSeconds(15), "STOPPING=1");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
-        } finally {
-            SystemdLaunch.kill(p);
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
         }
     }
 
     @Test
     void noPingsForAnotherWatchdogPid() throws Exception {
         Path cfg = DaemonProcess.writeConfig(dir, "");
-        SystemdLaunch launch = new SystemdLaunch(dir).env("WATCHDOG_USEC", "200000").env("WATCHDOG_PID", "1");
-        Process p = null;
-        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"))) {
-            launch.env("NOTIFY_SOCKET", notify.notifySocket());
-            p = launch.start(cfg);
+        try (NotifyListener notify = NotifyListener.atPath(dir.resolve("notify.sock"));
+             DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(List.of()).env("WATCHDOG_USEC", "200000")
+                     .env("WATCHDOG_PID", "1").env("NOTIFY_SOCKET", notify.notifySocket()).launch()) {
             notify.await("READY=1", DaemonProcess.START_DEADLINE);
             Thread.sleep(1000);
             assertEquals(List.of(), notify.with("WATCHDOG=1"));
-            SystemdLaunch.signal(p, "TERM");
-            assertEquals(0, SystemdLaunch.awaitExit(p, DaemonProcess.STOP_DEADLINE, launch), launch.output());
-        } finally {
-            SystemdLaunch.kill(p);
+            d.signal("TERM");
+            assertEquals(0, d.awaitExit(DaemonProcess.STOP_DEADLINE), d.output());
         }
     }
 }
