@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,10 +69,8 @@ class HarnessSmokeTest {
         Process p = new ProcessBuilder(TOOLS.resolve(server).toString(), sock.toString(), Integer.toString(stations))
                 .redirectErrorStream(true).redirectOutput(dir.resolve(server + ".log").toFile()).start();
         servers.add(p);
-        for (int i = 0; i < 200 && !Files.exists(sock); i++) {
-            Thread.sleep(10);
-        }
-        assertTrue(Files.exists(sock), server + " did not create " + sock);
+        Awaitility.await(server + " to create " + sock).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10)).until(() -> Files.exists(sock));
         return sock;
     }
 

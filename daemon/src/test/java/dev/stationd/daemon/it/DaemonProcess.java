@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -409,8 +410,7 @@ public final class DaemonProcess implements AutoCloseable {
 
     /**
      * Polls {@code condition} (every 10 ms, in the calling thread) until it holds or the deadline
-     * passes; an exception from the condition fails at once. {@link Awaitility} for a condition
-     * given as a {@link BooleanSupplier}, with the failure as an {@link AssertionError}.
+     * passes; an exception from the condition fails at once.
      *
      * @param deadline how long to wait
      * @param what description for the failure message
@@ -419,11 +419,30 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static void await(Duration deadline, String what, BooleanSupplier condition) throws InterruptedException {
         try {
-            Awaitility.await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
-                    .pollInSameThread().until(condition::getAsBoolean);
+            poll(what, deadline).until(condition::getAsBoolean);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("timed out after " + deadline + " waiting for " + what, e);
         }
+    }
+
+    /**
+     * The tests' way to wait: an {@link Awaitility} wait that polls every 10 ms in the calling
+     * thread (a condition may use a connection or a selector of the test), from at once until
+     * {@code deadline}. An exception from the condition fails at once, checked ones included;
+     * the deadline fails with a {@link ConditionTimeoutException} naming {@code what}.
+     *
+     * <pre>{@code
+     * DaemonProcess.poll("the marker station", Duration.ofSeconds(20)).until(() -> staGet(mac) == 1);
+     * RawConnection c = DaemonProcess.poll("a free slot", d).until(() -> tryOpen(), Objects::nonNull);
+     * }</pre>
+     *
+     * @param what what is awaited, for the failure message
+     * @param deadline how long at most
+     * @return the wait, to finish with {@code until(...)} or {@code untilAsserted(...)}
+     */
+    public static ConditionFactory poll(String what, Duration deadline) {
+        return Awaitility.await(what).atMost(deadline).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .pollInSameThread();
     }
 
     @Override

@@ -215,6 +215,42 @@ public final class RawConnection implements AutoCloseable {
     }
 
     /**
+     * Reads and discards everything until the daemon closes the connection.
+     *
+     * @param deadline at most this long
+     * @param what description for failures
+     * @return the bytes received (with those received earlier and not consumed)
+     * @throws IOException on failure
+     */
+    public long drainToEof(Duration deadline, String what) throws IOException {
+        long total = inbox.remaining();
+        inbox.position(inbox.limit());
+        ByteBuffer sink = ByteBuffer.allocate(1 << 16);
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!eof) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError(what + ": no EOF within " + deadline + " (" + total + " bytes read)");
+            }
+            int n;
+            try {
+                n = ch.read(sink.clear());
+            } catch (IOException e) {
+                n = -1; // ECONNRESET counts as the end of the stream
+            }
+            if (n < 0) {
+                eof = true;
+            } else if (n == 0) {
+                selector.select(Math.max(1, Math.min(left / 1_000_000, 1000)));
+                selector.selectedKeys().clear();
+            } else {
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    /**
      * @param quiet how long to watch
      * @return whether the connection is still open and nothing arrived during {@code quiet}
      */

@@ -3,19 +3,14 @@ package dev.stationd.daemon.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stationd.protocol.CloudCmdAttr;
-import dev.stationd.protocol.Command;
 import dev.stationd.protocol.EventType;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
+import dev.stationd.protocol.Wire;
+import dev.stationd.protocol.Wire.CmdFrame;
 import dev.stationd.protocol.client.EventSender;
 import dev.stationd.protocol.client.StationClient;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,17 +90,9 @@ class SubscriptionIT {
         Path cfg = DaemonProcess.writeConfig(dir, "  subscriber_backlog: 100\n", "");
         try (DaemonProcess d = DaemonProcess.start(dir, cfg);
              StationClient client = StationClient.open(d.socket(), Duration.ofSeconds(2));
-             SocketChannel stalled = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            stalled.connect(UnixDomainSocketAddress.of(d.socket()));
-            ByteBuffer cmd = ByteBuffer.allocate(CloudCmdAttr.SIZE).order(ByteOrder.nativeOrder());
-            io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(cmd.array()).writerIndex(0);
-            CloudCmdAttr.of(Command.SUBSCRIBE).encode(b);
-            stalled.write(cmd);
-            ByteBuffer ack = ByteBuffer.allocate(4);
-            while (ack.hasRemaining()) {
-                stalled.read(ack);
-            }
-            assertEquals("ACK", new String(ack.array(), 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+             RawConnection stalled = RawConnection.open(d.socket())) {
+            stalled.write(CmdFrame.cmd(Wire.SUBSCRIBE).bytes());
+            stalled.expectAck("SUBSCRIBE");
 
             long worstPingNanos = 0;
             try (EventSender sender = EventSender.connect(d.events())) {
@@ -120,15 +107,7 @@ class SubscriptionIT {
                 }
             }
             // The stalled subscriber must now see EOF after whatever the kernel had buffered.
-            stalled.configureBlocking(true);
-            ByteBuffer sink = ByteBuffer.allocate(1 << 20);
-            long total = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            int n;
-            while ((n = stalled.read(sink.clear())) >= 0) {
-                total += n;
-                assertTrue(System.nanoTime() < deadline, "no EOF for the stalled subscriber");
-            }
+            long total = stalled.drainToEof(Duration.ofSeconds(20), "the stalled subscriber");
             assertTrue(total < 20_000L * StaEvent.SIZE, "it was cut off before receiving everything: " + total);
             assertTrue(worstPingNanos < TimeUnit.SECONDS.toNanos(1),
                     "queries stayed fast while a subscriber stalled: worst ping " + worstPingNanos / 1_000_000 + " ms");

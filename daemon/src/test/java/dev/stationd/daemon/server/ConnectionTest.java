@@ -28,10 +28,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The server-side connection handler over an {@link EmbeddedChannel} with a real table and filter file. */
 class ConnectionTest {
-    private static final long DEADLINE_NANOS = 10_000_000_000L;
+    private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -130,19 +133,13 @@ class ConnectionTest {
         }
     }
 
+    /** @return the next outbound buffer; a FILTER_ADD's reply comes from the filter service's thread */
     private static ByteBuf awaitOutbound(EmbeddedChannel ch) {
-        long end = System.nanoTime() + DEADLINE_NANOS;
-        while (true) {
-            ch.runPendingTasks();
-            ByteBuf out = ch.readOutbound();
-            if (out != null) {
-                return out;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no reply within the deadline");
-            }
-            Thread.onSpinWait();
-        }
+        return Awaitility.await("a reply").atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .pollInSameThread().until(() -> {
+                    ch.runPendingTasks();
+                    return ch.<ByteBuf>readOutbound();
+                }, Objects::nonNull);
     }
 
     private static final byte[] ACK = {'A', 'C', 'K', 0};

@@ -24,9 +24,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -378,15 +380,20 @@ class CLibraryIT {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String poll(BlockingQueue<String> lines, String mac) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            String l = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (l != null && l.contains(mac)) {
-                return l;
-            }
+    /** @return the next line naming {@code mac} (lines before it are dropped), {@code null} after 10 s without one */
+    private static String poll(BlockingQueue<String> lines, String mac) {
+        try {
+            return DaemonProcess.poll("a line naming " + mac, Duration.ofSeconds(10)).until(() -> {
+                for (String l; (l = lines.poll()) != null; ) {
+                    if (l.contains(mac)) {
+                        return l;
+                    }
+                }
+                return null;
+            }, Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            return null; // the caller's assertion shows stationctl's stderr
         }
-        return null;
     }
 
     private static String read(Path p) {

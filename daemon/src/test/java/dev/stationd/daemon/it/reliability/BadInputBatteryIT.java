@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -192,14 +193,20 @@ class BadInputBatteryIT {
         };
     }
 
-    private static void awaitStation(long mac, String what) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (staGet(mac) != 1) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(what + ": the valid marker datagram never landed");
+    private static void awaitStation(long mac, String what) {
+        DaemonProcess.poll(what + ": the valid marker datagram to land", Duration.ofSeconds(20)).until(() -> staGet(mac) == 1);
+    }
+
+    private static Set<Long> listedMacs() throws IOException {
+        Set<Long> listed = new HashSet<>();
+        try (RawConnection c = conn()) {
+            c.write(CmdFrame.cmd(STA_LIST).bytes());
+            byte[] t = c.readTable("STA_LIST");
+            for (int at = 0; at < t.length; at += Wire.RECORD_SIZE) {
+                listed.add(Wire.mac48(t, at));
             }
-            Thread.sleep(5); // poll interval; the deadline decides
         }
+        return listed;
     }
 
     @TestFactory
@@ -644,22 +651,12 @@ class BadInputBatteryIT {
         } finally {
             pool.shutdownNow();
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Set<Long> listed = new HashSet<>();
-        while (true) {
-            listed.clear();
-            try (RawConnection c = conn()) {
-                c.write(CmdFrame.cmd(STA_LIST).bytes());
-                byte[] t = c.readTable("STA_LIST");
-                for (int at = 0; at < t.length; at += Wire.RECORD_SIZE) {
-                    listed.add(Wire.mac48(t, at));
-                }
-            }
-            if (listed.containsAll(valid) || System.nanoTime() > end) {
-                break;
-            }
-            Thread.sleep(10); // poll interval; the deadline decides
+        try {
+            DaemonProcess.poll("every valid datagram listed", Duration.ofSeconds(30)).until(() -> listedMacs().containsAll(valid));
+        } catch (ConditionTimeoutException e) {
+            // the assertion below says how many are missing
         }
+        Set<Long> listed = listedMacs();
         Set<Long> missing = new HashSet<>(valid);
         missing.removeAll(listed);
         assertTrue(missing.isEmpty(), missing.size() + " of " + valid.size() + " valid datagrams never landed");

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,11 +63,7 @@ class LimitsIT {
                 s.sendRaw(Wire.upsert(i + 1, 0x02_11_00_00_00_00L + i * 0x10001L + 1));
             }
         }
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (countStations() != STATIONS) {
-            assertTrue(System.nanoTime() < end, "stations never all landed");
-            Thread.sleep(10); // poll interval; the deadline decides
-        }
+        DaemonProcess.poll("all " + STATIONS + " stations to land", DEADLINE).until(() -> countStations(daemon.socket()) == STATIONS);
     }
 
     @AfterAll
@@ -76,8 +73,8 @@ class LimitsIT {
         }
     }
 
-    private static int countStations() throws IOException {
-        try (RawConnection c = RawConnection.open(daemon.socket())) {
+    private static int countStations(Path socket) throws IOException {
+        try (RawConnection c = RawConnection.open(socket)) {
             c.write(CmdFrame.cmd(STA_LIST).bytes());
             return c.readTable("STA_LIST").length / Wire.RECORD_SIZE;
         }
@@ -93,24 +90,26 @@ class LimitsIT {
     }
 
     /** Opens a connection the daemon accepts (a slot freed a moment ago may still be counted: retry until the deadline). */
-    private static RawConnection openAccepted(String what) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            RawConnection c = RawConnection.open(daemon.socket());
-            try {
-                c.write(CmdFrame.cmd(PING).bytes());
-            } catch (IOException e) {
-                // EPIPE: refused and closed before the PING went out; the E_BUSY is still readable
-            }
-            byte[] r = c.read(4, what);
-            if (Arrays.equals(r, Wire.ACK)) {
-                return c;
-            }
-            c.close();
-            assertEquals(RawConnection.hex(Wire.int32(E_BUSY)), RawConnection.hex(r), what + ": neither ACK nor E_BUSY");
-            assertTrue(System.nanoTime() < end, what + ": still E_BUSY after " + DEADLINE);
-            Thread.sleep(10); // poll interval; the deadline decides
+    private static RawConnection openAccepted(String what) {
+        return DaemonProcess.poll(what + ": a connection slot (E_BUSY until then)", DEADLINE)
+                .until(() -> tryOpen(what), Objects::nonNull);
+    }
+
+    /** @return a connection whose PING was answered, or {@code null} after E_BUSY (anything else fails) */
+    private static RawConnection tryOpen(String what) throws IOException {
+        RawConnection c = RawConnection.open(daemon.socket());
+        try {
+            c.write(CmdFrame.cmd(PING).bytes());
+        } catch (IOException e) {
+            // EPIPE: refused and closed before the PING went out; the E_BUSY is still readable
         }
+        byte[] r = c.read(4, what);
+        if (Arrays.equals(r, Wire.ACK)) {
+            return c;
+        }
+        c.close();
+        assertEquals(RawConnection.hex(Wire.int32(E_BUSY)), RawConnection.hex(r), what + ": neither ACK nor E_BUSY");
+        return null;
     }
 
     @Test
@@ -384,17 +383,7 @@ class LimitsIT {
                     s.sendRaw(Wire.upsert(i + 1, 0x02_22_00_00_00_00L + i * 0x10001L + 1));
                 }
             }
-            long end = System.nanoTime() + DEADLINE.toNanos();
-            while (true) {
-                try (RawConnection c = RawConnection.open(big.socket())) {
-                    c.write(CmdFrame.cmd(STA_LIST).bytes());
-                    if (c.readTable("STA_LIST").length / Wire.RECORD_SIZE == stations) {
-                        break;
-                    }
-                }
-                assertTrue(System.nanoTime() < end, "stations never all landed");
-                Thread.sleep(10); // poll interval; the deadline decides
-            }
+            DaemonProcess.poll("all " + stations + " stations to land", DEADLINE).until(() -> countStations(big.socket()) == stations);
             long rssBefore = rssKiB(big.pid());
             byte[] all = new byte[requests * Wire.CMD_SIZE];
             for (int i = 0; i < requests; i++) {
