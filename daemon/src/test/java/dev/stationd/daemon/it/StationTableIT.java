@@ -16,6 +16,7 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaFlags;
 import dev.stationd.protocol.StaListAttr;
+import dev.stationd.protocol.Wire;
 import dev.stationd.protocol.client.EventSender;
 import dev.stationd.protocol.client.ListQuery;
 import dev.stationd.protocol.client.StationClient;
@@ -23,7 +24,6 @@ import dev.stationd.protocol.client.StationdException;
 import dev.stationd.protocol.codec.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -293,20 +293,13 @@ class StationTableIT {
         StaListAttr intruder = Stations.make(base, 1, now);
         StaListAttr sentinel = Stations.make(base, 2, now);
         byte[] good = encode(StaEvent.upsert(1, intruder));
-        ByteOrder order = ByteOrder.nativeOrder();
         List<byte[]> bad = new ArrayList<>();
         bad.add(new byte[0]);
         bad.add(java.util.Arrays.copyOf(good, 191));
         bad.add(java.util.Arrays.copyOf(good, 193));
-        byte[] magic = good.clone();
-        magic[order == ByteOrder.LITTLE_ENDIAN ? 0 : 3] ^= 0x01;
-        bad.add(magic);
-        byte[] version = good.clone();
-        version[order == ByteOrder.LITTLE_ENDIAN ? 4 : 5] = 2;
-        bad.add(version);
-        byte[] type = good.clone();
-        type[order == ByteOrder.LITTLE_ENDIAN ? 6 : 7] = 9;
-        bad.add(type);
+        bad.add(Wire.withI32(good, 0, Wire.EVENT_MAGIC ^ 0x01)); // 0 u32 magic, one bit off
+        bad.add(Wire.withU16(good, 4, 2));                      // 4 u16 version
+        bad.add(Wire.withU16(good, 6, 9));                      // 6 u16 type
         byte[] flushAll = encode(StaEvent.flush(3, ""));
         bad.add(java.util.Arrays.copyOf(flushAll, 191)); // a truncated FLUSH must not flush
         byte[] zeros = new byte[192];
