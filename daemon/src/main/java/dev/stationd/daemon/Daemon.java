@@ -140,6 +140,7 @@ public final class Daemon {
             LOG.error("cannot start: {}", e.getMessage());
             server.close();
             filters.close();
+            context.processor().close();
             failed(e.getMessage());
             return EX_UNAVAILABLE;
         }
@@ -230,6 +231,7 @@ public final class Daemon {
         filters.close(); // drains changes in flight: every ACKed change is on disk
         hostapd.close();
         server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s
+        context.processor().close(); // the event loops are gone: nothing asks for the cached reply any more
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
                 context.stats().requests.sum(), context.stats().eventsApplied.sum());
         notify.close();

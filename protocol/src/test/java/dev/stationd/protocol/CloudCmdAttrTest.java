@@ -207,10 +207,9 @@ class CloudCmdAttrTest {
     }
 
     /**
-     * BUG (report): an ifname holding bytes that are not UTF-8 (here 6 x 0xFF then NUL) decodes to
-     * 6 x U+FFFD = 18 UTF-8 bytes, and the record's compact constructor then throws
-     * IllegalArgumentException ("ifname is 18 bytes") instead of decode throwing ProtocolException
-     * E_ARG. CommandDecoder only catches ProtocolException, so no E_ARG reply is produced.
+     * An ifname holding bytes that are not UTF-8 (here 6 x 0xFF then NUL) is E_ARG at offset 32:
+     * decoded leniently it would become 6 x U+FFFD, 18 UTF-8 bytes, which the record's own
+     * constructor rejects with an exception the command decoder does not turn into a reply.
      */
     @Test
     void nonUtf8IfnameIsEArg() {

@@ -8,7 +8,10 @@ import org.slf4j.event.Level;
  * (reload), and fixed levels for noisy library loggers.
  */
 final class LogLevels {
-    /** Library loggers kept quieter than the root, by name prefix. */
+    /**
+     * Least levels of library loggers: {@code io.netty} for every Netty logger, plus a few exact
+     * logger names kept quieter still. The root level wins where it is higher.
+     */
     private static final Map<String, Level> FIXED = Map.of(
             "io.netty", Level.INFO,
             // Netty looks for network interfaces once; under PrivateNetwork= there are none and the

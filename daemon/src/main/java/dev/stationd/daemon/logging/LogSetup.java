@@ -79,14 +79,6 @@ public final class LogSetup {
     }
 
     /**
-     * @param level a level
-     * @return its syslog priority: error 3, warn 4, info 6, debug/trace 7
-     */
-    public static int syslogPriority(Level level) {
-        return LineFormat.syslogPriority(level);
-    }
-
-    /**
      * Changes the level of the daemon's loggers.
      *
      * @param level the new level

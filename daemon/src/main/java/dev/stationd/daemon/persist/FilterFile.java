@@ -270,7 +270,7 @@ public class FilterFile {
             throw new StateFileException(name, 0, "file is empty (no '" + TRAILER_START
                     + " count=N crc32=XXXXXXXX' trailer): torn write or not written by stationd");
         }
-        // split into lines, remembering where each starts
+        // count the lines only to name the unterminated last one; the loop below splits them
         int lines = 0;
         for (byte b : content) {
             if (b == '\n') {

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Answers decoded commands from the station table and the filter service. Stateless and
- * shared by every connection; {@code SUBSCRIBE} is handled by the connection itself.
+ * Answers decoded commands from the station table and the filter service; {@code SUBSCRIBE} is
+ * handled by the connection itself. Shared by every connection: its one piece of state is the
+ * {@link EncodedTable} cache of the newest table reply (thread-safe), whose buffer {@link #close()}
+ * releases once the event loops are gone.
  */
 public final class CommandProcessor implements AutoCloseable {
     private final StationTable table;
@@ -101,7 +103,7 @@ public final class CommandProcessor implements AutoCloseable {
         }
     }
 
-    /** Releases the encoded table. */
+    /** Releases the cached table reply; call it after the last query (replies already handed out stay valid). */
     @Override
     public void close() {
         encoded.close();

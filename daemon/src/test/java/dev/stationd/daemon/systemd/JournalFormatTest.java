@@ -12,18 +12,18 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The journald line format of {@link LogSetup}. */
+/** The journald line format: {@link LineFormat} and how {@link LogSetup} recognises the journal. */
 class JournalFormatTest {
     @TempDir
     Path dir;
 
     @Test
     void syslogPriorities() {
-        assertEquals(3, LogSetup.syslogPriority(Level.ERROR));
-        assertEquals(4, LogSetup.syslogPriority(Level.WARN));
-        assertEquals(6, LogSetup.syslogPriority(Level.INFO));
-        assertEquals(7, LogSetup.syslogPriority(Level.DEBUG));
-        assertEquals(7, LogSetup.syslogPriority(Level.TRACE));
+        assertEquals(3, LineFormat.syslogPriority(Level.ERROR));
+        assertEquals(4, LineFormat.syslogPriority(Level.WARN));
+        assertEquals(6, LineFormat.syslogPriority(Level.INFO));
+        assertEquals(7, LineFormat.syslogPriority(Level.DEBUG));
+        assertEquals(7, LineFormat.syslogPriority(Level.TRACE));
     }
 
     @Test

@@ -130,14 +130,24 @@ public final class StationClient implements AutoCloseable {
         return p.future;
     }
 
-    /** @param query selectors and paging @return the stations */
+    /**
+     * {@code STA_LIST}.
+     *
+     * @param query selectors and paging
+     * @return the stations, sorted by MAC
+     */
     public CompletableFuture<List<StaListAttr>> listAsync(ListQuery query) {
         CloudCmdAttr cmd = new CloudCmdAttr(Command.STA_LIST, 0, query.groupId(), MacAddress.ZERO, query.flags(),
                 query.offset(), query.maxEntries(), query.ifname());
         return send(cmd).thenApply(r -> ((Reply.Table) r).records());
     }
 
-    /** @param mac the station @return the station, or {@code null} when absent */
+    /**
+     * {@code STA_GET}.
+     *
+     * @param mac the station
+     * @return the station, or {@code null} when absent
+     */
     public CompletableFuture<StaListAttr> getAsync(MacAddress mac) {
         return send(CloudCmdAttr.forMac(Command.STA_GET, mac, 0)).thenApply(r -> {
             List<StaListAttr> records = ((Reply.Table) r).records();
@@ -145,17 +155,34 @@ public final class StationClient implements AutoCloseable {
         });
     }
 
-    /** @param groupId the group @param mac the station @return completes when durable */
+    /**
+     * {@code FILTER_ADD}; idempotent.
+     *
+     * @param groupId the group
+     * @param mac the station
+     * @return completes when the filter is on the daemon's disk
+     */
     public CompletableFuture<Void> filterAddAsync(int groupId, MacAddress mac) {
         return send(CloudCmdAttr.forMac(Command.FILTER_ADD, mac, groupId)).thenApply(r -> null);
     }
 
-    /** @param groupId the group @param mac the station @return completes when removed */
+    /**
+     * {@code FILTER_DEL}.
+     *
+     * @param groupId the group
+     * @param mac the station
+     * @return completes when removed; fails with {@code E_NOENT} when there was no such filter
+     */
     public CompletableFuture<Void> filterDelAsync(int groupId, MacAddress mac) {
         return send(CloudCmdAttr.forMac(Command.FILTER_DEL, mac, groupId)).thenApply(r -> null);
     }
 
-    /** @param groupId the group, 0 = all @return completes when flushed */
+    /**
+     * {@code FILTER_FLUSH}.
+     *
+     * @param groupId the group, 0 = all groups
+     * @return completes when flushed
+     */
     public CompletableFuture<Void> filterFlushAsync(int groupId) {
         return send(new CloudCmdAttr(Command.FILTER_FLUSH, 0, groupId, MacAddress.ZERO, 0, 0, 0, ""))
                 .thenApply(r -> null);
@@ -173,27 +200,56 @@ public final class StationClient implements AutoCloseable {
 
     // ---- blocking API -----------------------------------------------------------------
 
-    /** @param query selectors and paging @return the stations */
+    /**
+     * {@code STA_LIST}, waiting for the reply.
+     *
+     * @param query selectors and paging
+     * @return the stations, sorted by MAC
+     * @throws StationdException when the daemon answers with an error or the transport fails
+     */
     public List<StaListAttr> list(ListQuery query) {
         return await(listAsync(query));
     }
 
-    /** @param mac the station @return the station or {@code null} */
+    /**
+     * {@code STA_GET}, waiting for the reply.
+     *
+     * @param mac the station
+     * @return the station, or {@code null} when absent
+     * @throws StationdException when the daemon answers with an error or the transport fails
+     */
     public StaListAttr get(MacAddress mac) {
         return await(getAsync(mac));
     }
 
-    /** @param groupId group @param mac station */
+    /**
+     * {@code FILTER_ADD}, returning once the filter is on the daemon's disk.
+     *
+     * @param groupId the group
+     * @param mac the station
+     * @throws StationdException when the daemon answers with an error or the transport fails
+     */
     public void filterAdd(int groupId, MacAddress mac) {
         await(filterAddAsync(groupId, mac));
     }
 
-    /** @param groupId group @param mac station */
+    /**
+     * {@code FILTER_DEL}.
+     *
+     * @param groupId the group
+     * @param mac the station
+     * @throws StationdException {@code E_NOENT} when there was no such filter, or another failure
+     */
     public void filterDel(int groupId, MacAddress mac) {
         await(filterDelAsync(groupId, mac));
     }
 
-    /** @param groupId group, 0 = all */
+    /**
+     * {@code FILTER_FLUSH}.
+     *
+     * @param groupId the group, 0 = all groups
+     * @throws StationdException when the daemon answers with an error or the transport fails
+     */
     public void filterFlush(int groupId) {
         await(filterFlushAsync(groupId));
     }

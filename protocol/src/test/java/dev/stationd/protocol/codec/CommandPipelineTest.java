@@ -242,7 +242,7 @@ class CommandPipelineTest {
         assertClean(p);
     }
 
-    /** BUG (report): see CloudCmdAttrTest#nonUtf8IfnameIsEArg; today writeInbound throws IllegalArgumentException. */
+    /** An ifname that is not UTF-8 is answered with E_ARG through the whole pipeline (see CloudCmdAttrTest#nonUtf8IfnameIsEArg). */
     @Test
     void nonUtf8IfnameIsNak() {
         Pipe p = new Pipe();
