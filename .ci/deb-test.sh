@@ -38,6 +38,7 @@ fi
 check "package installed" dpkg -s stationd
 status="$(dpkg-query -W -f='${Status}' stationd 2>/dev/null || true)"
 check "status is 'install ok installed' (${status})" test "${status}" = "install ok installed"
+check "launcher /usr/sbin/stationd installed, executable" test -x /usr/sbin/stationd
 for f in /usr/share/stationd/stationd.jar /usr/share/stationd/jvm.options /usr/lib/systemd/system/stationd.service \
          /usr/lib/systemd/system/stationd.socket /usr/lib/systemd/system/stationd-ingest.socket \
          /usr/lib/sysusers.d/stationd.conf \
@@ -57,26 +58,41 @@ if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify of the installed units (rc=${rc}, no messages)" test "${rc}" = 0 -a -z "${out}"
 fi
 check "class-data archive built at install" test -s /var/cache/stationd/stationd.jsa
-check "the unit's java command line starts the daemon (--version)" sh -c "java @/usr/share/stationd/jvm.options -Djava.library.path=/usr/lib/stationd -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar --version | grep -q stationd"
-# a complete start with the unit's flags loads Netty's JNI library from /usr/lib/stationd: nothing
-# is copied into Netty's work directory (it would be, and kept there, without the library path)
+check "the unit's command (the launcher) starts the daemon (--version)" sh -c "/usr/sbin/stationd --version | grep -q stationd"
+# the launcher execs java (the PID systemd watches is the JVM) with the flags of jvm.options, the
+# JNI libraries and the archive
 native_work=$(mktemp -d)
-check "the unit's java command line starts completely, JNI library loaded in place (--exit-after-start)" sh -c \
-    "cd ${native_work} && printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\n' > t.yaml \
-     && mkdir work && java @/usr/share/stationd/jvm.options -Djava.library.path=/usr/lib/stationd \
-        -Dio.netty.native.workdir=${native_work}/work -Dio.netty.native.deleteLibAfterLoading=false \
-        -XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa -jar /usr/share/stationd/stationd.jar \
-        --config t.yaml --exit-after-start >/dev/null 2>&1 && test -z \"\$(ls -A work)\""
-check "the unit's java command line reads the ingest socket in batches (libstationd_ingest)" sh -c \
-    "cd ${native_work} && java @/usr/share/stationd/jvm.options -Djava.library.path=/usr/lib/stationd \
-        -jar /usr/share/stationd/stationd.jar --config t.yaml --exit-after-start > batched.log 2>&1 \
+printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\n' > "${native_work}/t.yaml"
+launcher_execs_java() {
+    local pid ok=1
+    /usr/sbin/stationd --config "${native_work}/t.yaml" > "${native_work}/exec.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 300); do [[ -S "${native_work}/s.sock" ]] && break; kill -0 "${pid}" 2>/dev/null || break; sleep 0.1; done
+    tr '\0' '\n' < "/proc/${pid}/cmdline" > "${native_work}/cmdline" || ok=0
+    [[ "$(cat "/proc/${pid}/comm" 2>/dev/null)" = java ]] || ok=0
+    kill "${pid}" 2>/dev/null || true
+    wait "${pid}" 2>/dev/null || true
+    grep -qx '@/usr/share/stationd/jvm.options' "${native_work}/cmdline" || ok=0
+    grep -qx -- '-Djava.library.path=/usr/lib/stationd' "${native_work}/cmdline" || ok=0
+    grep -qx -- '-XX:SharedArchiveFile=/var/cache/stationd/stationd.jsa' "${native_work}/cmdline" || ok=0
+    [[ "${ok}" = 1 ]] || { cat "${native_work}/cmdline" "${native_work}/exec.log"; false; }
+}
+check "the launcher execs java with jvm.options, /usr/lib/stationd and the archive" launcher_execs_java
+# a complete start through the launcher loads Netty's JNI library from /usr/lib/stationd: nothing
+# is copied into Netty's work directory (it would be, and kept there, without the library path)
+check "the launcher starts completely, JNI library loaded in place (--exit-after-start)" sh -c \
+    "cd ${native_work} && rm -f s.sock e.sock && mkdir work && STATIOND_JAVA_OPTS='-Dio.netty.native.workdir=${native_work}/work -Dio.netty.native.deleteLibAfterLoading=false' \
+        /usr/sbin/stationd --config t.yaml --exit-after-start >/dev/null 2>&1 && test -z \"\$(ls -A work)\""
+check "the launcher's daemon reads the ingest socket in batches (libstationd_ingest)" sh -c \
+    "cd ${native_work} && /usr/sbin/stationd --config t.yaml --exit-after-start > batched.log 2>&1 \
      && grep -q 'ingest socket read in batches' batched.log"
 rm -rf "${native_work}"
-check "packaged config is valid" sh -c "java -jar /usr/share/stationd/stationd.jar --check-config --config /etc/stationd/stationd.yaml >/dev/null"
+check "packaged config is valid" sh -c "/usr/sbin/stationd --check-config --config /etc/stationd/stationd.yaml >/dev/null"
 check "dpkg -r" dpkg -r stationd
 check "jar removed" test ! -e /usr/share/stationd/stationd.jar
 check "class-data archive removed" test ! -e /var/cache/stationd/stationd.jsa
 check "units removed" test ! -e /usr/lib/systemd/system/stationd.service
+check "launcher removed" test ! -e /usr/sbin/stationd
 check "conffile kept after remove" test -f /etc/stationd/stationd.yaml
 check "dpkg -P" dpkg -P stationd
 check "conffile gone after purge" test ! -e /etc/stationd/stationd.yaml

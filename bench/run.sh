@@ -8,7 +8,8 @@
 # Builds what is missing or stale (daemon jar via Maven, C tools via make), writes bench/out/results.md,
 # bench/out/*.csv and the W7 charts bench/w7-*.png. JVM flags of the daemon: config/jvm.options
 # (the flags the README and the systemd unit use), or $STATIOND_JVM_FLAGS when set, plus a
-# class-data sharing archive built for the benchmark's copy of the jar. Needs: JDK 17+, Maven, gcc, make.
+# class-data sharing archive built for the benchmark's copy of the jar; the daemon is started by
+# its launcher (daemon/target/stationd), as the README and the unit do. Needs: JDK 17+, Maven, gcc, make.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +46,7 @@ log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 # ---- build -------------------------------------------------------------------------------
 # (re)build the daemon jar when it is missing or older than the daemon/protocol sources; tests are
 # not compiled (-Dmaven.test.skip) so a benchmark never waits for, or trips over, test code
-if [[ ! -f $JAR ]] || [[ -n $(find "$ROOT/daemon/src/main" "$ROOT/protocol/src/main" "$ROOT/daemon/pom.xml" \
+if [[ ! -f $JAR || ! -x $ROOT/daemon/target/stationd ]] || [[ -n $(find "$ROOT/daemon/src/main" "$ROOT/protocol/src/main" "$ROOT/daemon/pom.xml" \
         "$ROOT/protocol/pom.xml" "$ROOT/pom.xml" -newer "$JAR" -print -quit 2>/dev/null) ]]; then
     log "building the daemon jar (mvn -B -q -Dmaven.test.skip=true package -pl daemon -am)"
     (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package -pl daemon -am)
@@ -55,9 +56,18 @@ make -s -C "$BENCH/c" >&2
 
 RUN=$(mktemp -d /tmp/stationd-bench.XXXXXX)
 mkdir -p "$OUT"
-# a private copy, so a concurrent 'mvn package' cannot swap the jar in the middle of the run
+# a private copy, so a concurrent 'mvn package' cannot swap the jar in the middle of the run: the
+# launcher finds the jar, jvm.options, native/ and the archive next to itself
 cp "$JAR" "$RUN/stationd.jar"
 JAR=$RUN/stationd.jar
+cp "$ROOT/daemon/target/stationd" "$RUN/stationd"
+STATIOND=$RUN/stationd
+if [[ -n ${STATIOND_JVM_FLAGS:-} ]]; then
+    # shellcheck disable=SC2086 # one flag per line
+    printf '%s\n' $STATIOND_JVM_FLAGS > "$RUN/jvm.options"
+else
+    cp "$ROOT/config/jvm.options" "$RUN/jvm.options"
+fi
 # Netty's JNI library next to it, loaded in place as the README command and the unit do
 if [[ -d $ROOT/daemon/target/native ]]; then
     cp -r "$ROOT/daemon/target/native" "$RUN/native"
@@ -65,15 +75,10 @@ if [[ -d $ROOT/daemon/target/native ]]; then
 fi
 # the class-data sharing archive must be built for the jar at its path (as 'mvn package' does
 # for daemon/target/stationd.jar and the Debian package at install time)
-mkdir -p "$RUN/cds"
-printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\nlog:\n  level: warn\n' \
-    > "$RUN/cds/training.yaml"
-if "$JAVA" $JVM_FLAGS -XX:ArchiveClassesAtExit="$RUN/stationd.jsa" -jar "$JAR" --config "$RUN/cds/training.yaml" \
-        --exit-after-start > "$RUN/cds/training.log" 2>&1; then
+if "$STATIOND" --create-cds-archive; then
     JVM_FLAGS="$JVM_FLAGS -XX:SharedArchiveFile=$RUN/stationd.jsa"
 else
-    log "class-data sharing training run failed (see below); running without the archive"
-    cat "$RUN/cds/training.log" >&2
+    log "class-data sharing training run failed (see above); running without the archive"
 fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -f "$OUT"/*.csv
@@ -149,8 +154,7 @@ table:
 log:
   level: info
 YAML
-    # shellcheck disable=SC2086
-    "$JAVA" $JVM_FLAGS -jar "$JAR" --config "$DDIR/stationd.yaml" > "$DDIR/daemon.log" 2>&1 &
+    "$STATIOND" --config "$DDIR/stationd.yaml" > "$DDIR/daemon.log" 2>&1 &
     SERVER_PID=$!; PIDS+=("$SERVER_PID")
     wait_answer "$DDIR/stationd.sock" "$DDIR/daemon.log"
 }
@@ -264,8 +268,7 @@ w6() { # w6 SERVER CMD...
 w6 seed "$TOOLS/seed_server" "$RUN/seed.sock" 256
 w6 epoll "$TOOLS/epoll_server" "$RUN/epoll.sock" 256
 start_daemon w6; stop_daemon   # writes $RUN/w6/stationd.yaml
-# shellcheck disable=SC2086
-w6 stationd "$JAVA" $JVM_FLAGS -jar "$JAR" --config "$DDIR/stationd.yaml"
+w6 stationd "$STATIOND" --config "$DDIR/stationd.yaml"
 
 # ---- report ---------------------------------------------------------------------------------
 {

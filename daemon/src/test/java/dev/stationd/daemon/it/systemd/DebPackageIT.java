@@ -38,6 +38,9 @@ class DebPackageIT {
                     .matcher(c.output());
             assertTrue(m.find(), path + " (0644 root:root) in\n" + c.output());
         }
+        // the launcher the unit runs, executable
+        assertTrue(Pattern.compile("^-rwxr-xr-x root/root .* \\./usr/sbin/stationd$", Pattern.MULTILINE).matcher(c.output()).find(),
+                "./usr/sbin/stationd (0755 root:root) in\n" + c.output());
         // the batched ingest reader, built for this machine's architecture when a C compiler was there
         Path ingestLib = DaemonProcess.nativeDir().resolve(System.mapLibraryName("stationd_ingest_"
                 + System.getProperty("os.arch").toLowerCase(java.util.Locale.ROOT)));
@@ -64,6 +67,7 @@ class DebPackageIT {
         UnitFilesIT.Result postinst = UnitFilesIT.run(Path.of("."), null, "dpkg-deb", "-I", deb.toString(), "postinst");
         assertTrue(postinst.output().contains("systemd-sysusers stationd.conf"), postinst.output());
         assertTrue(postinst.output().contains("systemd-tmpfiles --create stationd.conf"), postinst.output());
+        assertTrue(postinst.output().contains("/usr/sbin/stationd --create-cds-archive"), postinst.output());
         for (String script : List.of("postinst", "prerm", "postrm")) {
             assertTrue(info.output().matches("(?s).*\\d+ lines\\s+\\*\\s+" + script + "\\s.*"), script + " executable:\n" + info.output());
         }
