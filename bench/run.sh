@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The stationd benchmark (issue 7): W1-W7 against the two C baselines and stationd, in one run,
+# The stationd benchmark: W1-W7 against the two C baselines and stationd, in one run,
 # on the same tables. Usage:
 #
 #   bash bench/run.sh            # full run, about 6-8 minutes on 2 cores

@@ -1,6 +1,6 @@
 /*
- * seed_server: the seed article's server loop (shared/seed/000_7785c21e901dc08e.txt,
- * ct_select_run), kept as it is: select() on the listening socket, accept, ONE read of the
+ * seed_server: the seed article's server loop (ct_select_run; docs/protocol.md, "Origin"),
+ * kept as it is: select() on the listening socket, accept, ONE read of the
  * command, ONE write of int num + num x sta_list_attr from a pre-built table, close.
  * No persistent connections, no pipelining, one client at a time.
  *

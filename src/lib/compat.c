@@ -1,6 +1,6 @@
 /*
  * do_filter_notify(): the seed article's one-shot client, kept call- and
- * result-compatible (shared/seed/000_7785c21e901dc08e.txt).
+ * result-compatible (docs/protocol.md: "Origin", "seed-style client").
  *
  * Same steps as the seed: socket, SO_SNDTIMEO, connect, one write of the
  * command, wait CLI_TIME_OUT seconds for readability, one read into buf (or a

@@ -1,5 +1,5 @@
 /*
- * Seed-compatible client API (shared/seed/000_7785c21e901dc08e.txt).
+ * Seed-compatible client API: the seed article's do_filter_notify() (docs/protocol.md, "Origin").
  *
  * Agents written against the seed article's do_filter_notify() link against
  * libstationd unchanged. The socket path is $STATIOND_SOCKET when set, else

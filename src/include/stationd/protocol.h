@@ -1,8 +1,8 @@
 /*
  * stationd wire protocol, version 1 -- the single C source of truth.
  *
- * Contract: shared/design/protocol.md (the law for sizes, offsets and codes).
- * Derived from the seed design (shared/seed/000_7785c21e901dc08e.txt): a client
+ * Contract: docs/protocol.md (the law for sizes, offsets and codes).
+ * Derived from the seed article's design (docs/protocol.md, "Origin"): a client
  * writes one cloud_cmd_attr on a Unix stream socket and reads back either a
  * table (int32 num + num x sta_list_attr) or the 4 bytes "ACK\0".
  *

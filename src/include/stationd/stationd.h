@@ -1,7 +1,7 @@
 /*
  * libstationd -- C client for the stationd command socket.
  *
- * Wire contract: shared/design/protocol.md (structs and codes in protocol.h).
+ * Wire contract: docs/protocol.md (structs and codes in protocol.h).
  *
  * Every call is bounded by a timeout (poll()-based), copes with short reads and
  * writes and EINTR, never writes past the caller's buffer, never raises SIGPIPE

@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
 
 /**
  * Turns the CSV files of {@code bench/run.sh} into {@code results.md} (tables, ratios stationd /
- * baseline, targets of issue 7 met or not) and the W7 charts (PNG, drawn with Java2D headless).
+ * baseline, the benchmark's targets met or not) and the W7 charts (PNG, drawn with Java2D headless).
  *
  * <p>Runs without a build as a single-file program: {@code java bench/src/main/java/dev/stationd/bench/Report.java OUT_DIR CHART_DIR}.
  */

@@ -60,7 +60,7 @@ class HostapdDaemonIT {
                 DaemonProcess.await(Duration.ofSeconds(2), "the start-up log", () -> d.output().contains("started"));
                 assertTrue(d.output().contains("hostapd: following 1 control socket"),
                         "the daemon does not start the hostapd source: Daemon.java lacks the HostapdSource wiring"
-                        + " (issue 9)\n" + d.output());
+                        + "\n" + d.output());
                 awaitOrDump(d, Duration.ofSeconds(2), EARLY + " stations in STA_LIST",
                         () -> client.list(ListQuery.ALL).size() == EARLY);
                 long loaded = System.nanoTime();
