@@ -49,7 +49,12 @@ if [[ ! -s "${tarball}" ]]; then
     mv "${tarball}.part" "${tarball}"
 fi
 tar -C "${root}" -xf "${tarball}"
-cp "${deb}" "${root}/var/tmp/stationd.deb"   # not /tmp: the container mounts a tmpfs there
+# The documentation's commands run at the root of a source tree, with the package where the build
+# leaves it (not under /tmp: the container mounts a tmpfs there).
+mkdir -p "${root}/root/stationd/daemon/target"
+cp "${deb}" "${root}/root/stationd/daemon/target/"
+# apt asks before installing; the documented command is run as it is, so say yes here
+echo 'APT::Get::Assume-Yes "true";' > "${root}/etc/apt/apt.conf.d/90stationd-e2e"
 # No getty on the console: the container only runs services.
 ln -sf /dev/null "${root}/etc/systemd/system/console-getty.service"
 
@@ -80,6 +85,32 @@ fail=0
 check() { # description, command...
     local what="$1"; shift
     if "$@"; then pass=$((pass + 1)); echo "ok   ${what}"; else fail=$((fail + 1)); echo "FAIL ${what}"; fi
+}
+# The blocks of the documentation marked <!-- docs-test: systemd-e2e LABEL --> (DocsIT checks that
+# every such label is run here), each followed by a line "#--".
+docs_blocks() { # docs_blocks LABEL
+    awk -v label="$1" '
+        /^<!-- docs-test: systemd-e2e / { marked = ($4 == label); next }
+        marked && !inside && /^```/ { inside = 1; next }
+        inside && /^```[[:space:]]*$/ { inside = 0; marked = 0; print "#--"; next }
+        inside { print; next }
+        NF { marked = 0 }' README.md docs/*.md systemd/README.md
+}
+# Runs each documented block of LABEL in the container as root, at the source tree's root,
+# exactly as printed but for a leading "sudo " (there is no sudo in the container).
+run_docs_blocks() { # run_docs_blocks LABEL
+    local label="$1" n=0 block=""
+    while IFS= read -r line; do
+        if [[ "${line}" == "#--" ]]; then
+            n=$((n + 1))
+            check "documented '${label}' commands (block ${n}): $(printf '%s' "${block}" | tr '\n' ';')" \
+                ct sh -ec "cd /root/stationd && ${block}"
+            block=""
+        else
+            block+="${line#sudo }"$'\n'
+        fi
+    done < <(docs_blocks "${label}")
+    [[ "${n}" -gt 0 ]] || check "documented '${label}' commands found in the documentation" false
 }
 # Talks to the container's sockets from the host through /proc/PID/root (path sockets ignore netns).
 sock_dir="/proc/${init_pid}/root/run/stationd"
@@ -112,7 +143,9 @@ print(n)
 PY
 }
 
-check "dpkg -i in the container" ct sh -c 'DEBIAN_FRONTEND=noninteractive dpkg -i /var/tmp/stationd.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; false; }'
+export DEBIAN_FRONTEND=noninteractive
+run_docs_blocks install     # apt install ./daemon/target/stationd_*_all.deb, enable the socket
+check "package installed" ct dpkg -s stationd
 check "systemd-analyze verify of the installed units" ct sh -c 'out=$(systemd-analyze verify stationd.socket stationd-ingest.socket stationd.service 2>&1); echo "$out"; test -z "$out"'
 check "stationd.socket starts (and stationd-ingest.socket with it)" ct systemctl start stationd.socket
 check "stationd-ingest.socket is listening" ct systemctl is-active -q stationd-ingest.socket
@@ -133,13 +166,25 @@ check "status text from STATUS=" ct sh -c "systemctl show -P StatusText stationd
 check "watchdog pings arrive" ct sh -c 'sleep 1; test -n "$(systemctl show -P WatchdogTimestampMonotonic stationd.service | grep -v "^0$")"'
 check "start line in the journal at priority info" ct sh -c "journalctl -u stationd.service -p info..info --no-pager -o cat | grep -q 'stationd .* started: '"
 check "no timestamps in journal messages" ct sh -c "! journalctl -u stationd.service --no-pager -o cat | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T'"
-check "systemctl reload" ct systemctl reload stationd.service
+run_docs_blocks reload      # systemctl reload stationd (docs/operations.md and systemd/README.md)
 check "still active after reload" ct systemctl is-active -q stationd.service
 # journald takes the daemon's stderr line asynchronously: it can arrive after systemd's own
 # "Reloaded" line, so wait for it (10 s deadline).
 check "reload logged" ct sh -c "for i in \$(seq 100); do journalctl -u stationd.service --no-pager -o cat | grep -q 'configuration reloaded' && exit 0; sleep 0.1; done; exit 1"
 check "still answering after reload" client ping
 check "same process after reload" ct sh -c "test \"\$(systemctl show -P MainPID stationd.service)\" = ${mainpid}"
+run_docs_blocks logs        # journalctl -u stationd ...
+# The drop-in of docs/hostapd.md (stationd joins hostapd's control socket group), as
+# 'systemctl edit stationd' would write it; netdev stands for hostapd's group.
+drop_in() {
+    ct groupadd -f netdev &&
+    docs_blocks drop-in | sed '/^#--$/d' | ct sh -c 'mkdir -p /etc/systemd/system/stationd.service.d && cat > /etc/systemd/system/stationd.service.d/override.conf' &&
+    ct grep -qx 'SupplementaryGroups=netdev' /etc/systemd/system/stationd.service.d/override.conf &&
+    ct systemctl daemon-reload && ct systemctl restart stationd.service && await_active &&
+    ct sh -c 'gid=$(getent group netdev | cut -d: -f3); pid=$(systemctl show -P MainPID stationd.service); grep -Eq "^Groups:.*(^|[[:space:]])${gid}([[:space:]]|$)" /proc/${pid}/status'
+}
+check "the drop-in of docs/hostapd.md gives the service hostapd's group" drop_in
+check "still answering after the drop-in" client ping
 check "systemctl stop stationd" ct systemctl stop stationd.service
 check "stopped cleanly (exit 0, result success)" ct sh -c 'test "$(systemctl show -P Result stationd.service)" = success && test "$(systemctl show -P ExecMainStatus stationd.service)" = 0'
 check "socket files stay with the socket unit" ct test -S /run/stationd/stationd.sock -a -S /run/stationd/events.sock
