@@ -24,22 +24,35 @@ public record ListQuery(int groupId, String ifname, int flags, long offset, long
         }
     }
 
-    /** @param g group @return a copy selecting group {@code g} */
+    /**
+     * @param g the group, 0 = every group
+     * @return a copy selecting group {@code g}
+     */
     public ListQuery group(int g) {
         return new ListQuery(g, ifname, flags, offset, maxEntries);
     }
 
-    /** @param name interface @return a copy selecting interface {@code name} */
+    /**
+     * @param name the interface, {@code ""} = every interface
+     * @return a copy selecting interface {@code name}
+     */
     public ListQuery ifname(String name) {
         return new ListQuery(groupId, name, flags, offset, maxEntries);
     }
 
-    /** @param f flags @return a copy with these flags */
+    /**
+     * @param f {@link CloudCmdAttr#ONLY_FILTERED}, {@link CloudCmdAttr#EXCLUDE_FILTERED} or 0
+     * @return a copy with these flags
+     */
     public ListQuery flags(int f) {
         return new ListQuery(groupId, ifname, f, offset, maxEntries);
     }
 
-    /** @param off records to skip @param max at most this many (0 = all) @return a paged copy */
+    /**
+     * @param off records to skip
+     * @param max at most this many, 0 = all
+     * @return a paged copy
+     */
     public ListQuery page(long off, long max) {
         return new ListQuery(groupId, ifname, flags, off, max);
     }
