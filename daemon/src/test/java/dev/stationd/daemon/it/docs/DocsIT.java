@@ -70,8 +70,6 @@ class DocsIT {
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
     private static final Set<String> DIRECTIVES = Set.of("daemon", "expect", "check", "env", "excerpt", "ci",
             "systemd-e2e", "skip");
-    /** Debian's Maven 3.8.7 writes this reset code when it starts and ends, even with -B; a terminal shows nothing. */
-    private static final String ANSI_RESET = "\u001b[0m";
     private static final Pattern DAEMON_LOG_LINE = Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ ");
 
     private static Path copy;
@@ -243,7 +241,7 @@ class DocsIT {
         DaemonProcess.await(BLOCK_DEADLINE, "the daemon to answer PING on " + socket, () -> !daemon.isAlive() || answersPing(socket));
         assertTrue(daemon.isAlive(), b.where(copy) + " ended:\n" + tail(terminal.output(daemon)));
         double seconds = (System.nanoTime() - started) / 1e9;
-        String out = terminal.output(daemon).replace(ANSI_RESET, "");
+        String out = terminal.output(daemon);
         Matcher first = DAEMON_LOG_LINE.matcher(out);
         String build = first.find() ? out.substring(0, first.start()) : out;
         assertEquals("", build.strip(),
