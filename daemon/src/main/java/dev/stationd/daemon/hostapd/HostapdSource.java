@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * with backoff when hostapd goes away. With {@code enforce_filters} it keeps hostapd's deny list
  * ({@code DENY_ACL}) in step with stationd's filters and deauthenticates filtered stations.
  *
+ * <p>Pieces, one job each: {@link HostapdLink} (life cycle: connect, backoff, attach, timers),
+ * {@link ControlChannel} (one connection: request queue, fences, timeouts, events),
+ * {@link BssStations} (the BSS's stations and their table records), {@link DenyListEnforcer}
+ * (the deny list and deauthentication of filtered stations).
+ *
  * <p>Thread-safety: {@link #filtersChanged} may be called from any thread; {@link #start} and
  * {@link #close} from the daemon's main thread.
  */
@@ -57,7 +62,8 @@ public final class HostapdSource implements AutoCloseable {
     /** MAC to the ifname of its record in the table, for the MACs a link has upserted. */
     private final ConcurrentHashMap<MacAddress, String> owner = new ConcurrentHashMap<>();
     private final TableListener ownerTracker = this::track;
-    private final List<HostapdLink> links = new ArrayList<>();
+    /** Set once by {@link #start}; never changed after. */
+    private volatile List<HostapdLink> links = List.of();
     private volatile FilterSet filters = FilterSet.empty();
     private volatile EventLoop loop;
     private boolean started;
@@ -121,6 +127,7 @@ public final class HostapdSource implements AutoCloseable {
             return;
         }
         EventLoop l = group.next();
+        List<HostapdLink> created = new ArrayList<>();
         for (HostapdConfig c : settings.interfaces()) {
             Path client = clientDir.resolve(c.ifname());
             int len = client.toString().getBytes(StandardCharsets.UTF_8).length;
@@ -129,8 +136,9 @@ public final class HostapdSource implements AutoCloseable {
                         c.ifname(), client, len, MAX_SOCKET_PATH_BYTES);
                 continue;
             }
-            links.add(new HostapdLink(this, c, client, l));
+            created.add(new HostapdLink(this, c, client, l));
         }
+        links = List.copyOf(created);
         table.addListener(ownerTracker);
         loop = l;
         l.execute(() -> {
@@ -179,16 +187,27 @@ public final class HostapdSource implements AutoCloseable {
 
     /** @return e.g. {@code "hostapd 1/2 up"}, or {@code ""} when no hostapd is configured */
     public String status() {
-        if (links.isEmpty()) {
+        List<HostapdLink> all = links;
+        if (all.isEmpty()) {
             return "";
         }
         int up = 0;
-        for (HostapdLink link : links) {
-            if (link.isUp()) {
+        for (HostapdLink link : all) {
+            if (link.state() == LinkState.UP) {
                 up++;
             }
         }
-        return "hostapd " + up + "/" + links.size() + " up";
+        return "hostapd " + up + "/" + all.size() + " up";
+    }
+
+    /** @return a snapshot of every link, in configuration order (empty before {@link #start}) */
+    public List<HostapdLinkStats> stats() {
+        List<HostapdLinkStats> out = new ArrayList<>();
+        for (HostapdLink link : links) {
+            out.add(new HostapdLinkStats(link.ifname(), link.state(), link.reconnects(), link.stations(),
+                    link.enforcer().deauthentications(), link.problem()));
+        }
+        return out;
     }
 
     /** @return the client socket directory */

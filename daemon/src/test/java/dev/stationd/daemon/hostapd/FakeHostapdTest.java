@@ -6,29 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.config.HostapdConfig;
 import dev.stationd.daemon.config.HostapdSettings;
+import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.table.StationTable;
 import dev.stationd.protocol.Band;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainDatagramPacket;
-import io.netty.channel.unix.DomainSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +39,7 @@ class FakeHostapdTest {
     Path dir;
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    private final List<String> received = new CopyOnWriteArrayList<>();
-    private Channel fake;
+    private ScriptedHostapd fake;
     private HostapdSource source;
 
     @AfterEach
@@ -60,26 +48,18 @@ class FakeHostapdTest {
             source.close();
         }
         if (fake != null) {
-            fake.close().syncUninterruptibly();
+            fake.close();
         }
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** Binds a peer at {@code ctrl} that answers every request with the datagrams {@code script} returns. */
     private void fakeHostapd(Path ctrl, Function<String, List<String>> script) throws Exception {
-        fake = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(8192))
-                .handler(new SimpleChannelInboundHandler<DomainDatagramPacket>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket p) {
-                        String cmd = p.content().toString(StandardCharsets.US_ASCII);
-                        received.add(cmd);
-                        for (String d : script.apply(cmd)) {
-                            ctx.writeAndFlush(new DomainDatagramPacket(
-                                    Unpooled.copiedBuffer(d, StandardCharsets.ISO_8859_1), p.sender()));
-                        }
-                    }
-                }).bind(new DomainSocketAddress(ctrl.toString())).sync().channel();
+        fake = ScriptedHostapd.start(group, ctrl).script(script);
+    }
+
+    private List<String> received() {
+        return fake.received();
     }
 
     private static String sta(MacAddress mac, int targetSize) {
@@ -107,13 +87,7 @@ class FakeHostapdTest {
     }
 
     private static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        DaemonProcess.await(Duration.ofSeconds(5), what, c);
     }
 
     @Test
@@ -150,12 +124,12 @@ class FakeHostapdTest {
         assertEquals(-61, a.signalDbm());
         assertTrue(table.snapshot().get(C) != null);
         int fences = 0;
-        for (String r : received) {
+        for (String r : received()) {
             if (r.equals("PING")) {
                 fences++;
             }
         }
-        assertTrue(fences >= 8, "every request but PING is fenced: " + received);
+        assertTrue(fences >= 8, "every request but PING is fenced: " + received());
     }
 
     @Test
@@ -177,10 +151,11 @@ class FakeHostapdTest {
         start(table, ctrl);
         await("A after the reconnect", () -> table.size() == 1 && source.status().equals("hostapd 1/1 up"));
         assertEquals(Band.GHZ_2_4, table.snapshot().get(A).band());
-        long attaches = received.stream().filter("ATTACH"::equals).count();
-        assertEquals(2, attaches, "reconnected and attached again: " + received);
-        assertFalse(received.stream().anyMatch(r -> r.startsWith("DENY_ACL DEL_MAC")),
-                "entries stationd did not add are left alone: " + received);
+        assertEquals(2, fake.count("ATTACH"), "reconnected and attached again: " + received());
+        assertEquals(0, fake.countStarting("DENY_ACL DEL_MAC"), "entries stationd did not add are left alone: " + received());
+        HostapdLinkStats st = source.stats().get(0);
+        assertEquals(1, st.reconnects(), st.toString());
+        assertEquals(1, st.stations(), st.toString());
     }
 
     @Test
@@ -188,8 +163,12 @@ class FakeHostapdTest {
         Path ctrl = dir.resolve("fk2");
         StationTable table = table();
         start(table, ctrl);
-        Thread.sleep(400); // a few failed attempts (ENOENT)
+        await("a failed attempt", () -> !source.stats().isEmpty() && source.stats().get(0).problem() != null);
         assertEquals("hostapd 0/1 up", source.status());
+        HostapdLinkStats down = source.stats().get(0);
+        assertEquals(LinkState.DOWN, down.state());
+        assertEquals("hostapd control socket " + ctrl + " does not exist (hostapd not running?)", down.problem(),
+                "ENOENT, recognised by its exception type");
         fakeHostapd(ctrl, cmd -> switch (cmd) {
             case "PING" -> List.of("PONG\n");
             case "ATTACH", "DENY_ACL SHOW" -> List.of("OK\n");
@@ -201,7 +180,8 @@ class FakeHostapdTest {
         assertTrue(Files.exists(clientDir.resolve("fk2")));
         source.close();
         assertFalse(Files.exists(clientDir), "client sockets removed on close");
-        await("DETACH sent on close", () -> received.contains("DETACH"));
+        await("DETACH sent on close", () -> received().contains("DETACH"));
+        assertEquals(LinkState.STOPPED, source.stats().get(0).state());
     }
 
     @Test
@@ -226,7 +206,22 @@ class FakeHostapdTest {
         start(table, ctrl);
         await("UP", () -> source.status().equals("hostapd 1/1 up"));
         source.filtersChanged(dev.stationd.daemon.table.FilterSet.empty().with(9, A));
-        await("DEAUTHENTICATE A", () -> received.contains("DEAUTHENTICATE " + A));
-        assertFalse(received.stream().anyMatch(r -> r.startsWith("DENY_ACL ADD_MAC")), received.toString());
+        await("DEAUTHENTICATE A", () -> received().contains("DEAUTHENTICATE " + A));
+        assertEquals(0, fake.countStarting("DENY_ACL ADD_MAC"), received().toString());
+    }
+
+    @Test
+    void terminatingEventDropsTheConnectionAndTheLinkComesBack() throws Exception {
+        Path ctrl = dir.resolve("fk4");
+        fakeHostapd(ctrl, cmd -> null); // hostapd 2.10's own answers (the captures)
+        fake.connect(A);
+        StationTable table = table();
+        start(table, ctrl);
+        await("UP with A", () -> source.status().equals("hostapd 1/1 up") && table.size() == 1);
+        fake.event("<3>CTRL-EVENT-TERMINATING ");
+        await("attached again", () -> fake.count("ATTACH") == 2 && source.status().equals("hostapd 1/1 up"));
+        HostapdLinkStats st = source.stats().get(0);
+        assertEquals(1, st.reconnects(), st.toString());
+        assertEquals(1, table.size(), "A is still listed: kept");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stationd.daemon.config.HostapdConfig;
 import dev.stationd.daemon.config.HostapdSettings;
 import dev.stationd.daemon.hostapd.HostapdSource;
+import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.StationTable;
 import dev.stationd.protocol.MacAddress;
@@ -77,13 +78,11 @@ class HostapdSourceIT {
     }
 
     private static void await(Duration d, String what, BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + d.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + d + " waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        DaemonProcess.await(d, what, c);
+    }
+
+    private String problem() {
+        return source.stats().get(0).problem();
     }
 
     @Test
@@ -103,7 +102,10 @@ class HostapdSourceIT {
         assertTrue(Files.exists(dir.resolve("run/hostapd-client/" + HostapdLab.AP_IF)), "private client socket");
 
         lab.killHostapd();
-        Thread.sleep(1500);
+        // SIGKILL leaves the socket file: the reconnects are refused (ECONNREFUSED), said so by errno
+        await(Duration.ofSeconds(5), "a refused reconnect", () -> String.valueOf(problem()).startsWith("nothing listens"));
+        assertEquals("nothing listens on hostapd control socket " + lab.ctrl()
+                + " (hostapd not running; the file is left from one that exited)", problem());
         assertEquals(3, table.size(), "stations are kept while hostapd is gone for less than expire_after");
         assertEquals("hostapd 0/1 up", source.status());
         lab.startHostapd();
@@ -112,6 +114,7 @@ class HostapdSourceIT {
         lab.addStation(4);
         await(Duration.ofSeconds(2), "station 4 after the restart", () -> tableMacs().equals(Set.of(HostapdLab.mac(4))));
         assertEquals("hostapd 1/1 up", source.status());
+        assertEquals(1, source.stats().get(0).reconnects());
         source.close();
         assertFalse(Files.exists(dir.resolve("run/hostapd-client")), "client socket directory removed on close");
     }

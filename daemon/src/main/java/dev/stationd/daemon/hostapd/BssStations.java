@@ -1,0 +1,261 @@
+package dev.stationd.daemon.hostapd;
+
+import dev.stationd.daemon.config.HostapdConfig;
+import dev.stationd.protocol.Band;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.StaListAttr;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stations of one BSS as hostapd lists them, and their records in the station table: the
+ * BSS's SSID and band ({@code GET_CONFIG}, {@code STATUS}), the full walk
+ * ({@code STA-FIRST}/{@code STA-NEXT}) that adds what is listed and removes what is not, single
+ * stations read on {@code AP-STA-CONNECTED}, removal on {@code AP-STA-DISCONNECTED}, and the flush
+ * when hostapd stays away. Runs on the link's event loop.
+ */
+final class BssStations {
+    /** Most stations one walk reads before it gives up (guards against a list that never ends). */
+    static final int MAX_WALK = 1 << 20;
+    /** How often a walk starts over when the station it asked {@code STA-NEXT} of has left. */
+    static final int MAX_WALK_RESTARTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(BssStations.class);
+
+    /** One walk in progress. */
+    private static final class Walk {
+        /** Every MAC read by this walk (over its restarts). */
+        final Set<MacAddress> seen = new HashSet<>();
+        /** The MACs of the current pass (a repeat means the list does not end). */
+        Set<MacAddress> pass = new HashSet<>();
+        int restarts;
+        final Runnable then;
+
+        Walk(Runnable then) {
+            this.then = then;
+        }
+    }
+
+    private final HostapdSource source;
+    private final HostapdConfig cfg;
+    private final String ifname;
+    private final Consumer<MacAddress> onPresent;
+    /** Stations this BSS put in the table, by MAC. */
+    private final Map<MacAddress, StaListAttr> known = new HashMap<>();
+    private volatile int count;
+    private int seq;
+    private String ssid = "";
+    private Band band = Band.UNKNOWN;
+    private Walk walk;
+
+    /**
+     * @param source the table and the ownership of MACs between interfaces
+     * @param cfg the interface
+     * @param onPresent told of every connected station read (to enforce filters on it)
+     */
+    BssStations(HostapdSource source, HostapdConfig cfg, Consumer<MacAddress> onPresent) {
+        this.source = source;
+        this.cfg = cfg;
+        this.ifname = cfg.ifname();
+        this.onPresent = onPresent;
+    }
+
+    /** @return the number of stations of this BSS in the table (any thread) */
+    int size() {
+        return count;
+    }
+
+    /** @return whether the station is connected to this BSS as last read */
+    boolean contains(MacAddress mac) {
+        return known.containsKey(mac);
+    }
+
+    /** @return the BSS's SSID as last read */
+    String ssid() {
+        return ssid;
+    }
+
+    /** @return the BSS's band as last read */
+    Band band() {
+        return band;
+    }
+
+    /**
+     * Reads the SSID and band.
+     *
+     * @param ch the connection
+     * @param then run once both replies are in
+     */
+    void refreshBss(ControlChannel ch, Runnable then) {
+        String[] getConfig = {""};
+        ch.request("GET_CONFIG", reply -> getConfig[0] = failed(reply) ? "" : reply);
+        ch.request("STATUS", reply -> {
+            String status = failed(reply) ? "" : reply;
+            String newSsid = CtrlText.ssid(getConfig[0], status, ifname);
+            Band newBand = CtrlText.band(status);
+            if (!newSsid.equals(ssid) || newBand != band) {
+                LOG.debug("hostapd {}: ssid '{}', band {}", ifname, newSsid, newBand.label());
+            }
+            ssid = newSsid;
+            band = newBand;
+            then.run();
+        });
+    }
+
+    private static boolean failed(String reply) {
+        return reply.startsWith("FAIL") || reply.startsWith("UNKNOWN");
+    }
+
+    /**
+     * Reads every station; at the end of a complete walk removes the stations no longer listed.
+     * If a walk already runs, {@code then} runs at once.
+     *
+     * @param ch the connection
+     * @param then run when the walk is over
+     */
+    void walk(ControlChannel ch, Runnable then) {
+        if (walk != null) {
+            then.run();
+            return;
+        }
+        Walk w = new Walk(then);
+        walk = w;
+        ch.request("STA-FIRST", reply -> walkStep(ch, w, reply));
+    }
+
+    private void walkStep(ControlChannel ch, Walk w, String reply) {
+        if (walk != w) {
+            return;
+        }
+        StaInfo info;
+        try {
+            info = StaInfo.parse(reply);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("hostapd {}: cannot parse station reply ({}); walk abandoned", ifname, ControlChannel.brief(reply));
+            endWalk(w, false);
+            return;
+        }
+        if (info == null) {
+            if (reply.startsWith("FAIL") && w.restarts < MAX_WALK_RESTARTS) {
+                // the station we asked STA-NEXT of left meanwhile: start over (what was read stays seen)
+                w.restarts++;
+                w.pass = new HashSet<>();
+                ch.request("STA-FIRST", r -> walkStep(ch, w, r));
+                return;
+            }
+            endWalk(w, !reply.startsWith("FAIL"));
+            return;
+        }
+        if (!w.pass.add(info.mac()) || w.pass.size() > MAX_WALK) {
+            LOG.warn("hostapd {}: station list does not end (at {}); walk abandoned", ifname, info.mac());
+            endWalk(w, false);
+            return;
+        }
+        apply(info);
+        ch.request("STA-NEXT " + info.mac(), r -> walkStep(ch, w, r));
+    }
+
+    private void endWalk(Walk w, boolean complete) {
+        walk = null;
+        if (complete) {
+            List<MacAddress> gone = new ArrayList<>();
+            for (MacAddress mac : known.keySet()) {
+                if (!w.seen.contains(mac)) {
+                    gone.add(mac);
+                }
+            }
+            for (MacAddress mac : gone) {
+                left(mac);
+            }
+            if (!gone.isEmpty()) {
+                LOG.debug("hostapd {}: {} station(s) no longer listed: removed", ifname, gone.size());
+            }
+        }
+        w.then.run();
+    }
+
+    /**
+     * Reads one station ({@code STA <mac>}) and adds or updates it.
+     *
+     * @param ch the connection
+     * @param mac the station
+     */
+    void query(ControlChannel ch, MacAddress mac) {
+        ch.request("STA " + mac, reply -> {
+            StaInfo info;
+            try {
+                info = StaInfo.parse(reply);
+            } catch (IllegalArgumentException ex) {
+                LOG.warn("hostapd {}: cannot parse STA {} reply ({})", ifname, mac, ControlChannel.brief(reply));
+                return;
+            }
+            if (info != null && info.mac().equals(mac)) {
+                apply(info);
+            }
+        });
+    }
+
+    private void apply(StaInfo info) {
+        MacAddress mac = info.mac();
+        if (!info.connected()) {
+            left(mac);
+            return;
+        }
+        StaListAttr prev = known.get(mac);
+        StaListAttr attr = info.toAttr(ifname, ssid, cfg.groupId(), band, System.currentTimeMillis(),
+                prev == null ? 0 : prev.assocTimeMs());
+        known.put(mac, attr);
+        count = known.size();
+        if (walk != null) {
+            walk.seen.add(mac);
+        }
+        source.claim(mac, ifname);
+        source.table().apply(StaEvent.upsert(seq++, attr));
+        if (prev == null) {
+            LOG.debug("hostapd {}: station {} {}", ifname, mac, info.flagNames());
+        }
+        onPresent.accept(mac);
+    }
+
+    /**
+     * The station left (or is no longer listed): removes its record if this BSS still owns it.
+     *
+     * @param mac the station
+     */
+    void left(MacAddress mac) {
+        boolean had = known.remove(mac) != null;
+        count = known.size();
+        if (walk != null) {
+            walk.seen.remove(mac);
+        }
+        if (had && source.owns(mac, ifname)) {
+            source.table().apply(StaEvent.remove(seq++, mac));
+        }
+    }
+
+    /** The connection is gone: a walk in progress is abandoned (its replies never come). */
+    void connectionLost() {
+        walk = null;
+    }
+
+    /**
+     * Removes every station of this interface from the table.
+     *
+     * @return how many this BSS had
+     */
+    int flush() {
+        int n = known.size();
+        known.clear();
+        count = 0;
+        source.table().apply(StaEvent.flush(seq++, ifname));
+        return n;
+    }
+}

@@ -1,0 +1,408 @@
+package dev.stationd.daemon.hostapd;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to hostapd's control socket: a private client socket, bound and connected, that
+ * carries requests, their replies and (once {@code ATTACH}ed) hostapd's events. Every method runs
+ * on the event loop given at construction; nothing blocks. A channel is used once: when it fails
+ * it closes, tells its {@link Listener} once, and ignores everything after; the link opens a new
+ * one.
+ *
+ * <p><b>Requests and replies.</b> Requests go out one at a time from a FIFO queue. A datagram
+ * that starts with {@code <N>} is an event and goes to the listener as it comes; anything else is
+ * the reply to the one outstanding request. Replies can be empty ({@code STA-NEXT} past the end,
+ * {@code DENY_ACL SHOW} of an empty list) and the transport does not deliver a zero-length
+ * datagram, so every request except {@code PING} is followed by a fence {@code PING}: a
+ * {@code PONG} where the reply was expected means the reply was empty. A request without reply
+ * within {@link #REQUEST_TIMEOUT_MS} fails the channel, so a late reply is never taken for the
+ * reply to a later request.
+ *
+ * <p><b>Why one socket.</b> hostapd's own {@code wpa_ctrl} clients use two sockets, one for
+ * requests and one {@code ATTACH}ed for events. Here one socket carries both because it keeps
+ * hostapd's order: hostapd is single-threaded and writes replies and events to one socket in
+ * the order things happened, so a reply saying a station is there and an
+ * {@code AP-STA-DISCONNECTED} for it are handled in that order. With two sockets the two could be
+ * read in either order and a station that just left could be put back until the next resync. The
+ * {@code <N>} prefix, which no reply starts with, keeps the two apart.
+ *
+ * <p><b>Restarts.</b> The socket is connected, so only hostapd can send to it, and a send to a
+ * hostapd that exited fails at once with {@code ECONNREFUSED} even when a new hostapd already
+ * listens on the same path.
+ */
+final class ControlChannel {
+    /** How long a request may wait for its reply before the channel fails. */
+    static final long REQUEST_TIMEOUT_MS = 5_000;
+    /** hostapd's replies and events are at most 4096 bytes; one more shows truncation. */
+    static final int RECV_SIZE = 4097;
+    static final String PING = "PING";
+    static final String PONG = "PONG";
+
+    /** What the channel tells its owner; called on the event loop. */
+    interface Listener {
+        /** @param event an unsolicited event ({@code null} never) */
+        void onEvent(CtrlEvent event);
+
+        /**
+         * The channel failed and is closed; called once, never after {@link #close}.
+         *
+         * @param channel the failed channel
+         * @param reason one line for the log
+         */
+        void onFailure(ControlChannel channel, String reason);
+    }
+
+    /** The channel's life: connecting, open, closed (failed or closed by the owner). */
+    enum State { CONNECTING, OPEN, CLOSED }
+
+    /** What the outstanding fenced request waits for next. */
+    private enum Awaiting { REPLY, FENCE }
+
+    private record Request(String command, boolean fenced, Consumer<String> onReply) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
+
+    private final EventLoop loop;
+    private final Path ctrl;
+    private final Path clientPath;
+    private final String ifname;
+    private final Listener listener;
+    private final long requestTimeoutMs;
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private State state = State.CONNECTING;
+    private Channel channel;
+    private Request current;
+    private Awaiting awaiting;
+    private String heldReply;
+    private ScheduledFuture<?> timeout;
+
+    /**
+     * @param loop the event loop everything runs on
+     * @param ctrl hostapd's control socket
+     * @param clientPath where to bind the client socket (a stale file there is removed first)
+     * @param ifname for log lines
+     * @param listener gets the events and the failure
+     */
+    ControlChannel(EventLoop loop, Path ctrl, Path clientPath, String ifname, Listener listener) {
+        this(loop, ctrl, clientPath, ifname, listener, REQUEST_TIMEOUT_MS);
+    }
+
+    /** As above, with another request timeout (tests). */
+    ControlChannel(EventLoop loop, Path ctrl, Path clientPath, String ifname, Listener listener, long requestTimeoutMs) {
+        this.loop = loop;
+        this.ctrl = ctrl;
+        this.clientPath = clientPath;
+        this.ifname = ifname;
+        this.listener = listener;
+        this.requestTimeoutMs = requestTimeoutMs;
+    }
+
+    /**
+     * Binds and connects the client socket.
+     *
+     * @param onOpen run once the socket is connected (not run if the connect fails: the listener
+     *     hears of that)
+     */
+    @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR and EPOLL_MODE: still the 4.2 way to set them
+    void open(Runnable onOpen) {
+        deleteClientSocket();
+        Bootstrap b = new Bootstrap().group(loop)
+                .channel(EpollDomainDatagramChannel.class)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECV_SIZE))
+                .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                .handler(new Handler());
+        ChannelFuture f;
+        try {
+            f = b.connect(new DomainSocketAddress(ctrl.toString()), new DomainSocketAddress(clientPath.toString()));
+        } catch (RuntimeException e) {
+            fail("cannot create the client socket " + clientPath + ": " + e);
+            return;
+        }
+        f.addListener((ChannelFuture cf) -> {
+            if (state != State.CONNECTING) {
+                cf.channel().close();
+                return;
+            }
+            if (!cf.isSuccess()) {
+                cf.channel().close();
+                fail(CtrlErrors.describeConnect(ctrl, cf.cause()));
+                return;
+            }
+            channel = cf.channel();
+            state = State.OPEN;
+            onOpen.run();
+        });
+    }
+
+    /** @return where the channel is in its life */
+    State state() {
+        return state;
+    }
+
+    /** @return whether no request is outstanding or queued */
+    boolean idle() {
+        return current == null && queue.isEmpty();
+    }
+
+    /**
+     * Queues a request followed by a fence {@code PING}.
+     *
+     * @param command e.g. {@code STA-FIRST}
+     * @param onReply gets the reply ({@code ""} when it was empty); not called if the channel fails first
+     */
+    void request(String command, Consumer<String> onReply) {
+        enqueue(new Request(command, true, onReply));
+    }
+
+    /**
+     * Queues a {@code PING} (not fenced: its reply is never empty).
+     *
+     * @param onReply gets the reply
+     */
+    void ping(Consumer<String> onReply) {
+        enqueue(new Request(PING, false, onReply));
+    }
+
+    /**
+     * Queues several requests back to back (nothing queued later runs between them) and hands
+     * over all replies at once.
+     *
+     * @param commands the requests, in order
+     * @param onReplies gets the replies in the same order; not called if the channel fails first
+     */
+    void requestAll(List<String> commands, Consumer<List<String>> onReplies) {
+        if (commands.isEmpty()) {
+            onReplies.accept(List.of());
+            return;
+        }
+        List<String> replies = new ArrayList<>(commands.size());
+        for (String c : commands) {
+            request(c, reply -> {
+                replies.add(reply);
+                if (replies.size() == commands.size()) {
+                    onReplies.accept(replies);
+                }
+            });
+        }
+    }
+
+    /**
+     * Closes the channel without telling the listener.
+     *
+     * @param detach whether to send {@code DETACH} first (when it is open)
+     */
+    void close(boolean detach) {
+        State was = state;
+        state = State.CLOSED;
+        clear();
+        Channel ch = channel;
+        channel = null;
+        if (ch == null) {
+            return;
+        }
+        if (detach && was == State.OPEN && ch.isActive()) {
+            ch.writeAndFlush(ascii("DETACH")).addListener(f -> ch.close());
+        } else {
+            ch.close();
+        }
+    }
+
+    /** Removes the client socket's file (after {@link #close}, or a stale one). */
+    void deleteClientSocket() {
+        try {
+            Files.deleteIfExists(clientPath);
+        } catch (IOException e) {
+            LOG.debug("hostapd {}: cannot remove {}: {}", ifname, clientPath, e.toString());
+        }
+    }
+
+    private void fail(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        close(false);
+        listener.onFailure(this, reason);
+    }
+
+    private void clear() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+        queue.clear();
+        current = null;
+        awaiting = null;
+        heldReply = null;
+    }
+
+    private void enqueue(Request r) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        queue.add(r);
+        pump();
+    }
+
+    private void pump() {
+        if (state != State.OPEN || current != null || queue.isEmpty()) {
+            return;
+        }
+        Request r = queue.poll();
+        current = r;
+        awaiting = Awaiting.REPLY;
+        heldReply = null;
+        write(r.command());
+        if (r.fenced()) {
+            write(PING);
+        }
+        if (state != State.OPEN) {
+            return; // a send failed at once and closed the channel
+        }
+        timeout = loop.schedule(() -> fail("no reply to " + verb(r.command()) + " within "
+                + requestTimeoutMs + " ms (hostapd hung?)"), requestTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void write(String command) {
+        if (state != State.OPEN) {
+            return;
+        }
+        LOG.trace("hostapd {}: > {}", ifname, command);
+        channel.writeAndFlush(ascii(command)).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail("cannot send " + verb(command) + ": " + CtrlErrors.describeSend(f.cause()));
+            }
+        });
+    }
+
+    private void onDatagram(String text) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (CtrlEvent.isEvent(text)) {
+            LOG.trace("hostapd {}: event {}", ifname, text);
+            listener.onEvent(CtrlEvent.parse(text));
+            return;
+        }
+        LOG.trace("hostapd {}: < {}", ifname, brief(text));
+        Request r = current;
+        if (r == null) {
+            LOG.debug("hostapd {}: reply without request: {}", ifname, brief(text));
+            return;
+        }
+        if (!r.fenced()) {
+            complete(r, text);
+        } else if (awaiting == Awaiting.REPLY) {
+            if (text.startsWith(PONG)) {
+                complete(r, ""); // the reply was empty and did not reach us; this is the fence
+            } else {
+                heldReply = text;
+                awaiting = Awaiting.FENCE;
+            }
+        } else if (text.startsWith(PONG)) {
+            complete(r, heldReply);
+        } else {
+            fail("out-of-step reply to " + verb(r.command()) + ": " + brief(text));
+        }
+    }
+
+    private void complete(Request r, String reply) {
+        timeout.cancel(false);
+        timeout = null;
+        current = null;
+        awaiting = null;
+        heldReply = null;
+        try {
+            r.onReply().accept(reply);
+        } catch (RuntimeException e) {
+            LOG.warn("hostapd {}: handling the reply to {} failed", ifname, verb(r.command()), e);
+        }
+        pump();
+    }
+
+    private static ByteBuf ascii(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+    }
+
+    /** @return the first word of a command, for log lines (never a MAC) */
+    static String verb(String command) {
+        int sp = command.indexOf(' ');
+        return sp < 0 ? command : command.substring(0, sp);
+    }
+
+    /**
+     * @param reply a reply
+     * @return its first line, at most 80 characters, for log lines
+     */
+    static String brief(String reply) {
+        String s = reply.strip();
+        if (s.isEmpty()) {
+            return "(empty)";
+        }
+        int nl = s.indexOf('\n');
+        if (nl >= 0) {
+            s = s.substring(0, nl) + " ...";
+        }
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    /** Inbound datagrams of this channel's socket. */
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                ByteBuf content;
+                if (msg instanceof DomainDatagramPacket p) {
+                    content = p.content();
+                } else if (msg instanceof ByteBuf b) {
+                    content = b;
+                } else {
+                    return;
+                }
+                if (content.readableBytes() >= RECV_SIZE) {
+                    LOG.warn("hostapd {}: datagram of more than {} bytes, truncated", ifname, RECV_SIZE - 1);
+                }
+                onDatagram(content.toString(StandardCharsets.ISO_8859_1));
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail("control connection closed");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail("control socket error: " + cause);
+        }
+    }
+}

@@ -1,0 +1,382 @@
+package dev.stationd.daemon.hostapd;
+
+import dev.stationd.daemon.table.FilterSet;
+import dev.stationd.protocol.MacAddress;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one BSS's deny list ({@code DENY_ACL}) in step with the filters that apply to it (its
+ * group and group 0) and deauthenticates filtered stations that are connected. stationd manages
+ * the entries it added (or adopted because a filter wants them) and never removes the others
+ * ("foreign" entries, e.g. from hostapd's {@code deny_mac_file}). Failed commands are logged once
+ * per change of the problem and retried every {@link #RETRY_MS}. A hostapd without
+ * {@code DENY_ACL} (older than 2.7) only gets filtered stations deauthenticated.
+ *
+ * <p>Runs on the link's event loop. The link {@linkplain #attach attaches} it to each new
+ * connection once the stations are read, and {@linkplain #detach detaches} it when the
+ * connection is lost.
+ */
+final class DenyListEnforcer {
+    static final long RETRY_MS = 5_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DenyListEnforcer.class);
+
+    /** What stationd knows of hostapd's deny list. */
+    enum Phase {
+        /** No connection. */
+        DETACHED,
+        /** {@code DENY_ACL SHOW} sent, reply not in yet. */
+        READING,
+        /** The list is known ({@link #denyList}). */
+        KNOWN,
+        /** Reading it failed; read again after {@link #RETRY_MS}. */
+        FAILED,
+        /** hostapd has no {@code DENY_ACL}: filtered stations are only deauthenticated. */
+        UNSUPPORTED
+    }
+
+    private final String ifname;
+    private final int groupId;
+    private final boolean enforce;
+    private final EventLoop loop;
+    private final Predicate<MacAddress> connected;
+
+    private ControlChannel channel;
+    private Phase phase = Phase.DETACHED;
+    /** MACs the filters want on this interface's deny list. */
+    private Set<MacAddress> desired = Set.of();
+    private FilterSet desiredFrom;
+    /** hostapd's deny list as last read and changed since; valid in {@link Phase#KNOWN}. */
+    private Set<MacAddress> denyList;
+    /** Deny-list entries stationd added (or adopted because a filter wants them). */
+    private final Set<MacAddress> ours = new HashSet<>();
+    /** Deny-list entries stationd did not add: never removed by stationd. */
+    private final Set<MacAddress> foreign = new HashSet<>();
+    private final Set<MacAddress> inFlight = new HashSet<>();
+    private final Set<MacAddress> deauthInFlight = new HashSet<>();
+    private String problem;
+    private ScheduledFuture<?> retryTask;
+    private volatile long deauthentications;
+
+    /**
+     * @param ifname the BSS, for log lines
+     * @param groupId the BSS's policy group
+     * @param enforce {@code enforce_filters}: when false this does nothing
+     * @param loop the link's event loop
+     * @param connected whether a station is connected to the BSS
+     */
+    DenyListEnforcer(String ifname, int groupId, boolean enforce, EventLoop loop, Predicate<MacAddress> connected) {
+        this.ifname = ifname;
+        this.groupId = groupId;
+        this.enforce = enforce;
+        this.loop = loop;
+        this.connected = connected;
+    }
+
+    /** @return what is known of hostapd's list */
+    Phase phase() {
+        return phase;
+    }
+
+    /** @return how many filtered stations were deauthenticated (any thread) */
+    long deauthentications() {
+        return deauthentications;
+    }
+
+    /**
+     * Starts enforcing on a new connection: reads the deny list and puts it in step.
+     *
+     * @param ch the connection
+     * @param then run once the list is read (or reading it failed)
+     */
+    void attach(ControlChannel ch, Runnable then) {
+        if (!enforce) {
+            then.run();
+            return;
+        }
+        channel = ch;
+        read(then);
+    }
+
+    /** The connection is gone: forget what was known of the list and what was in flight. */
+    void detach() {
+        channel = null;
+        phase = Phase.DETACHED;
+        denyList = null;
+        inFlight.clear();
+        deauthInFlight.clear();
+        cancelRetry();
+    }
+
+    /**
+     * Re-checks after a resync of the stations.
+     *
+     * @param then run when done
+     */
+    void resync(Runnable then) {
+        if (phase == Phase.KNOWN) {
+            reconcile();
+        } else if (phase == Phase.FAILED && retryTask == null) {
+            read(() -> { });
+        }
+        then.run();
+    }
+
+    /**
+     * Recomputes the deny set from the filters and pushes the difference.
+     *
+     * @param fs the filters in force
+     */
+    void filtersChanged(FilterSet fs) {
+        if (fs == desiredFrom) {
+            return;
+        }
+        desiredFrom = fs;
+        Set<MacAddress> next = new LinkedHashSet<>();
+        for (FilterSet.Filter f : fs.sorted()) {
+            if (f.groupId() == 0 || f.groupId() == groupId) {
+                next.add(f.mac());
+            }
+        }
+        Set<MacAddress> before = desired;
+        desired = next;
+        if (!enforce || channel == null) {
+            return; // applied when the deny list is read after (re)connecting
+        }
+        if (phase == Phase.KNOWN) {
+            reconcile();
+        } else if (phase != Phase.UNSUPPORTED) {
+            return;
+        }
+        for (MacAddress mac : next) {
+            if (!before.contains(mac) && connected.test(mac)) {
+                enforceOn(mac);
+            }
+        }
+    }
+
+    /**
+     * A station is connected to the BSS: a filtered one is denied and kicked.
+     *
+     * @param mac the station
+     */
+    void stationPresent(MacAddress mac) {
+        if (enforce && channel != null && desired.contains(mac)) {
+            enforceOn(mac);
+        }
+    }
+
+    /**
+     * A station left.
+     *
+     * @param mac the station
+     */
+    void stationLeft(MacAddress mac) {
+        deauthInFlight.remove(mac);
+    }
+
+    /** Stops: cancels the retry. */
+    void stop() {
+        detach();
+    }
+
+    private void read(Runnable then) {
+        phase = Phase.READING;
+        ControlChannel ch = channel;
+        ch.request("DENY_ACL SHOW", reply -> {
+            if (channel != ch) {
+                return;
+            }
+            if (reply.startsWith("UNKNOWN")) {
+                // hostapd older than 2.7: no deny list to keep; filtered stations are still deauthenticated
+                phase = Phase.UNSUPPORTED;
+                denyList = null;
+                problem("this hostapd has no DENY_ACL command; filtered stations are only deauthenticated");
+                enforceOnConnected();
+            } else if (reply.startsWith("FAIL")) {
+                phase = Phase.FAILED;
+                denyList = null;
+                problem("DENY_ACL SHOW failed (" + ControlChannel.brief(reply) + ")");
+                scheduleRetry();
+            } else {
+                phase = Phase.KNOWN;
+                Set<MacAddress> list = CtrlText.aclList(reply);
+                denyList = new HashSet<>(list);
+                ours.retainAll(list); // a restarted hostapd starts from its own deny_mac_file
+                List<MacAddress> newForeign = new ArrayList<>();
+                for (MacAddress mac : list) {
+                    if (ours.contains(mac) || foreign.contains(mac)) {
+                        continue;
+                    }
+                    if (desired.contains(mac)) {
+                        ours.add(mac); // a filter wants it: stationd manages it from now on
+                    } else {
+                        foreign.add(mac);
+                        newForeign.add(mac);
+                    }
+                }
+                foreign.retainAll(list);
+                if (!newForeign.isEmpty()) {
+                    LOG.info("hostapd {}: {} deny-list entr{} not added by stationd, left alone: {}", ifname,
+                            newForeign.size(), newForeign.size() == 1 ? "y" : "ies", abbreviate(newForeign));
+                }
+                reconcile();
+                enforceOnConnected();
+            }
+            then.run();
+        });
+    }
+
+    private void reconcile() {
+        for (MacAddress mac : desired) {
+            reconcileOne(mac);
+        }
+        for (MacAddress mac : new ArrayList<>(ours)) {
+            reconcileOne(mac);
+        }
+    }
+
+    private void reconcileOne(MacAddress mac) {
+        if (phase != Phase.KNOWN || inFlight.contains(mac)) {
+            return;
+        }
+        boolean want = desired.contains(mac);
+        boolean have = denyList.contains(mac);
+        ControlChannel ch = channel;
+        if (want && !have) {
+            inFlight.add(mac);
+            ch.request("DENY_ACL ADD_MAC " + mac, reply -> {
+                inFlight.remove(mac);
+                if (reply.startsWith("OK")) {
+                    denyList.add(mac);
+                    ours.add(mac);
+                    foreign.remove(mac);
+                    LOG.info("hostapd {}: {} added to the deny list", ifname, mac);
+                    if (desired.contains(mac) && connected.test(mac)) {
+                        deauthenticate(mac);
+                    }
+                    ok();
+                } else {
+                    problem("DENY_ACL ADD_MAC " + mac + " failed: " + ControlChannel.brief(reply));
+                    scheduleRetry();
+                }
+                reconcileOne(mac);
+            });
+        } else if (!want && have && ours.contains(mac)) {
+            inFlight.add(mac);
+            ch.request("DENY_ACL DEL_MAC " + mac, reply -> {
+                inFlight.remove(mac);
+                if (reply.startsWith("OK")) {
+                    denyList.remove(mac);
+                    ours.remove(mac);
+                    LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
+                    ok();
+                } else {
+                    problem("DENY_ACL DEL_MAC " + mac + " failed: " + ControlChannel.brief(reply));
+                    scheduleRetry();
+                }
+                reconcileOne(mac);
+            });
+        }
+    }
+
+    private void enforceOnConnected() {
+        for (MacAddress mac : desired) {
+            if (connected.test(mac)) {
+                enforceOn(mac);
+            }
+        }
+    }
+
+    /** A filtered station is (or just came) on this interface: make sure it is denied and kicked. */
+    private void enforceOn(MacAddress mac) {
+        if (phase == Phase.UNSUPPORTED) {
+            deauthenticate(mac);
+        } else if (phase == Phase.KNOWN) {
+            if (denyList.contains(mac)) {
+                deauthenticate(mac);
+            } else {
+                reconcileOne(mac); // its ADD_MAC reply deauthenticates
+            }
+        }
+        // otherwise done once the deny list has been read
+    }
+
+    private void deauthenticate(MacAddress mac) {
+        if (!deauthInFlight.add(mac)) {
+            return;
+        }
+        channel.request("DEAUTHENTICATE " + mac, reply -> {
+            if (reply.startsWith("OK")) {
+                deauthentications++;
+                LOG.info("hostapd {}: filtered station {} deauthenticated", ifname, mac);
+                // deauthInFlight is cleared by AP-STA-DISCONNECTED; if that never comes the resync retries
+                loop.schedule(() -> deauthInFlight.remove(mac), RETRY_MS, TimeUnit.MILLISECONDS);
+            } else {
+                deauthInFlight.remove(mac);
+                problem("DEAUTHENTICATE " + mac + " failed: " + ControlChannel.brief(reply));
+                scheduleRetry();
+            }
+        });
+    }
+
+    private void scheduleRetry() {
+        if (retryTask != null) {
+            return;
+        }
+        retryTask = loop.schedule(() -> {
+            retryTask = null;
+            if (channel == null) {
+                return;
+            }
+            if (phase == Phase.FAILED) {
+                read(() -> { });
+                return;
+            }
+            if (phase == Phase.KNOWN) {
+                reconcile();
+            }
+            enforceOnConnected();
+        }, RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelRetry() {
+        if (retryTask != null) {
+            retryTask.cancel(false);
+            retryTask = null;
+        }
+    }
+
+    private void problem(String what) {
+        if (!what.equals(problem)) {
+            LOG.warn("hostapd {}: {}; retrying every {}s", ifname, what, RETRY_MS / 1000);
+            problem = what;
+        } else {
+            LOG.debug("hostapd {}: {}", ifname, what);
+        }
+    }
+
+    private void ok() {
+        if (problem != null) {
+            LOG.info("hostapd {}: deny list updates work again", ifname);
+            problem = null;
+        }
+    }
+
+    private static String abbreviate(List<MacAddress> macs) {
+        if (macs.size() <= 8) {
+            return macs.toString();
+        }
+        return macs.subList(0, 8) + " and " + (macs.size() - 8) + " more";
+    }
+}

@@ -1,0 +1,145 @@
+package dev.stationd.daemon.hostapd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.config.HostapdConfig;
+import dev.stationd.daemon.config.HostapdSettings;
+import dev.stationd.daemon.table.StationTable;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaFlags;
+import dev.stationd.protocol.StaListAttr;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link BssStations} against a {@link ScriptedHostapd}: the walk, its restart when a station
+ * leaves under it, removal of what is no longer listed, single-station reads.
+ */
+class BssStationsTest {
+    static final MacAddress A = MacAddress.parse("02:00:00:00:0b:01");
+    static final MacAddress B = MacAddress.parse("02:00:00:00:0b:02");
+    static final MacAddress C = MacAddress.parse("02:00:00:00:0b:03");
+
+    @TempDir
+    Path dir;
+
+    private CtrlFixture f;
+    private ScriptedHostapd hostapd;
+    private final StationTable table = new StationTable(100, System::currentTimeMillis);
+    private final List<MacAddress> present = new CopyOnWriteArrayList<>();
+    private BssStations stations;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new CtrlFixture(dir);
+        hostapd = f.startHostapd();
+        f.openToHostapd();
+        HostapdConfig cfg = new HostapdConfig(f.ctrl(), 4, true);
+        HostapdSource source = new HostapdSource(new HostapdSettings(List.of(cfg), Duration.ofSeconds(30)), table,
+                () -> Duration.ofSeconds(300), dir);
+        stations = new BssStations(source, cfg, present::add);
+    }
+
+    @AfterEach
+    void tearDown() {
+        f.close();
+    }
+
+    private void refreshAndWalk() throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        f.onLoop(() -> stations.refreshBss(f.channel, () -> stations.walk(f.channel, () -> done.complete(null))));
+        done.get(5, TimeUnit.SECONDS);
+    }
+
+    private Set<MacAddress> tableMacs() {
+        Set<MacAddress> out = new TreeSet<>();
+        for (StaListAttr s : table.snapshot().all()) {
+            out.add(s.mac());
+        }
+        return out;
+    }
+
+    @Test
+    void aWalkPutsEveryListedStationInTheTableWithTheBssesSsid() throws Exception {
+        hostapd.connect(A);
+        hostapd.connect(B);
+        refreshAndWalk();
+        assertEquals(Set.of(A, B), tableMacs());
+        StaListAttr a = table.snapshot().get(A);
+        assertEquals("wlan0", a.ifname());
+        assertEquals("stationd-test", a.ssid(), "ssid= of the captured GET_CONFIG");
+        assertEquals(4, a.groupId());
+        assertEquals(StaFlags.AUTHORIZED, a.flags(), "flags=[AUTHORIZED] of the wired capture");
+        assertEquals(2, stations.size());
+        assertEquals(List.of(A, B), present, "every station read is reported present");
+        assertEquals(List.of("GET_CONFIG", "PING", "STATUS", "PING", "STA-FIRST", "PING", "STA-NEXT " + A, "PING",
+                "STA-NEXT " + B, "PING"), hostapd.received());
+    }
+
+    @Test
+    void aStationNoLongerListedIsRemovedByTheNextWalk() throws Exception {
+        hostapd.connect(A);
+        hostapd.connect(B);
+        refreshAndWalk();
+        hostapd.reload(); // hostapd forgets its stations without an event
+        hostapd.connect(C);
+        refreshAndWalk();
+        assertEquals(Set.of(C), tableMacs());
+        assertTrue(stations.contains(C));
+        assertEquals(1, stations.size());
+    }
+
+    @Test
+    void aWalkStartsOverWhenTheStationItAsksAboutLeftAndStillEndsComplete() throws Exception {
+        hostapd.connect(A);
+        hostapd.connect(B);
+        hostapd.connect(C);
+        refreshAndWalk();
+        // A leaves between STA-FIRST and STA-NEXT A: hostapd answers FAIL, the walk starts over
+        boolean[] leftOnce = {false};
+        hostapd.script(cmd -> {
+            if (cmd.equals("STA-NEXT " + A) && !leftOnce[0]) {
+                leftOnce[0] = true;
+                return List.of(Captures.read("wired-2.10/sta-unknown.txt"));
+            }
+            if (cmd.equals("STA-FIRST") && leftOnce[0]) {
+                hostapd.reload();
+                hostapd.connect(B);
+                hostapd.connect(C);
+            }
+            return null;
+        });
+        refreshAndWalk();
+        assertEquals(2, hostapd.count("STA-FIRST") - 1, "the second walk started over once");
+        // what a pass read stays seen: A goes with its AP-STA-DISCONNECTED or the next walk
+        assertEquals(Set.of(A, B, C), tableMacs());
+        refreshAndWalk();
+        assertEquals(Set.of(B, C), tableMacs(), "A, no longer listed, is removed by the next walk");
+    }
+
+    @Test
+    void aQueriedStationIsAddedAndOneThatLoggedOffIsRemoved() throws Exception {
+        hostapd.connect(A);
+        f.onLoop(() -> stations.query(f.channel, A));
+        dev.stationd.daemon.it.DaemonProcess.await(Duration.ofSeconds(5), "A in the table", () -> table.size() == 1);
+        String loggedOff = Captures.read("wired-2.10/sta-logged-off.txt");
+        hostapd.script(cmd -> cmd.equals("STA " + A) ? List.of(A + loggedOff.substring(loggedOff.indexOf('\n'))) : null);
+        f.onLoop(() -> stations.query(f.channel, A));
+        dev.stationd.daemon.it.DaemonProcess.await(Duration.ofSeconds(5), "A gone: flags= is empty after EAPOL-Logoff",
+                () -> table.size() == 0);
+        assertNull(table.snapshot().get(A));
+        assertEquals(0, stations.size());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.stationd.daemon.hostapd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.table.FilterSet;
+import dev.stationd.protocol.MacAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link DenyListEnforcer} without root, on a {@link ControlChannel} to a {@link ScriptedHostapd}
+ * that keeps its deny list and stations the way hostapd 2.10 does (the real hostapd is in
+ * {@code it/hostapd}).
+ */
+class DenyListEnforcerTest {
+    static final int GROUP = 9;
+    static final MacAddress A = MacAddress.parse("02:00:00:00:0a:01");
+    static final MacAddress B = MacAddress.parse("02:00:00:00:0a:02");
+    static final MacAddress C = MacAddress.parse("02:00:00:00:0a:03");
+    static final MacAddress FOREIGN = MacAddress.parse("02:99:00:00:00:01");
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    /** The stations the enforcer is told are connected. */
+    private final Set<MacAddress> connected = ConcurrentHashMap.newKeySet();
+    private CtrlFixture f;
+    private ScriptedHostapd hostapd;
+    private DenyListEnforcer enforcer;
+
+    @BeforeEach
+    void setUp() {
+        f = new CtrlFixture(dir);
+        f.onEvent = e -> {
+            if (e.name().equals(CtrlEvent.STA_DISCONNECTED)) {
+                connected.remove(e.mac());
+                enforcer.stationLeft(e.mac());
+            }
+        };
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (enforcer != null) {
+            f.onLoop(enforcer::stop);
+        }
+        f.close();
+    }
+
+    private void onLoop(Runnable r) {
+        f.onLoop(r);
+    }
+
+    private void startHostapd() throws Exception {
+        hostapd = f.startHostapd();
+    }
+
+    /** Opens a channel, creates the enforcer with {@code filters} and attaches it; returns once the list was read. */
+    private void attach(FilterSet filters) throws Exception {
+        f.openToHostapd();
+        CompletableFuture<Void> read = new CompletableFuture<>();
+        onLoop(() -> {
+            enforcer = new DenyListEnforcer("wlan0", GROUP, true, f.loop, connected::contains);
+            enforcer.filtersChanged(filters);
+            enforcer.attach(f.channel, () -> read.complete(null));
+        });
+        read.get(5, TimeUnit.SECONDS);
+        assertFalse(f.failure.isDone(), () -> "channel failed: " + f.failure.join());
+    }
+
+    private void filters(FilterSet fs) {
+        onLoop(() -> enforcer.filtersChanged(fs));
+    }
+
+    private void await(String what, BooleanSupplier c) throws InterruptedException {
+        DaemonProcess.await(DEADLINE, what + "; hostapd got " + hostapd.received(), c);
+    }
+
+    @Test
+    void filtersOfTheGroupAndOfGroupZeroAreDeniedForeignEntriesAreLeftAlone() throws Exception {
+        startHostapd();
+        hostapd.deny(FOREIGN, 0);
+        attach(FilterSet.empty().with(0, A).with(GROUP, B).with(GROUP + 1, C));
+        await("A and B denied", () -> hostapd.denyList().equals(List.of(A, B, FOREIGN)));
+        filters(FilterSet.empty());
+        await("A and B off the list", () -> hostapd.denyList().equals(List.of(FOREIGN)));
+        assertEquals(0, hostapd.countStarting("DENY_ACL DEL_MAC " + FOREIGN));
+        assertEquals(0, hostapd.countStarting("DEAUTHENTICATE"), "no station was connected");
+        assertEquals(DenyListEnforcer.Phase.KNOWN, enforcer.phase());
+    }
+
+    @Test
+    void anEntryAFilterWantsIsAdoptedAndRemovedWithTheFilter() throws Exception {
+        startHostapd();
+        hostapd.deny(A, 0);
+        attach(FilterSet.empty().with(0, A));
+        filters(FilterSet.empty().with(0, A).with(0, B));
+        await("B denied", () -> hostapd.denyList().equals(List.of(A, B)));
+        assertEquals(0, hostapd.countStarting("DENY_ACL ADD_MAC " + A), "A was there already");
+        filters(FilterSet.empty());
+        await("A and B off the list", () -> hostapd.denyList().isEmpty());
+    }
+
+    @Test
+    void aConnectedStationIsDeniedAndDeauthenticatedWhenItsFilterComes() throws Exception {
+        startHostapd();
+        hostapd.connect(A);
+        hostapd.connect(B);
+        connected.addAll(List.of(A, B));
+        attach(FilterSet.empty());
+        filters(FilterSet.empty().with(GROUP, A));
+        await("A deauthenticated", () -> !hostapd.stations().contains(A));
+        List<String> got = hostapd.received();
+        assertTrue(got.indexOf("DENY_ACL ADD_MAC " + A) < got.indexOf("DEAUTHENTICATE " + A), got.toString());
+        assertEquals(List.of(B), hostapd.stations());
+        assertEquals(List.of(A), hostapd.denyList());
+        await("the deauthentication counted", () -> enforcer.deauthentications() == 1);
+    }
+
+    @Test
+    void aFilteredStationThatConnectsLaterIsDeauthenticated() throws Exception {
+        startHostapd();
+        attach(FilterSet.empty().with(0, C));
+        await("C denied up front", () -> hostapd.denyList().equals(List.of(C)));
+        hostapd.connect(C); // the wired driver ignores the deny list
+        connected.add(C);
+        onLoop(() -> enforcer.stationPresent(C));
+        await("C deauthenticated", () -> !hostapd.stations().contains(C));
+        assertEquals(1, hostapd.count("DENY_ACL ADD_MAC " + C));
+    }
+
+    @Test
+    void withoutDenyAclFilteredStationsAreOnlyDeauthenticated() throws Exception {
+        startHostapd();
+        hostapd.script(cmd -> cmd.startsWith("DENY_ACL") ? List.of(Captures.read("wired-2.10/unknown-command.txt")) : null);
+        hostapd.connect(A);
+        connected.add(A);
+        attach(FilterSet.empty().with(0, A));
+        assertEquals(DenyListEnforcer.Phase.UNSUPPORTED, enforcer.phase());
+        await("A deauthenticated", () -> !hostapd.stations().contains(A));
+        assertEquals(0, hostapd.countStarting("DENY_ACL ADD_MAC"));
+    }
+}
