@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
  * per change of the problem and retried every {@link #RETRY_MS}. A hostapd without
  * {@code DENY_ACL} (older than 2.7) only gets filtered stations deauthenticated.
  *
+ * <p>The list is read ({@code DENY_ACL SHOW}) on every new connection and again at every resync:
+ * a reload of hostapd ({@code SIGHUP}: {@code hostapd_cli reload}, OpenWrt's {@code wifi reload})
+ * keeps the control connection but puts the deny list back to hostapd's {@code deny_mac_file},
+ * and a restarted hostapd starts from it too. Entries of stationd's that are gone while their
+ * filter is still there are added again, and the loss is logged in one line. What the reply can
+ * and cannot tell about a long list: {@link DenyListView}.
+ *
  * <p>Runs on the link's event loop. The link {@linkplain #attach attaches} it to each new
  * connection once the stations are read, and {@linkplain #detach detaches} it when the
  * connection is lost.
@@ -37,7 +44,7 @@ final class DenyListEnforcer {
         DETACHED,
         /** {@code DENY_ACL SHOW} sent, reply not in yet. */
         READING,
-        /** The list is known ({@link #denyList}). */
+        /** The list is known ({@link #view}). */
         KNOWN,
         /** Reading it failed; read again after {@link #RETRY_MS}. */
         FAILED,
@@ -56,17 +63,24 @@ final class DenyListEnforcer {
     /** MACs the filters want on this interface's deny list. */
     private Set<MacAddress> desired = Set.of();
     private FilterSet desiredFrom;
-    /** hostapd's deny list as last read and changed since; valid in {@link Phase#KNOWN}. */
-    private Set<MacAddress> denyList;
+    /** hostapd's deny list as last read and changed since; {@code null} until read on a connection. */
+    private DenyListView view;
     /** Deny-list entries stationd added (or adopted because a filter wants them). */
     private final Set<MacAddress> ours = new HashSet<>();
     /** Deny-list entries stationd did not add: never removed by stationd. */
     private final Set<MacAddress> foreign = new HashSet<>();
     private final Set<MacAddress> inFlight = new HashSet<>();
     private final Set<MacAddress> deauthInFlight = new HashSet<>();
+    /** Entries of ours found missing by the last read, being added again. */
+    private final Set<MacAddress> restoring = new HashSet<>();
+    private int restoringTotal;
+    private int restoredCount;
+    private String restoringCause;
     private String problem;
     private ScheduledFuture<?> retryTask;
     private volatile long deauthentications;
+    private volatile long restores;
+    private volatile int entries;
 
     /**
      * @param ifname the BSS, for log lines
@@ -93,6 +107,16 @@ final class DenyListEnforcer {
         return deauthentications;
     }
 
+    /** @return how often entries of ours were found missing and added again (any thread) */
+    long restores() {
+        return restores;
+    }
+
+    /** @return how many deny-list entries stationd manages on this BSS (any thread) */
+    int entries() {
+        return entries;
+    }
+
     /**
      * Starts enforcing on a new connection: reads the deny list and puts it in step.
      *
@@ -105,31 +129,32 @@ final class DenyListEnforcer {
             return;
         }
         channel = ch;
-        read(then);
+        read("hostapd restarted?", then);
     }
 
     /** The connection is gone: forget what was known of the list and what was in flight. */
     void detach() {
         channel = null;
         phase = Phase.DETACHED;
-        denyList = null;
+        view = null;
         inFlight.clear();
         deauthInFlight.clear();
+        restoring.clear();
         cancelRetry();
     }
 
     /**
-     * Re-checks after a resync of the stations.
+     * Reads the list again and puts it back in step (after a resync of the stations).
      *
-     * @param then run when done
+     * @param then run once the list is read (at once when there is nothing to read)
      */
     void resync(Runnable then) {
-        if (phase == Phase.KNOWN) {
-            reconcile();
-        } else if (phase == Phase.FAILED && retryTask == null) {
-            read(() -> { });
+        if (channel != null && (phase == Phase.KNOWN || phase == Phase.FAILED)) {
+            cancelRetry();
+            read("hostapd reloaded?", then);
+        } else {
+            then.run();
         }
-        then.run();
     }
 
     /**
@@ -150,6 +175,9 @@ final class DenyListEnforcer {
         }
         Set<MacAddress> before = desired;
         desired = next;
+        if (!restoring.isEmpty() && restoring.retainAll(next) && restoring.isEmpty()) {
+            restoreDone(); // the filters of the entries still missing were deleted meanwhile
+        }
         if (!enforce || channel == null) {
             return; // applied when the deny list is read after (re)connecting
         }
@@ -190,7 +218,13 @@ final class DenyListEnforcer {
         detach();
     }
 
-    private void read(Runnable then) {
+    /**
+     * Reads the list and puts it in step.
+     *
+     * @param cause the likely cause of entries found missing, for the log
+     * @param then run once the reply is handled
+     */
+    private void read(String cause, Runnable then) {
         phase = Phase.READING;
         ControlChannel ch = channel;
         ch.request("DENY_ACL SHOW", reply -> {
@@ -200,41 +234,62 @@ final class DenyListEnforcer {
             if (reply.startsWith("UNKNOWN")) {
                 // hostapd older than 2.7: no deny list to keep; filtered stations are still deauthenticated
                 phase = Phase.UNSUPPORTED;
-                denyList = null;
+                view = null;
                 problem("this hostapd has no DENY_ACL command; filtered stations are only deauthenticated");
                 enforceOnConnected();
             } else if (reply.startsWith("FAIL")) {
                 phase = Phase.FAILED;
-                denyList = null;
+                view = null;
                 problem("DENY_ACL SHOW failed (" + ControlChannel.brief(reply) + ")");
                 scheduleRetry();
             } else {
                 phase = Phase.KNOWN;
-                Set<MacAddress> list = CtrlText.aclList(reply);
-                denyList = new HashSet<>(list);
-                ours.retainAll(list); // a restarted hostapd starts from its own deny_mac_file
-                List<MacAddress> newForeign = new ArrayList<>();
-                for (MacAddress mac : list) {
-                    if (ours.contains(mac) || foreign.contains(mac)) {
-                        continue;
-                    }
-                    if (desired.contains(mac)) {
-                        ours.add(mac); // a filter wants it: stationd manages it from now on
-                    } else {
-                        foreign.add(mac);
-                        newForeign.add(mac);
-                    }
-                }
-                foreign.retainAll(list);
-                if (!newForeign.isEmpty()) {
-                    LOG.info("hostapd {}: {} deny-list entr{} not added by stationd, left alone: {}", ifname,
-                            newForeign.size(), newForeign.size() == 1 ? "y" : "ies", abbreviate(newForeign));
-                }
+                view = DenyListView.parse(reply);
+                compare(cause);
                 reconcile();
                 enforceOnConnected();
             }
             then.run();
         });
+    }
+
+    /** Sorts a freshly read list into ours, foreign and lost. */
+    private void compare(String cause) {
+        List<MacAddress> lost = new ArrayList<>();
+        for (MacAddress mac : new ArrayList<>(ours)) {
+            if (inFlight.contains(mac) || !view.absent(mac)) {
+                continue;
+            }
+            if (desired.contains(mac)) {
+                lost.add(mac); // reconcile adds it again
+            } else {
+                ours.remove(mac); // gone and no longer wanted: nothing to do
+            }
+        }
+        List<MacAddress> newForeign = new ArrayList<>();
+        for (MacAddress mac : view.knownPresent()) {
+            if (ours.contains(mac) || foreign.contains(mac)) {
+                continue;
+            }
+            if (desired.contains(mac)) {
+                ours.add(mac); // a filter wants it: stationd manages it from now on
+            } else {
+                foreign.add(mac);
+                newForeign.add(mac);
+            }
+        }
+        foreign.removeIf(view::absent);
+        entries = ours.size();
+        if (!newForeign.isEmpty()) {
+            newForeign.sort(null);
+            LOG.info("hostapd {}: {} deny-list entr{} not added by stationd, left alone: {}", ifname,
+                    newForeign.size(), newForeign.size() == 1 ? "y" : "ies", abbreviate(newForeign));
+        }
+        restoring.clear();
+        restoring.addAll(lost);
+        restoringTotal = lost.size();
+        restoredCount = 0;
+        restoringCause = cause;
     }
 
     private void reconcile() {
@@ -251,43 +306,83 @@ final class DenyListEnforcer {
             return;
         }
         boolean want = desired.contains(mac);
-        boolean have = denyList.contains(mac);
-        ControlChannel ch = channel;
-        if (want && !have) {
-            inFlight.add(mac);
-            ch.request("DENY_ACL ADD_MAC " + mac, reply -> {
-                inFlight.remove(mac);
-                if (reply.startsWith("OK")) {
-                    denyList.add(mac);
-                    ours.add(mac);
-                    foreign.remove(mac);
-                    LOG.info("hostapd {}: {} added to the deny list", ifname, mac);
-                    if (desired.contains(mac) && connected.test(mac)) {
-                        deauthenticate(mac);
-                    }
-                    ok();
-                } else {
-                    problem("DENY_ACL ADD_MAC " + mac + " failed: " + ControlChannel.brief(reply));
-                    scheduleRetry();
-                }
-                reconcileOne(mac);
-            });
-        } else if (!want && have && ours.contains(mac)) {
-            inFlight.add(mac);
-            ch.request("DENY_ACL DEL_MAC " + mac, reply -> {
-                inFlight.remove(mac);
-                if (reply.startsWith("OK")) {
-                    denyList.remove(mac);
-                    ours.remove(mac);
-                    LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
-                    ok();
-                } else {
-                    problem("DENY_ACL DEL_MAC " + mac + " failed: " + ControlChannel.brief(reply));
-                    scheduleRetry();
-                }
-                reconcileOne(mac);
-            });
+        if (want && !view.present(mac)) {
+            add(mac);
+        } else if (!want && ours.contains(mac)) {
+            if (view.absent(mac)) {
+                ours.remove(mac);
+                entries = ours.size();
+            } else {
+                delete(mac);
+            }
         }
+    }
+
+    private void add(MacAddress mac) {
+        inFlight.add(mac);
+        // an entry of ours above what the last reply covered is sent again without a word
+        boolean quiet = ours.contains(mac);
+        channel.request("DENY_ACL ADD_MAC " + mac, reply -> {
+            inFlight.remove(mac);
+            if (reply.startsWith("OK")) {
+                view.added(mac);
+                ours.add(mac);
+                entries = ours.size();
+                foreign.remove(mac);
+                if (!quiet) {
+                    LOG.info("hostapd {}: {} added to the deny list", ifname, mac);
+                }
+                restored(mac);
+                if (desired.contains(mac) && connected.test(mac)) {
+                    deauthenticate(mac);
+                }
+                ok();
+            } else {
+                problem("DENY_ACL ADD_MAC " + mac + " failed: " + ControlChannel.brief(reply));
+                scheduleRetry();
+            }
+            reconcileOne(mac);
+        });
+    }
+
+    private void delete(MacAddress mac) {
+        inFlight.add(mac);
+        channel.request("DENY_ACL DEL_MAC " + mac, reply -> {
+            inFlight.remove(mac);
+            if (reply.startsWith("OK")) {
+                view.removed(mac);
+                ours.remove(mac);
+                entries = ours.size();
+                LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
+                ok();
+            } else {
+                problem("DENY_ACL DEL_MAC " + mac + " failed: " + ControlChannel.brief(reply));
+                scheduleRetry();
+            }
+            reconcileOne(mac);
+        });
+    }
+
+    /** An entry is back on the list: when it was the last one found missing, says so in one line. */
+    private void restored(MacAddress mac) {
+        if (restoring.remove(mac)) {
+            restoredCount++;
+            if (restoring.isEmpty()) {
+                restoreDone();
+            }
+        }
+    }
+
+    private void restoreDone() {
+        if (restoredCount == 0) {
+            LOG.info("hostapd {}: hostapd's deny list lost {} of our entr{} ({}); their filters were deleted since",
+                    ifname, restoringTotal, restoringTotal == 1 ? "y" : "ies", restoringCause);
+            return;
+        }
+        restores++;
+        LOG.warn("hostapd {}: hostapd's deny list lost {} of our entr{} ({}); restored{}", ifname, restoringTotal,
+                restoringTotal == 1 ? "y" : "ies", restoringCause,
+                restoredCount == restoringTotal ? "" : " the " + restoredCount + " still filtered");
     }
 
     private void enforceOnConnected() {
@@ -303,7 +398,7 @@ final class DenyListEnforcer {
         if (phase == Phase.UNSUPPORTED) {
             deauthenticate(mac);
         } else if (phase == Phase.KNOWN) {
-            if (denyList.contains(mac)) {
+            if (view.present(mac)) {
                 deauthenticate(mac);
             } else {
                 reconcileOne(mac); // its ADD_MAC reply deauthenticates
@@ -340,7 +435,7 @@ final class DenyListEnforcer {
                 return;
             }
             if (phase == Phase.FAILED) {
-                read(() -> { });
+                read("hostapd restarted?", () -> { });
                 return;
             }
             if (phase == Phase.KNOWN) {

@@ -204,8 +204,9 @@ public final class HostapdSource implements AutoCloseable {
     public List<HostapdLinkStats> stats() {
         List<HostapdLinkStats> out = new ArrayList<>();
         for (HostapdLink link : links) {
+            DenyListEnforcer e = link.enforcer();
             out.add(new HostapdLinkStats(link.ifname(), link.state(), link.reconnects(), link.stations(),
-                    link.enforcer().deauthentications(), link.problem()));
+                    e.entries(), e.restores(), e.deauthentications(), link.problem()));
         }
         return out;
     }

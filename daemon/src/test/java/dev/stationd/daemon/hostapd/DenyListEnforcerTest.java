@@ -154,4 +154,125 @@ class DenyListEnforcerTest {
         await("A deauthenticated", () -> !hostapd.stations().contains(A));
         assertEquals(0, hostapd.countStarting("DENY_ACL ADD_MAC"));
     }
+
+    /** Resyncs and returns once every command the resync queued has been answered. */
+    private void resync() throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop(() -> enforcer.resync(() -> done.complete(null)));
+        done.get(5, TimeUnit.SECONDS);
+        f.request("STATUS"); // requests are answered in order: this one comes after the resync's
+    }
+
+    private static List<MacAddress> macs(long first, int n) {
+        List<MacAddress> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new MacAddress(first + i));
+        }
+        return out;
+    }
+
+    private static FilterSet filtersOf(List<MacAddress> macs) {
+        FilterSet fs = FilterSet.empty();
+        for (MacAddress m : macs) {
+            fs = fs.with(0, m);
+        }
+        return fs;
+    }
+
+    @Test
+    void aReloadThatEmptiedTheListIsRepairedByTheNextResyncAndCountedOnce() throws Exception {
+        startHostapd();
+        hostapd.denyInFile(FOREIGN);
+        attach(FilterSet.empty().with(0, A).with(GROUP, B));
+        await("A and B denied, as the enforcer knows", () -> enforcer.entries() == 2);
+        assertEquals(List.of(A, B, FOREIGN), hostapd.denyList());
+        resync();
+        assertEquals(0, enforcer.restores(), "nothing lost, nothing restored");
+        assertEquals(1, hostapd.count("DENY_ACL ADD_MAC " + A), "an entry known present is not sent again");
+
+        hostapd.reload(); // kill -HUP: back to the deny_mac_file
+        assertEquals(List.of(FOREIGN), hostapd.denyList());
+        resync();
+        await("A and B restored", () -> hostapd.denyList().equals(List.of(A, B, FOREIGN)));
+        await("one restore counted", () -> enforcer.restores() == 1);
+        assertEquals(2, enforcer.entries());
+        resync();
+        assertEquals(1, enforcer.restores());
+        assertEquals(2, hostapd.count("DENY_ACL ADD_MAC " + A));
+        assertEquals(0, hostapd.countStarting("DENY_ACL DEL_MAC"));
+    }
+
+    @Test
+    void aFilteredStationThatCameBackAfterTheReloadIsKickedWhenItsEntryIsRestored() throws Exception {
+        startHostapd();
+        attach(FilterSet.empty().with(0, A));
+        await("A denied, as the enforcer knows", () -> enforcer.entries() == 1);
+        hostapd.reload();
+        hostapd.connect(A); // associated again while the list was empty
+        connected.add(A);
+        resync();
+        await("A restored", () -> hostapd.denyList().equals(List.of(A)));
+        await("A deauthenticated", () -> !hostapd.stations().contains(A));
+        await("one restore counted", () -> enforcer.restores() == 1);
+    }
+
+    @Test
+    void hostapdCutsALongShowReplyAtWholeLinesLikeHostapd210() {
+        java.util.TreeMap<MacAddress, Integer> list = new java.util.TreeMap<>();
+        assertEquals("", ScriptedHostapd.show(list), "empty list: the empty datagram of deny-acl-show-empty.txt");
+        list.put(MacAddress.parse("02:00:00:00:00:09"), 0);
+        assertEquals(Captures.read("wired-2.10/deny-acl-show.txt"), ScriptedHostapd.show(list));
+        for (MacAddress m : macs(0x0200_0000_1000L, 300)) {
+            list.put(m, 0);
+        }
+        String reply = ScriptedHostapd.show(list);
+        assertEquals(4088, reply.length(), "measured on hostapd 2.10: 146 lines of 28 bytes");
+        assertEquals(146, reply.split("\n").length);
+        DenyListView v = DenyListView.parse(reply);
+        assertFalse(v.whole());
+    }
+
+    @Test
+    void ourEntriesBeyondWhatALongReplyShowsAreStillAddedRestoredAndRemoved() throws Exception {
+        startHostapd();
+        List<MacAddress> foreign = macs(0x0200_0000_1000L, 200); // lower MACs: the reply shows only these
+        for (MacAddress m : foreign) {
+            hostapd.denyInFile(m);
+        }
+        List<MacAddress> ours = macs(0x025d_0000_1000L, 300);
+        attach(filtersOf(ours));
+        java.util.List<MacAddress> all = new java.util.ArrayList<>(foreign);
+        all.addAll(ours);
+        await("all 300 filters on the list, as the enforcer knows", () -> enforcer.entries() == 300);
+        assertEquals(all, hostapd.denyList());
+
+        long restores = enforcer.restores();
+        resync();
+        assertEquals(restores, enforcer.restores(), "entries the reply does not show are not taken for lost");
+
+        hostapd.reload();
+        resync();
+        await("the 300 entries restored", () -> hostapd.denyList().equals(all));
+        resync();
+        assertEquals(all, hostapd.denyList());
+
+        filters(FilterSet.empty());
+        await("our 300 entries removed, the foreign ones kept", () -> hostapd.denyList().equals(foreign));
+        assertEquals(0, enforcer.entries());
+    }
+
+    @Test
+    void lostEntriesAreCountedWhenTheReplyIsWhole() throws Exception {
+        startHostapd();
+        List<MacAddress> ours = macs(0x025d_0000_1000L, 300); // more than one reply holds
+        attach(filtersOf(ours));
+        await("all 300 on the list, as the enforcer knows", () -> enforcer.entries() == 300);
+        assertEquals(ours, hostapd.denyList());
+        resync();
+        assertEquals(0, enforcer.restores(), "a cut reply is no loss");
+        hostapd.reload(); // empty: the reply is whole and shows all 300 missing
+        resync();
+        await("restored", () -> hostapd.denyList().equals(ours));
+        await("one restore counted", () -> enforcer.restores() == 1);
+    }
 }

@@ -43,6 +43,8 @@ final class ScriptedHostapd implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     /** MAC to VLAN id, sorted as hostapd sorts its list. */
     private final TreeMap<MacAddress, Integer> denyList = new TreeMap<>();
+    /** What hostapd's {@code deny_mac_file} holds: the list after a reload. */
+    private final TreeMap<MacAddress, Integer> denyMacFile = new TreeMap<>();
     /** Connected stations, in hostapd's list order. */
     private final List<MacAddress> stations = new ArrayList<>();
     private volatile Function<String, List<String>> script = cmd -> null;
@@ -103,9 +105,15 @@ final class ScriptedHostapd implements AutoCloseable {
         return new ArrayList<>(denyList.keySet());
     }
 
-    /** Adds a deny-list entry as hostapd's own {@code deny_mac_file} would. */
+    /** Adds a deny-list entry behind stationd's back (another {@code DENY_ACL} client). */
     synchronized void deny(MacAddress mac, int vlanId) {
         denyList.put(mac, vlanId);
+    }
+
+    /** Adds an entry to hostapd's {@code deny_mac_file} and so to the list. */
+    synchronized void denyInFile(MacAddress mac) {
+        denyMacFile.put(mac, 0);
+        denyList.put(mac, 0);
     }
 
     /** Removes a deny-list entry behind stationd's back. */
@@ -125,9 +133,10 @@ final class ScriptedHostapd implements AutoCloseable {
         return new ArrayList<>(stations);
     }
 
-    /** What {@code kill -HUP} does: the deny list is the (here empty) {@code deny_mac_file} again, stations are dropped. */
+    /** What {@code kill -HUP} does: the deny list is the {@code deny_mac_file} again, stations are dropped. */
     synchronized void reload() {
         denyList.clear();
+        denyList.putAll(denyMacFile);
         stations.clear();
     }
 

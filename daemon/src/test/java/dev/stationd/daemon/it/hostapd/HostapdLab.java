@@ -100,6 +100,7 @@ final class HostapdLab implements AutoCloseable {
         check(run("ip", "-n", apNs, "link", "set", AP_IF, "up"));
         check(run("ip", "-n", staNs, "link", "set", "sta0", "up"));
         Files.writeString(dir.resolve("eap_user"), "\"user\" MD5 \"password\"\n");
+        Files.writeString(denyMacFile(), "");
         Files.writeString(dir.resolve("hostapd.conf"), String.join("\n",
                 "interface=" + AP_IF,
                 "driver=wired",
@@ -111,6 +112,8 @@ final class HostapdLab implements AutoCloseable {
                 // answer each station at its own MAC instead of the PAE group address: together with
                 // private macvlans (no frames between siblings) stations can authenticate at once
                 "use_pae_group_addr=0",
+                // hostapd's own deny list: what a reload (SIGHUP) puts the list back to
+                "deny_mac_file=" + denyMacFile(),
                 "logger_stdout=-1",
                 "logger_stdout_level=1",
                 "") );
@@ -154,6 +157,34 @@ final class HostapdLab implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** @return hostapd's {@code deny_mac_file} (empty unless a test writes it) */
+    Path denyMacFile() {
+        return dir.resolve("hostapd.deny");
+    }
+
+    /**
+     * Reloads hostapd's configuration as {@code hostapd_cli reload} and OpenWrt's {@code wifi reload}
+     * do: {@code SIGHUP}. hostapd keeps running and keeps its control sockets; its deny list is the
+     * {@code deny_mac_file} again and its stations are dropped. Returns once hostapd answers again.
+     *
+     * @throws Exception if the signal cannot be sent or hostapd does not answer
+     */
+    void reloadHostapd() throws Exception {
+        check(run("kill", "-HUP", Long.toString(hostapd.pid())));
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!cli("ping").contains("PONG")) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("hostapd did not answer PING after SIGHUP:\n" + hostapdLog());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Station {@code i} starts 802.1X authentication again (EAPOL-Start). @throws Exception on failure */
+    void reauthenticate(int i) throws Exception {
+        check(run(find("wpa_cli"), "-p", wpaCtrlDir.toString(), "-i", ifname(i), "reauthenticate"));
     }
 
     /** SIGKILLs hostapd (its control socket file stays behind, as after a crash). @throws Exception on timeout */
@@ -293,6 +324,26 @@ final class HostapdLab implements AutoCloseable {
      * @throws Exception on timeout
      */
     long awaitEventTime(String event, MacAddress mac, Duration deadline) throws Exception {
+        return awaitEventTime(event, mac, -1, deadline, true);
+    }
+
+    /**
+     * Like {@link #awaitEventTime(String, MacAddress, Duration)}, for the first such event at or
+     * after {@code afterMs}.
+     *
+     * @param event e.g. {@code AP-STA-CONNECTED}
+     * @param mac the station
+     * @param afterMs epoch ms; earlier events do not count
+     * @param deadline how long to wait for it
+     * @return when hostapd emitted it (epoch ms)
+     * @throws Exception on timeout
+     */
+    long awaitEventAfter(String event, MacAddress mac, long afterMs, Duration deadline) throws Exception {
+        return awaitEventTime(event, mac, afterMs, deadline, false);
+    }
+
+    private long awaitEventTime(String event, MacAddress mac, long afterMs, Duration deadline, boolean last)
+            throws Exception {
         Path log = dir.resolve("hostapd-" + hostapdStarts + ".log");
         String needle = ": " + AP_IF + ": " + event + " " + mac;
         long end = System.nanoTime() + deadline.toNanos();
@@ -301,7 +352,10 @@ final class HostapdLab implements AutoCloseable {
             for (String line : read(log).split("\n")) {
                 if (line.contains(needle)) {
                     String ts = line.substring(0, line.indexOf(':'));
-                    found = Math.round(Double.parseDouble(ts) * 1000);
+                    long t = Math.round(Double.parseDouble(ts) * 1000);
+                    if (t >= afterMs && (found < 0 || last)) {
+                        found = t;
+                    }
                 }
             }
             if (found >= 0) {

@@ -1,0 +1,127 @@
+package dev.stationd.daemon.it.hostapd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.client.StationClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon keeping hostapd's deny list against a real hostapd (see {@link HostapdLab}) when
+ * hostapd loses it: a reload ({@code SIGHUP}) puts the list back to hostapd's
+ * {@code deny_mac_file} while the control connection stays up.
+ */
+class HostapdDenyListIT {
+    static final Duration RESYNC = Duration.ofSeconds(2);
+    /** An entry of hostapd's own deny_mac_file: not stationd's, left alone, back after a reload. */
+    static final MacAddress FROM_FILE = MacAddress.parse("02:99:00:00:00:02");
+
+    @TempDir
+    Path tmp;
+
+    private static void awaitOrDump(DaemonProcess d, HostapdLab lab, Duration deadline, String what, BooleanSupplier c)
+            throws InterruptedException {
+        try {
+            DaemonProcess.await(deadline, what, c);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\ndaemon output:\n" + d.output() + "\nhostapd log:\n"
+                    + lab.hostapdLog(), e);
+        }
+    }
+
+    private static Set<MacAddress> denyList(HostapdLab lab) {
+        try {
+            return lab.denyList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean authorized(HostapdLab lab, MacAddress mac) {
+        try {
+            return lab.authorizedStations().contains(mac);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the station's last_seen_ms, 0 when it is not in the table */
+    private static long seen(StationClient client, MacAddress mac) {
+        var s = client.get(mac);
+        return s == null ? 0 : s.lastSeenMs();
+    }
+
+    private static long lines(String output, String text) {
+        return output.lines().filter(l -> l.contains(text)).count();
+    }
+
+    @Test
+    void aReloadOfHostapdThatEmptiesTheDenyListIsRepairedWithinOneResyncPeriod() throws Exception {
+        Path labDir = Files.createDirectories(tmp.resolve("lab"));
+        Path run = Files.createDirectories(tmp.resolve("d"));
+        try (HostapdLab lab = HostapdLab.start(labDir)) {
+            Files.writeString(lab.denyMacFile(), FROM_FILE + "\n");
+            lab.reloadHostapd(); // the file is read at start and at reload
+            assertEquals(Set.of(FROM_FILE), lab.denyList());
+            lab.addStations(1, 2);
+            MacAddress victim = HostapdLab.mac(2);
+            MacAddress absent = HostapdLab.mac(60); // filtered, not connected
+            Path cfg = DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl()
+                    + "\nhostapd_resync: " + RESYNC.toSeconds() + "s\nlog:\n  level: info\n");
+            try (DaemonProcess d = DaemonProcess.start(run, cfg);
+                 StationClient client = StationClient.open(d.socket())) {
+                client.filterAdd(0, victim);
+                client.filterAdd(0, absent);
+                awaitOrDump(d, lab, Duration.ofSeconds(2), "both filters on the deny list",
+                        () -> denyList(lab).equals(Set.of(FROM_FILE, victim, absent)));
+                awaitOrDump(d, lab, Duration.ofSeconds(2), victim + " deauthenticated", () -> !authorized(lab, victim));
+
+                lab.reloadHostapd();
+                long reloaded = System.nanoTime();
+                assertEquals(Set.of(FROM_FILE), lab.denyList(), "hostapd's reload put the list back to its file");
+                awaitOrDump(d, lab, RESYNC.multipliedBy(2), "the deny list restored",
+                        () -> denyList(lab).equals(Set.of(FROM_FILE, victim, absent)));
+                long ms = (System.nanoTime() - reloaded) / 1_000_000;
+                System.out.printf("[hostapd-it] deny list restored %d ms after SIGHUP (hostapd_resync %ds)%n", ms,
+                        RESYNC.toSeconds());
+                assertTrue(ms <= RESYNC.toMillis() + 500, "restored " + ms + " ms after the reload, more than one"
+                        + " resync period (" + RESYNC.toMillis() + " ms)");
+                String line = "hostapd wlan0: hostapd's deny list lost 2 of our entries (hostapd reloaded?); restored";
+                awaitOrDump(d, lab, Duration.ofSeconds(2), "the log line", () -> d.output().contains(line));
+
+                // the filtered station logs in again: it is kicked each time, it cannot stay
+                long before = System.currentTimeMillis();
+                lab.reauthenticate(2);
+                long in = lab.awaitEventAfter("AP-STA-CONNECTED", victim, before, Duration.ofSeconds(10));
+                long out = lab.awaitEventAfter("AP-STA-DISCONNECTED", victim, in, Duration.ofSeconds(2));
+                System.out.printf("[hostapd-it] filtered station kicked %d ms after it logged in again%n", out - in);
+                assertTrue(out - in <= 1000, "kicked " + (out - in) + " ms after it logged in");
+                awaitOrDump(d, lab, Duration.ofSeconds(2), victim + " not authorized", () -> !authorized(lab, victim));
+
+                // the reload also dropped station 1; back, it is re-read at every resync (last_seen_ms):
+                // two resyncs later still exactly one line about the loss
+                lab.reauthenticate(1);
+                MacAddress one = HostapdLab.mac(1);
+                awaitOrDump(d, lab, Duration.ofSeconds(10), one + " back in the table", () -> seen(client, one) > 0);
+                Set<Long> seen = new java.util.HashSet<>();
+                awaitOrDump(d, lab, RESYNC.multipliedBy(3), "two resyncs (last_seen_ms of " + one + " refreshed twice)",
+                        () -> {
+                            seen.add(seen(client, one));
+                            return seen.size() >= 3;
+                        });
+                assertEquals(1, lines(d.output(), "hostapd's deny list lost"), d.output());
+                assertEquals(Set.of(FROM_FILE, victim, absent), lab.denyList());
+                assertEquals(0, d.stop(), d.output());
+            }
+        }
+    }
+}
