@@ -125,7 +125,7 @@ public final class Daemon {
         table = new StationTable(config.table().maxStations(), System::currentTimeMillis);
         hostapd = new HostapdSource(config.hostapd(), table,
                 () -> context.config().table().expireAfter(),
-                config.server().socket().toAbsolutePath().getParent());
+                config.server().socket().toAbsolutePath().getParent(), config.state().directory());
         // The service publishes `initial` through this hook right away: the table and hostapd start
         // with the loaded filters.
         filters = new FilterService(file, initial, config.filters().maxFilters(), fs -> {

@@ -38,6 +38,15 @@ final class DenyListEnforcer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DenyListEnforcer.class);
 
+    /** Where the entries stationd manages are recorded durably. */
+    interface Ledger {
+        /**
+         * @param ours every entry stationd manages on the BSS (copied)
+         * @param onSaved run on the event loop once a save that holds this change is over
+         */
+        void record(Set<MacAddress> ours, Runnable onSaved);
+    }
+
     /** What stationd knows of hostapd's deny list. */
     enum Phase {
         /** No connection. */
@@ -57,6 +66,7 @@ final class DenyListEnforcer {
     private final boolean enforce;
     private final EventLoop loop;
     private final Predicate<MacAddress> connected;
+    private final Ledger ledger;
 
     private ControlChannel channel;
     private Phase phase = Phase.DETACHED;
@@ -65,8 +75,10 @@ final class DenyListEnforcer {
     private FilterSet desiredFrom;
     /** hostapd's deny list as last read and changed since; {@code null} until read on a connection. */
     private DenyListView view;
-    /** Deny-list entries stationd added (or adopted because a filter wants them). */
+    /** Deny-list entries stationd added (or adopted because a filter wants them), as recorded in the ledger. */
     private final Set<MacAddress> ours = new HashSet<>();
+    /** Entries of ours recorded but not yet accepted by hostapd: not lost when missing. */
+    private final Set<MacAddress> unconfirmed = new HashSet<>();
     /** Deny-list entries stationd did not add: never removed by stationd. */
     private final Set<MacAddress> foreign = new HashSet<>();
     private final Set<MacAddress> inFlight = new HashSet<>();
@@ -88,13 +100,19 @@ final class DenyListEnforcer {
      * @param enforce {@code enforce_filters}: when false this does nothing
      * @param loop the link's event loop
      * @param connected whether a station is connected to the BSS
+     * @param recorded the entries the ledger holds for this BSS (stationd's, from before a restart)
+     * @param ledger where changes of them are recorded
      */
-    DenyListEnforcer(String ifname, int groupId, boolean enforce, EventLoop loop, Predicate<MacAddress> connected) {
+    DenyListEnforcer(String ifname, int groupId, boolean enforce, EventLoop loop, Predicate<MacAddress> connected,
+            Set<MacAddress> recorded, Ledger ledger) {
         this.ifname = ifname;
         this.groupId = groupId;
         this.enforce = enforce;
         this.loop = loop;
         this.connected = connected;
+        this.ledger = ledger;
+        this.ours.addAll(recorded);
+        this.entries = ours.size();
     }
 
     /** @return what is known of hostapd's list */
@@ -256,14 +274,15 @@ final class DenyListEnforcer {
     /** Sorts a freshly read list into ours, foreign and lost. */
     private void compare(String cause) {
         List<MacAddress> lost = new ArrayList<>();
+        boolean changed = false;
         for (MacAddress mac : new ArrayList<>(ours)) {
             if (inFlight.contains(mac) || !view.absent(mac)) {
                 continue;
             }
-            if (desired.contains(mac)) {
+            if (!desired.contains(mac)) {
+                changed |= forget(mac); // gone and no longer wanted: nothing to do
+            } else if (!unconfirmed.contains(mac)) {
                 lost.add(mac); // reconcile adds it again
-            } else {
-                ours.remove(mac); // gone and no longer wanted: nothing to do
             }
         }
         List<MacAddress> newForeign = new ArrayList<>();
@@ -273,13 +292,16 @@ final class DenyListEnforcer {
             }
             if (desired.contains(mac)) {
                 ours.add(mac); // a filter wants it: stationd manages it from now on
+                changed = true;
             } else {
                 foreign.add(mac);
                 newForeign.add(mac);
             }
         }
         foreign.removeIf(view::absent);
-        entries = ours.size();
+        if (changed) {
+            record(() -> { });
+        }
         if (!newForeign.isEmpty()) {
             newForeign.sort(null);
             LOG.info("hostapd {}: {} deny-list entr{} not added by stationd, left alone: {}", ifname,
@@ -307,27 +329,39 @@ final class DenyListEnforcer {
         }
         boolean want = desired.contains(mac);
         if (want && !view.present(mac)) {
-            add(mac);
+            inFlight.add(mac);
+            if (ours.contains(mac)) {
+                add(mac);
+                return;
+            }
+            // recorded before it is added: the ledger never misses an entry that is on hostapd's list
+            ours.add(mac);
+            unconfirmed.add(mac);
+            ControlChannel ch = channel;
+            record(() -> {
+                if (channel == ch && inFlight.contains(mac)) {
+                    add(mac);
+                }
+            });
         } else if (!want && ours.contains(mac)) {
             if (view.absent(mac)) {
-                ours.remove(mac);
-                entries = ours.size();
+                forget(mac);
+                record(() -> { });
             } else {
+                inFlight.add(mac);
                 delete(mac);
             }
         }
     }
 
     private void add(MacAddress mac) {
-        inFlight.add(mac);
-        // an entry of ours above what the last reply covered is sent again without a word
-        boolean quiet = ours.contains(mac);
+        // an entry of ours that was lost, or lies above what the last reply covered, is sent again without a word
+        boolean quiet = !unconfirmed.contains(mac);
         channel.request("DENY_ACL ADD_MAC " + mac, reply -> {
             inFlight.remove(mac);
             if (reply.startsWith("OK")) {
                 view.added(mac);
-                ours.add(mac);
-                entries = ours.size();
+                unconfirmed.remove(mac);
                 foreign.remove(mac);
                 if (!quiet) {
                     LOG.info("hostapd {}: {} added to the deny list", ifname, mac);
@@ -346,13 +380,12 @@ final class DenyListEnforcer {
     }
 
     private void delete(MacAddress mac) {
-        inFlight.add(mac);
         channel.request("DENY_ACL DEL_MAC " + mac, reply -> {
             inFlight.remove(mac);
             if (reply.startsWith("OK")) {
                 view.removed(mac);
-                ours.remove(mac);
-                entries = ours.size();
+                forget(mac);
+                record(() -> { });
                 LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
                 ok();
             } else {
@@ -361,6 +394,17 @@ final class DenyListEnforcer {
             }
             reconcileOne(mac);
         });
+    }
+
+    /** @return whether {@code mac} was one of ours */
+    private boolean forget(MacAddress mac) {
+        unconfirmed.remove(mac);
+        return ours.remove(mac);
+    }
+
+    private void record(Runnable onSaved) {
+        entries = ours.size();
+        ledger.record(ours, onSaved);
     }
 
     /** An entry is back on the list: when it was the last one found missing, says so in one line. */

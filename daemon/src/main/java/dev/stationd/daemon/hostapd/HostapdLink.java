@@ -5,6 +5,7 @@ import dev.stationd.protocol.MacAddress;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Path;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,19 +51,27 @@ final class HostapdLink implements ControlChannel.Listener {
     private long downSinceNanos = -1;
     private volatile long reconnects;
 
-    HostapdLink(HostapdSource source, HostapdConfig cfg, Path clientPath, EventLoop loop) {
+    HostapdLink(HostapdSource source, HostapdConfig cfg, Path clientPath, EventLoop loop, DenyLedger ledger) {
         this.source = source;
         this.cfg = cfg;
         this.ifname = cfg.ifname();
         this.clientPath = clientPath;
         this.loop = loop;
-        this.enforcer = new DenyListEnforcer(ifname, cfg.groupId(), cfg.enforceFilters(), loop,
-                this::hasStation);
+        this.enforcer = new DenyListEnforcer(ifname, cfg.groupId(), cfg.enforceFilters(), loop, this::hasStation,
+                ledger.entries(ifname), (ours, onSaved) -> ledger.record(ifname, ours, () -> onLoop(onSaved)));
         this.stations = new BssStations(source, cfg, enforcer::stationPresent);
     }
 
     private boolean hasStation(MacAddress mac) {
         return stations.contains(mac);
+    }
+
+    private void onLoop(Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("hostapd {}: event loop stopped", ifname);
+        }
     }
 
     // ---------------------------------------------------------------- read-only view (any thread)

@@ -2,6 +2,7 @@ package dev.stationd.daemon.hostapd;
 
 import dev.stationd.daemon.config.HostapdConfig;
 import dev.stationd.daemon.config.HostapdSettings;
+import dev.stationd.daemon.persist.HostapdDenyFile;
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.StationTable;
 import dev.stationd.daemon.table.TableListener;
@@ -59,6 +60,8 @@ public final class HostapdSource implements AutoCloseable {
     private final StationTable table;
     private final Supplier<Duration> expireAfter;
     private final Path clientDir;
+    private final Path stateDir;
+    private DenyLedger ledger;
     /** MAC to the ifname of its record in the table, for the MACs a link has upserted. */
     private final ConcurrentHashMap<MacAddress, String> owner = new ConcurrentHashMap<>();
     private final TableListener ownerTracker = this::track;
@@ -74,13 +77,16 @@ public final class HostapdSource implements AutoCloseable {
      * @param table the station table the stations go to
      * @param expireAfter the current {@code table.expire_after} (read on every use: it may change on reload)
      * @param runtimeDir directory for the private client sockets (the daemon's socket directory)
+     * @param stateDir the state directory ({@code state.directory}): {@link HostapdDenyFile} records
+     *     there which deny-list entries stationd added
      */
     public HostapdSource(HostapdSettings settings, StationTable table, Supplier<Duration> expireAfter,
-            Path runtimeDir) {
+            Path runtimeDir, Path stateDir) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.table = Objects.requireNonNull(table, "table");
         this.expireAfter = Objects.requireNonNull(expireAfter, "expireAfter");
         this.clientDir = runtimeDir.toAbsolutePath().resolve(CLIENT_DIR);
+        this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
     }
 
     /**
@@ -126,6 +132,7 @@ public final class HostapdSource implements AutoCloseable {
                     clientDir, e.toString());
             return;
         }
+        ledger = DenyLedger.open(new HostapdDenyFile(stateDir));
         EventLoop l = group.next();
         List<HostapdLink> created = new ArrayList<>();
         for (HostapdConfig c : settings.interfaces()) {
@@ -136,7 +143,7 @@ public final class HostapdSource implements AutoCloseable {
                         c.ifname(), client, len, MAX_SOCKET_PATH_BYTES);
                 continue;
             }
-            created.add(new HostapdLink(this, c, client, l));
+            created.add(new HostapdLink(this, c, client, l, ledger));
         }
         links = List.copyOf(created);
         table.addListener(ownerTracker);
@@ -179,6 +186,9 @@ public final class HostapdSource implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             table.removeListener(ownerTracker);
+        }
+        if (ledger != null) {
+            ledger.close();
         }
         if (started && !settings.isEmpty()) {
             removeClientDir();

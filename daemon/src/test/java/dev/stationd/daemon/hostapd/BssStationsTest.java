@@ -48,7 +48,7 @@ class BssStationsTest {
         f.openToHostapd();
         HostapdConfig cfg = new HostapdConfig(f.ctrl(), 4, true);
         HostapdSource source = new HostapdSource(new HostapdSettings(List.of(cfg), Duration.ofSeconds(30)), table,
-                () -> Duration.ofSeconds(300), dir);
+                () -> Duration.ofSeconds(300), dir, dir.resolve("state"));
         stations = new BssStations(source, cfg, present::add);
     }
 

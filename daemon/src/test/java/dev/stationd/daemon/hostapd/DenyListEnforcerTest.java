@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.persist.HostapdDenyFile;
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.protocol.MacAddress;
 import java.nio.file.Path;
@@ -12,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -38,12 +42,30 @@ class DenyListEnforcerTest {
 
     /** The stations the enforcer is told are connected. */
     private final Set<MacAddress> connected = ConcurrentHashMap.newKeySet();
+    /** Holds every save until opened. */
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final ExecutorService gateKeeper = Executors.newSingleThreadExecutor();
+    private DenyLedger realLedger;
+    /** The real ledger (a file in the state directory) behind a gate, called back on the loop as the link does. */
+    private final DenyListEnforcer.Ledger ledger = (ours, onSaved) -> {
+        Set<MacAddress> copy = Set.copyOf(ours);
+        gateKeeper.execute(() -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            realLedger.record("wlan0", copy, () -> this.f.loop.execute(onSaved));
+        });
+    };
+    private Set<MacAddress> recorded = Set.of();
     private CtrlFixture f;
     private ScriptedHostapd hostapd;
     private DenyListEnforcer enforcer;
 
     @BeforeEach
     void setUp() {
+        realLedger = DenyLedger.open(stateFile());
         f = new CtrlFixture(dir);
         f.onEvent = e -> {
             if (e.name().equals(CtrlEvent.STA_DISCONNECTED)) {
@@ -58,7 +80,26 @@ class DenyListEnforcerTest {
         if (enforcer != null) {
             f.onLoop(enforcer::stop);
         }
+        gate.countDown();
+        gateKeeper.shutdownNow();
+        realLedger.close();
         f.close();
+    }
+
+    private HostapdDenyFile stateFile() {
+        return new HostapdDenyFile(dir.resolve("state"));
+    }
+
+    /** @return what hostapd-deny.conf holds for wlan0 */
+    private Set<MacAddress> saved() throws Exception {
+        return stateFile().load().getOrDefault("wlan0", Set.of());
+    }
+
+    /** Starts over with a ledger loaded from the file, as after a restart of stationd. */
+    private void restartLedger() {
+        realLedger.close();
+        realLedger = DenyLedger.open(stateFile());
+        recorded = realLedger.entries("wlan0");
     }
 
     private void onLoop(Runnable r) {
@@ -74,7 +115,7 @@ class DenyListEnforcerTest {
         f.openToHostapd();
         CompletableFuture<Void> read = new CompletableFuture<>();
         onLoop(() -> {
-            enforcer = new DenyListEnforcer("wlan0", GROUP, true, f.loop, connected::contains);
+            enforcer = new DenyListEnforcer("wlan0", GROUP, true, f.loop, connected::contains, recorded, ledger);
             enforcer.filtersChanged(filters);
             enforcer.attach(f.channel, () -> read.complete(null));
         });
@@ -88,6 +129,12 @@ class DenyListEnforcerTest {
 
     private void await(String what, BooleanSupplier c) throws InterruptedException {
         DaemonProcess.await(DEADLINE, what + "; hostapd got " + hostapd.received(), c);
+    }
+
+    /** Waits until hostapd's list is {@code expected} and the enforcer has seen every reply that made it so. */
+    private void awaitList(String what, List<MacAddress> expected) throws Exception {
+        await(what, () -> hostapd.denyList().equals(expected));
+        f.request("STATUS"); // answered after every request sent before it
     }
 
     @Test
@@ -184,8 +231,8 @@ class DenyListEnforcerTest {
         startHostapd();
         hostapd.denyInFile(FOREIGN);
         attach(FilterSet.empty().with(0, A).with(GROUP, B));
-        await("A and B denied, as the enforcer knows", () -> enforcer.entries() == 2);
-        assertEquals(List.of(A, B, FOREIGN), hostapd.denyList());
+        awaitList("A and B denied", List.of(A, B, FOREIGN));
+        assertEquals(2, enforcer.entries());
         resync();
         assertEquals(0, enforcer.restores(), "nothing lost, nothing restored");
         assertEquals(1, hostapd.count("DENY_ACL ADD_MAC " + A), "an entry known present is not sent again");
@@ -206,7 +253,7 @@ class DenyListEnforcerTest {
     void aFilteredStationThatCameBackAfterTheReloadIsKickedWhenItsEntryIsRestored() throws Exception {
         startHostapd();
         attach(FilterSet.empty().with(0, A));
-        await("A denied, as the enforcer knows", () -> enforcer.entries() == 1);
+        awaitList("A denied", List.of(A));
         hostapd.reload();
         hostapd.connect(A); // associated again while the list was empty
         connected.add(A);
@@ -243,8 +290,8 @@ class DenyListEnforcerTest {
         attach(filtersOf(ours));
         java.util.List<MacAddress> all = new java.util.ArrayList<>(foreign);
         all.addAll(ours);
-        await("all 300 filters on the list, as the enforcer knows", () -> enforcer.entries() == 300);
-        assertEquals(all, hostapd.denyList());
+        awaitList("all 300 filters on the list", all);
+        assertEquals(300, enforcer.entries());
 
         long restores = enforcer.restores();
         resync();
@@ -266,13 +313,83 @@ class DenyListEnforcerTest {
         startHostapd();
         List<MacAddress> ours = macs(0x025d_0000_1000L, 300); // more than one reply holds
         attach(filtersOf(ours));
-        await("all 300 on the list, as the enforcer knows", () -> enforcer.entries() == 300);
-        assertEquals(ours, hostapd.denyList());
+        awaitList("all 300 on the list", ours);
         resync();
         assertEquals(0, enforcer.restores(), "a cut reply is no loss");
         hostapd.reload(); // empty: the reply is whole and shows all 300 missing
         resync();
         await("restored", () -> hostapd.denyList().equals(ours));
         await("one restore counted", () -> enforcer.restores() == 1);
+    }
+
+    @Test
+    void anEntryIsRecordedBeforeItIsAddedAndForgottenOnceRemoved() throws Exception {
+        startHostapd();
+        attach(FilterSet.empty());
+        gate = new CountDownLatch(1); // the save hangs (a slow disk)
+        filters(FilterSet.empty().with(0, A));
+        f.request("STATUS"); // everything queued before it has been answered
+        assertEquals(0, hostapd.countStarting("DENY_ACL ADD_MAC"), "nothing is added before it is on disk");
+        assertEquals(List.of(), hostapd.denyList());
+        gate.countDown();
+        await("A denied once saved", () -> hostapd.denyList().equals(List.of(A)));
+        assertEquals(Set.of(A), saved());
+        filters(FilterSet.empty());
+        await("A removed", () -> hostapd.denyList().isEmpty());
+        DaemonProcess.await(DEADLINE, "A forgotten on disk", () -> {
+            try {
+                return saved().isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void anEntryWhoseFilterWasDeletedWhileStationdWasStoppedIsRemovedAtTheNextStart() throws Exception {
+        startHostapd();
+        hostapd.denyInFile(FOREIGN);
+        attach(FilterSet.empty().with(0, A).with(0, B));
+        awaitList("A and B denied", List.of(A, B, FOREIGN));
+        assertEquals(Set.of(A, B), saved());
+        onLoop(enforcer::stop);
+        f.onLoop(() -> f.channel.close(false));
+
+        restartLedger(); // stationd starts again; B's filter was deleted meanwhile
+        assertEquals(Set.of(A, B), recorded);
+        attach(FilterSet.empty().with(0, A));
+        await("B off the list, A and the foreign entry kept", () -> hostapd.denyList().equals(List.of(A, FOREIGN)));
+        assertEquals(1, hostapd.count("DENY_ACL DEL_MAC " + B));
+        DaemonProcess.await(DEADLINE, "B forgotten on disk", () -> {
+            try {
+                return saved().equals(Set.of(A));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(0, enforcer.restores());
+    }
+
+    @Test
+    void aRecordedEntryMissingAtTheNextStartIsRestoredAsLost() throws Exception {
+        startHostapd();
+        attach(FilterSet.empty().with(0, A));
+        awaitList("A denied", List.of(A));
+        onLoop(enforcer::stop);
+        f.onLoop(() -> f.channel.close(false));
+        hostapd.reload(); // hostapd restarted meanwhile: its list is back to its (empty) file
+
+        restartLedger();
+        attach(FilterSet.empty().with(0, A));
+        await("A restored", () -> hostapd.denyList().equals(List.of(A)));
+        await("counted as a restore", () -> enforcer.restores() == 1);
+    }
+
+    @Test
+    void aFailedSaveDoesNotStopEnforcement() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("state"), "not a directory");
+        startHostapd();
+        attach(FilterSet.empty().with(0, A));
+        await("A denied although its record could not be saved", () -> hostapd.denyList().equals(List.of(A)));
     }
 }

@@ -82,7 +82,8 @@ class FakeHostapdTest {
 
     private void start(StationTable table, Path ctrl) throws Exception {
         HostapdSettings s = new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(30));
-        source = new HostapdSource(s, table, () -> Duration.ofSeconds(300), Files.createDirectories(dir.resolve("run")));
+        source = new HostapdSource(s, table, () -> Duration.ofSeconds(300), Files.createDirectories(dir.resolve("run")),
+                dir.resolve("state"));
         source.start(group);
     }
 

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.persist.FilterFile;
+import dev.stationd.daemon.persist.HostapdDenyFile;
+import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.client.StationClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -17,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon keeping hostapd's deny list against a real hostapd (see {@link HostapdLab}) when
- * hostapd loses it: a reload ({@code SIGHUP}) puts the list back to hostapd's
- * {@code deny_mac_file} while the control connection stays up.
+ * hostapd loses it (a reload, {@code SIGHUP}, puts the list back to hostapd's
+ * {@code deny_mac_file} while the control connection stays up) and when stationd was stopped
+ * while a filter was deleted ({@code hostapd-deny.conf} still knows the entry as stationd's).
  */
 class HostapdDenyListIT {
     static final Duration RESYNC = Duration.ofSeconds(2);
@@ -120,6 +125,52 @@ class HostapdDenyListIT {
                         });
                 assertEquals(1, lines(d.output(), "hostapd's deny list lost"), d.output());
                 assertEquals(Set.of(FROM_FILE, victim, absent), lab.denyList());
+                assertEquals(0, d.stop(), d.output());
+            }
+        }
+    }
+
+    @Test
+    void anEntryWhoseFilterWasDeletedWhileStationdWasStoppedIsTakenOffAtTheNextStart() throws Exception {
+        Path labDir = Files.createDirectories(tmp.resolve("lab"));
+        Path run = Files.createDirectories(tmp.resolve("d"));
+        try (HostapdLab lab = HostapdLab.start(labDir)) {
+            Files.writeString(lab.denyMacFile(), FROM_FILE + "\n");
+            lab.reloadHostapd();
+            MacAddress kept = HostapdLab.mac(70);
+            MacAddress dropped = HostapdLab.mac(71);
+            Path cfg = DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl()
+                    + "\nhostapd_resync: " + RESYNC.toSeconds() + "s\nlog:\n  level: info\n");
+            try (DaemonProcess d = DaemonProcess.start(run, cfg)) {
+                try (StationClient client = StationClient.open(d.socket())) {
+                    client.filterAdd(0, kept);
+                    client.filterAdd(0, dropped);
+                }
+                awaitOrDump(d, lab, Duration.ofSeconds(2), "both filters on the deny list",
+                        () -> denyList(lab).equals(Set.of(FROM_FILE, kept, dropped)));
+                Path ledger = d.stateDir().resolve(HostapdDenyFile.FILE_NAME);
+                assertEquals(Map.of(HostapdLab.AP_IF, Set.of(kept, dropped)), new HostapdDenyFile(d.stateDir()).load(),
+                        "recorded in " + ledger);
+                assertEquals(0, d.stop(), d.output());
+
+                // while stationd is stopped, one filter goes (filters.conf may be edited while it is stopped)
+                new FilterFile(d.stateDir()).save(FilterSet.empty().with(0, kept));
+                assertEquals(Set.of(FROM_FILE, kept, dropped), lab.denyList(), "hostapd kept its list meanwhile");
+
+                d.restart();
+                awaitOrDump(d, lab, Duration.ofSeconds(5), dropped + " taken off the deny list at the start",
+                        () -> denyList(lab).equals(Set.of(FROM_FILE, kept)));
+                awaitOrDump(d, lab, Duration.ofSeconds(2), "the log line",
+                        () -> d.output().contains("hostapd wlan0: " + dropped + " removed from the deny list"));
+                assertFalse(d.output().contains("left alone: [" + dropped), "not taken for someone else's:\n" + d.output());
+                assertTrue(d.output().contains("not added by stationd, left alone: [" + FROM_FILE + "]"), d.output());
+                DaemonProcess.await(Duration.ofSeconds(2), "the record updated", () -> {
+                    try {
+                        return new HostapdDenyFile(d.stateDir()).load().equals(Map.of(HostapdLab.AP_IF, Set.of(kept)));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
                 assertEquals(0, d.stop(), d.output());
             }
         }

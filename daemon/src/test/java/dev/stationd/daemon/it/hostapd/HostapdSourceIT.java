@@ -65,7 +65,7 @@ class HostapdSourceIT {
     private void startSource(Duration expireAfter, boolean enforce) {
         HostapdSettings settings = new HostapdSettings(List.of(new HostapdConfig(lab.ctrl(), 5, enforce)),
                 Duration.ofSeconds(30));
-        source = new HostapdSource(settings, table, () -> expireAfter, dir.resolve("run"));
+        source = new HostapdSource(settings, table, () -> expireAfter, dir.resolve("run"), dir.resolve("state"));
         source.start(group);
     }
 
