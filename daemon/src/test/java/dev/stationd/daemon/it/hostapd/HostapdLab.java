@@ -287,6 +287,51 @@ final class HostapdLab implements AutoCloseable {
         return run(cmd.toArray(new String[0])).out();
     }
 
+    /**
+     * Runs several commands through one {@code hostapd_cli} (they are read from its stdin).
+     *
+     * @param commands e.g. {@code raw DENY_ACL DEL_MAC 02:00:00:00:00:01}
+     * @return its output
+     * @throws Exception on failure to run
+     */
+    String cliBatch(List<String> commands) throws Exception {
+        Path in = Files.createTempFile(dir, "cli", ".txt");
+        Files.writeString(in, String.join("\n", commands) + "\n");
+        Process p = new ProcessBuilder(find("hostapd_cli"), "-p", ctrlDir.toString(), "-i", AP_IF)
+                .redirectInput(in.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("hostapd_cli did not finish");
+        }
+        Files.delete(in);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads hostapd's whole deny list although {@code DENY_ACL SHOW} shows only what fits in one
+     * 4 KiB reply (the lowest MACs): shows, removes what was shown, and again until it is empty.
+     * Leaves the list empty.
+     *
+     * @return every entry that was on the list
+     * @throws Exception on failure
+     */
+    Set<MacAddress> drainDenyList() throws Exception {
+        Set<MacAddress> all = new TreeSet<>();
+        while (true) {
+            Set<MacAddress> shown = denyList();
+            if (shown.isEmpty()) {
+                return all;
+            }
+            all.addAll(shown);
+            List<String> del = new ArrayList<>();
+            for (MacAddress mac : shown) {
+                del.add("raw DENY_ACL DEL_MAC " + mac);
+            }
+            cliBatch(del);
+        }
+    }
+
     /** @return the MACs hostapd lists as authorized ({@code STA-FIRST}/{@code STA-NEXT}) @throws Exception on failure */
     Set<MacAddress> authorizedStations() throws Exception {
         Set<MacAddress> out = new TreeSet<>();
