@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Keeps one BSS's deny list ({@code DENY_ACL}) in step with the filters that apply to it (its
  * group and group 0) and deauthenticates filtered stations that are connected. stationd manages
  * the entries it added (or adopted because a filter wants them) and never removes the others
- * ("foreign" entries, e.g. from hostapd's {@code deny_mac_file}). Failed commands are logged once
+ * ({@link DenyOwnership}). Failed commands are logged once
  * per change of the problem and retried every {@link #RETRY_MS}. A hostapd without
  * {@code DENY_ACL} (older than 2.7) only gets filtered stations deauthenticated.
  *
@@ -37,15 +37,6 @@ final class DenyListEnforcer {
     static final long RETRY_MS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(DenyListEnforcer.class);
-
-    /** Where the entries stationd manages are recorded durably. */
-    interface Ledger {
-        /**
-         * @param ours every entry stationd manages on the BSS (copied)
-         * @param onSaved run on the event loop once a save that holds this change is over
-         */
-        void record(Set<MacAddress> ours, Runnable onSaved);
-    }
 
     /** What stationd knows of hostapd's deny list. */
     enum Phase {
@@ -66,7 +57,7 @@ final class DenyListEnforcer {
     private final boolean enforce;
     private final EventLoop loop;
     private final Predicate<MacAddress> connected;
-    private final Ledger ledger;
+    private final DenyOwnership owners;
 
     private ControlChannel channel;
     private Phase phase = Phase.DETACHED;
@@ -75,24 +66,13 @@ final class DenyListEnforcer {
     private FilterSet desiredFrom;
     /** hostapd's deny list as last read and changed since; {@code null} until read on a connection. */
     private DenyListView view;
-    /** Deny-list entries stationd added (or adopted because a filter wants them), as recorded in the ledger. */
-    private final Set<MacAddress> ours = new HashSet<>();
-    /** Entries of ours recorded but not yet accepted by hostapd: not lost when missing. */
-    private final Set<MacAddress> unconfirmed = new HashSet<>();
-    /** Deny-list entries stationd did not add: never removed by stationd. */
-    private final Set<MacAddress> foreign = new HashSet<>();
     private final Set<MacAddress> inFlight = new HashSet<>();
-    private final Set<MacAddress> deauthInFlight = new HashSet<>();
+    private final Deauthenticator deauth;
     /** Entries of ours found missing by the last read, being added again. */
-    private final Set<MacAddress> restoring = new HashSet<>();
-    private int restoringTotal;
-    private int restoredCount;
-    private String restoringCause;
+    private RestoreTally restoring = new RestoreTally(Set.of(), "");
     private String problem;
     private ScheduledFuture<?> retryTask;
-    private volatile long deauthentications;
     private volatile long restores;
-    private volatile int entries;
 
     /**
      * @param ifname the BSS, for log lines
@@ -104,15 +84,14 @@ final class DenyListEnforcer {
      * @param ledger where changes of them are recorded
      */
     DenyListEnforcer(String ifname, int groupId, boolean enforce, EventLoop loop, Predicate<MacAddress> connected,
-            Set<MacAddress> recorded, Ledger ledger) {
+            Set<MacAddress> recorded, DenyOwnership.Ledger ledger) {
         this.ifname = ifname;
         this.groupId = groupId;
         this.enforce = enforce;
         this.loop = loop;
         this.connected = connected;
-        this.ledger = ledger;
-        this.ours.addAll(recorded);
-        this.entries = ours.size();
+        this.owners = new DenyOwnership(recorded, ledger);
+        this.deauth = new Deauthenticator(ifname, loop);
     }
 
     /** @return what is known of hostapd's list */
@@ -122,7 +101,7 @@ final class DenyListEnforcer {
 
     /** @return how many filtered stations were deauthenticated (any thread) */
     long deauthentications() {
-        return deauthentications;
+        return deauth.count();
     }
 
     /** @return how often entries of ours were found missing and added again (any thread) */
@@ -132,7 +111,7 @@ final class DenyListEnforcer {
 
     /** @return how many deny-list entries stationd manages on this BSS (any thread) */
     int entries() {
-        return entries;
+        return owners.size();
     }
 
     /**
@@ -156,8 +135,8 @@ final class DenyListEnforcer {
         phase = Phase.DETACHED;
         view = null;
         inFlight.clear();
-        deauthInFlight.clear();
-        restoring.clear();
+        deauth.reset();
+        restoring = new RestoreTally(Set.of(), "");
         cancelRetry();
     }
 
@@ -193,7 +172,7 @@ final class DenyListEnforcer {
         }
         Set<MacAddress> before = desired;
         desired = next;
-        if (!restoring.isEmpty() && restoring.retainAll(next) && restoring.isEmpty()) {
+        if (restoring.keepOnly(next)) {
             restoreDone(); // the filters of the entries still missing were deleted meanwhile
         }
         if (!enforce || channel == null) {
@@ -204,11 +183,13 @@ final class DenyListEnforcer {
         } else if (phase != Phase.UNSUPPORTED) {
             return;
         }
+        List<MacAddress> came = new ArrayList<>();
         for (MacAddress mac : next) {
             if (!before.contains(mac) && connected.test(mac)) {
-                enforceOn(mac);
+                came.add(mac);
             }
         }
+        enforceOn(came);
     }
 
     /**
@@ -218,7 +199,7 @@ final class DenyListEnforcer {
      */
     void stationPresent(MacAddress mac) {
         if (enforce && channel != null && desired.contains(mac)) {
-            enforceOn(mac);
+            enforceOn(List.of(mac));
         }
     }
 
@@ -228,7 +209,7 @@ final class DenyListEnforcer {
      * @param mac the station
      */
     void stationLeft(MacAddress mac) {
-        deauthInFlight.remove(mac);
+        deauth.left(mac);
     }
 
     /** Stops: cancels the retry. */
@@ -263,7 +244,13 @@ final class DenyListEnforcer {
             } else {
                 phase = Phase.KNOWN;
                 view = DenyListView.parse(reply);
-                compare(cause);
+                DenyOwnership.Sorted sorted = owners.sort(view, desired, inFlight::contains);
+                if (!sorted.newForeign().isEmpty()) {
+                    List<MacAddress> nf = sorted.newForeign();
+                    LOG.info("hostapd {}: {} deny-list entr{} not added by stationd, left alone: {}", ifname,
+                            nf.size(), nf.size() == 1 ? "y" : "ies", abbreviate(nf));
+                }
+                restoring = new RestoreTally(sorted.lost(), cause);
                 reconcile();
                 enforceOnConnected();
             }
@@ -271,54 +258,11 @@ final class DenyListEnforcer {
         });
     }
 
-    /** Sorts a freshly read list into ours, foreign and lost. */
-    private void compare(String cause) {
-        List<MacAddress> lost = new ArrayList<>();
-        boolean changed = false;
-        for (MacAddress mac : new ArrayList<>(ours)) {
-            if (inFlight.contains(mac) || !view.absent(mac)) {
-                continue;
-            }
-            if (!desired.contains(mac)) {
-                changed |= forget(mac); // gone and no longer wanted: nothing to do
-            } else if (!unconfirmed.contains(mac)) {
-                lost.add(mac); // reconcile adds it again
-            }
-        }
-        List<MacAddress> newForeign = new ArrayList<>();
-        for (MacAddress mac : view.knownPresent()) {
-            if (ours.contains(mac) || foreign.contains(mac)) {
-                continue;
-            }
-            if (desired.contains(mac)) {
-                ours.add(mac); // a filter wants it: stationd manages it from now on
-                changed = true;
-            } else {
-                foreign.add(mac);
-                newForeign.add(mac);
-            }
-        }
-        foreign.removeIf(view::absent);
-        if (changed) {
-            record(() -> { });
-        }
-        if (!newForeign.isEmpty()) {
-            newForeign.sort(null);
-            LOG.info("hostapd {}: {} deny-list entr{} not added by stationd, left alone: {}", ifname,
-                    newForeign.size(), newForeign.size() == 1 ? "y" : "ies", abbreviate(newForeign));
-        }
-        restoring.clear();
-        restoring.addAll(lost);
-        restoringTotal = lost.size();
-        restoredCount = 0;
-        restoringCause = cause;
-    }
-
     private void reconcile() {
         for (MacAddress mac : desired) {
             reconcileOne(mac);
         }
-        for (MacAddress mac : new ArrayList<>(ours)) {
+        for (MacAddress mac : owners.all()) {
             reconcileOne(mac);
         }
     }
@@ -330,23 +274,19 @@ final class DenyListEnforcer {
         boolean want = desired.contains(mac);
         if (want && !view.present(mac)) {
             inFlight.add(mac);
-            if (ours.contains(mac)) {
+            if (owners.ours(mac)) {
                 add(mac);
                 return;
             }
-            // recorded before it is added: the ledger never misses an entry that is on hostapd's list
-            ours.add(mac);
-            unconfirmed.add(mac);
             ControlChannel ch = channel;
-            record(() -> {
+            owners.claim(mac, () -> {
                 if (channel == ch && inFlight.contains(mac)) {
                     add(mac);
                 }
             });
-        } else if (!want && ours.contains(mac)) {
+        } else if (!want && owners.ours(mac)) {
             if (view.absent(mac)) {
-                forget(mac);
-                record(() -> { });
+                owners.release(mac);
             } else {
                 inFlight.add(mac);
                 delete(mac);
@@ -356,19 +296,20 @@ final class DenyListEnforcer {
 
     private void add(MacAddress mac) {
         // an entry of ours that was lost, or lies above what the last reply covered, is sent again without a word
-        boolean quiet = !unconfirmed.contains(mac);
+        boolean quiet = !owners.unconfirmed(mac);
         channel.request("DENY_ACL ADD_MAC " + mac, reply -> {
             inFlight.remove(mac);
             if (reply.startsWith("OK")) {
                 view.added(mac);
-                unconfirmed.remove(mac);
-                foreign.remove(mac);
+                owners.accepted(mac);
                 if (!quiet) {
                     LOG.info("hostapd {}: {} added to the deny list", ifname, mac);
                 }
-                restored(mac);
+                if (restoring.back(mac)) {
+                    restoreDone();
+                }
                 if (desired.contains(mac) && connected.test(mac)) {
-                    deauthenticate(mac);
+                    kick(List.of(mac));
                 }
                 ok();
             } else {
@@ -384,8 +325,7 @@ final class DenyListEnforcer {
             inFlight.remove(mac);
             if (reply.startsWith("OK")) {
                 view.removed(mac);
-                forget(mac);
-                record(() -> { });
+                owners.release(mac);
                 LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
                 ok();
             } else {
@@ -396,74 +336,44 @@ final class DenyListEnforcer {
         });
     }
 
-    /** @return whether {@code mac} was one of ours */
-    private boolean forget(MacAddress mac) {
-        unconfirmed.remove(mac);
-        return ours.remove(mac);
-    }
-
-    private void record(Runnable onSaved) {
-        entries = ours.size();
-        ledger.record(ours, onSaved);
-    }
-
-    /** An entry is back on the list: when it was the last one found missing, says so in one line. */
-    private void restored(MacAddress mac) {
-        if (restoring.remove(mac)) {
-            restoredCount++;
-            if (restoring.isEmpty()) {
-                restoreDone();
-            }
-        }
-    }
-
     private void restoreDone() {
-        if (restoredCount == 0) {
-            LOG.info("hostapd {}: hostapd's deny list lost {} of our entr{} ({}); their filters were deleted since",
-                    ifname, restoringTotal, restoringTotal == 1 ? "y" : "ies", restoringCause);
-            return;
+        if (restoring.report(LOG, ifname)) {
+            restores++;
         }
-        restores++;
-        LOG.warn("hostapd {}: hostapd's deny list lost {} of our entr{} ({}); restored{}", ifname, restoringTotal,
-                restoringTotal == 1 ? "y" : "ies", restoringCause,
-                restoredCount == restoringTotal ? "" : " the " + restoredCount + " still filtered");
     }
 
     private void enforceOnConnected() {
+        List<MacAddress> here = new ArrayList<>();
         for (MacAddress mac : desired) {
             if (connected.test(mac)) {
-                enforceOn(mac);
+                here.add(mac);
             }
         }
+        enforceOn(here);
     }
 
-    /** A filtered station is (or just came) on this interface: make sure it is denied and kicked. */
-    private void enforceOn(MacAddress mac) {
+    /** Filtered stations are (or just came) on this interface: make sure they are denied and kicked. */
+    private void enforceOn(List<MacAddress> macs) {
         if (phase == Phase.UNSUPPORTED) {
-            deauthenticate(mac);
+            kick(macs);
         } else if (phase == Phase.KNOWN) {
-            if (view.present(mac)) {
-                deauthenticate(mac);
-            } else {
-                reconcileOne(mac); // its ADD_MAC reply deauthenticates
+            List<MacAddress> denied = new ArrayList<>();
+            for (MacAddress mac : macs) {
+                if (view.present(mac)) {
+                    denied.add(mac);
+                } else {
+                    reconcileOne(mac); // its ADD_MAC reply kicks it
+                }
             }
+            kick(denied);
         }
         // otherwise done once the deny list has been read
     }
 
-    private void deauthenticate(MacAddress mac) {
-        if (!deauthInFlight.add(mac)) {
-            return;
-        }
-        channel.request("DEAUTHENTICATE " + mac, reply -> {
-            if (reply.startsWith("OK")) {
-                deauthentications++;
-                LOG.info("hostapd {}: filtered station {} deauthenticated", ifname, mac);
-                // deauthInFlight is cleared by AP-STA-DISCONNECTED; if that never comes the resync retries
-                loop.schedule(() -> deauthInFlight.remove(mac), RETRY_MS, TimeUnit.MILLISECONDS);
-            } else {
-                deauthInFlight.remove(mac);
-                problem("DEAUTHENTICATE " + mac + " failed: " + ControlChannel.brief(reply));
+    private void kick(List<MacAddress> macs) {
+        deauth.deauthenticate(channel, macs, "filtered station", refused -> {
+            if (!refused.isEmpty()) {
+                problem(refused.get(0));
                 scheduleRetry();
             }
         });

@@ -47,7 +47,7 @@ class DenyListEnforcerTest {
     private final ExecutorService gateKeeper = Executors.newSingleThreadExecutor();
     private DenyLedger realLedger;
     /** The real ledger (a file in the state directory) behind a gate, called back on the loop as the link does. */
-    private final DenyListEnforcer.Ledger ledger = (ours, onSaved) -> {
+    private final DenyOwnership.Ledger ledger = (ours, onSaved) -> {
         Set<MacAddress> copy = Set.copyOf(ours);
         gateKeeper.execute(() -> {
             try {

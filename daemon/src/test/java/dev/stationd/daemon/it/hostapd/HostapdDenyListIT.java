@@ -36,6 +36,25 @@ class HostapdDenyListIT {
     @TempDir
     Path tmp;
 
+    /** @return a lab whose hostapd has {@link #FROM_FILE} in its deny_mac_file */
+    private HostapdLab labWithFileEntry() throws Exception {
+        HostapdLab lab = HostapdLab.start(Files.createDirectories(tmp.resolve("lab")));
+        try {
+            Files.writeString(lab.denyMacFile(), FROM_FILE + "\n");
+            lab.reloadHostapd(); // the file is read at start and at reload
+            assertEquals(Set.of(FROM_FILE), lab.denyList());
+            return lab;
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private static Path config(Path run, HostapdLab lab) throws java.io.IOException {
+        return DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl()
+                + "\nhostapd_resync: " + RESYNC.toSeconds() + "s\nlog:\n  level: info\n");
+    }
+
     private static void awaitOrDump(DaemonProcess d, HostapdLab lab, Duration deadline, String what, BooleanSupplier c)
             throws InterruptedException {
         try {
@@ -92,17 +111,12 @@ class HostapdDenyListIT {
 
     @Test
     void aReloadOfHostapdThatEmptiesTheDenyListIsRepairedWithinOneResyncPeriod() throws Exception {
-        Path labDir = Files.createDirectories(tmp.resolve("lab"));
         Path run = Files.createDirectories(tmp.resolve("d"));
-        try (HostapdLab lab = HostapdLab.start(labDir)) {
-            Files.writeString(lab.denyMacFile(), FROM_FILE + "\n");
-            lab.reloadHostapd(); // the file is read at start and at reload
-            assertEquals(Set.of(FROM_FILE), lab.denyList());
+        try (HostapdLab lab = labWithFileEntry()) {
             lab.addStations(1, 2);
             MacAddress victim = HostapdLab.mac(2);
             MacAddress absent = HostapdLab.mac(60); // filtered, not connected
-            Path cfg = DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl()
-                    + "\nhostapd_resync: " + RESYNC.toSeconds() + "s\nlog:\n  level: info\n");
+            Path cfg = config(run, lab);
             try (DaemonProcess d = DaemonProcess.start(run, cfg);
                  StationClient client = StationClient.open(d.socket())) {
                 client.filterAdd(0, victim);
@@ -148,15 +162,11 @@ class HostapdDenyListIT {
 
     @Test
     void anEntryWhoseFilterWasDeletedWhileStationdWasStoppedIsTakenOffAtTheNextStart() throws Exception {
-        Path labDir = Files.createDirectories(tmp.resolve("lab"));
         Path run = Files.createDirectories(tmp.resolve("d"));
-        try (HostapdLab lab = HostapdLab.start(labDir)) {
-            Files.writeString(lab.denyMacFile(), FROM_FILE + "\n");
-            lab.reloadHostapd();
+        try (HostapdLab lab = labWithFileEntry()) {
             MacAddress kept = HostapdLab.mac(70);
             MacAddress dropped = HostapdLab.mac(71);
-            Path cfg = DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl()
-                    + "\nhostapd_resync: " + RESYNC.toSeconds() + "s\nlog:\n  level: info\n");
+            Path cfg = config(run, lab);
             try (DaemonProcess d = DaemonProcess.start(run, cfg)) {
                 try (StationClient client = StationClient.open(d.socket())) {
                     client.filterAdd(0, kept);
@@ -221,8 +231,7 @@ class HostapdDenyListIT {
 
             lab.addStation(1);
             MacAddress one = HostapdLab.mac(1);
-            Path cfg = DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl()
-                    + "\nhostapd_resync: " + RESYNC.toSeconds() + "s\nlog:\n  level: info\n");
+            Path cfg = config(run, lab);
             Set<MacAddress> everything = new TreeSet<>(fromFile);
             everything.addAll(ours);
             try (DaemonProcess d = DaemonProcess.start(run, cfg);
