@@ -90,7 +90,7 @@ final class DenyListEnforcer {
         this.enforce = enforce;
         this.loop = loop;
         this.connected = connected;
-        this.owners = new DenyOwnership(recorded, ledger);
+        this.owners = new DenyOwnership(recorded, ledger, loop);
         this.deauth = new Deauthenticator(ifname, loop);
     }
 

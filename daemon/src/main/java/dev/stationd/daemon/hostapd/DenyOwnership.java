@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
@@ -34,17 +35,22 @@ final class DenyOwnership {
     }
 
     private final Ledger ledger;
+    private final Executor loop;
     private final Set<MacAddress> ours = new HashSet<>();
     private final Set<MacAddress> unconfirmed = new HashSet<>();
     private final Set<MacAddress> foreign = new HashSet<>();
     private volatile int size;
+    /** Callers waiting for the record of changes made in this turn of the event loop. */
+    private List<Runnable> waiting = new ArrayList<>();
 
     /**
      * @param recorded the entries the ledger holds for this BSS
      * @param ledger where changes are recorded
+     * @param loop the link's event loop
      */
-    DenyOwnership(Set<MacAddress> recorded, Ledger ledger) {
+    DenyOwnership(Set<MacAddress> recorded, Ledger ledger, Executor loop) {
         this.ledger = ledger;
+        this.loop = loop;
         this.ours.addAll(recorded);
         this.size = ours.size();
     }
@@ -139,8 +145,19 @@ final class DenyOwnership {
         return new Sorted(lost, newForeign);
     }
 
+    /**
+     * Records the entries once at the end of this turn of the event loop, however many changes it
+     * makes (a reconcile of thousands of filters claims them one by one).
+     */
     private void record(Runnable onSaved) {
         size = ours.size();
-        ledger.record(ours, onSaved);
+        waiting.add(onSaved);
+        if (waiting.size() == 1) {
+            loop.execute(() -> {
+                List<Runnable> callers = waiting;
+                waiting = new ArrayList<>();
+                ledger.record(ours, () -> callers.forEach(Runnable::run));
+            });
+        }
     }
 }

@@ -47,7 +47,9 @@ class DenyListEnforcerTest {
     private final ExecutorService gateKeeper = Executors.newSingleThreadExecutor();
     private DenyLedger realLedger;
     /** The real ledger (a file in the state directory) behind a gate, called back on the loop as the link does. */
+    private final java.util.concurrent.atomic.AtomicInteger records = new java.util.concurrent.atomic.AtomicInteger();
     private final DenyOwnership.Ledger ledger = (ours, onSaved) -> {
+        records.incrementAndGet();
         Set<MacAddress> copy = Set.copyOf(ours);
         gateKeeper.execute(() -> {
             try {
@@ -292,6 +294,7 @@ class DenyListEnforcerTest {
         all.addAll(ours);
         awaitList("all 300 filters on the list", all);
         assertEquals(300, enforcer.entries());
+        assertEquals(1, records.get(), "300 entries claimed in one reconcile are recorded at once");
 
         long restores = enforcer.restores();
         resync();
