@@ -51,6 +51,8 @@ public final class StationTable {
     private long droppedFull;
     private long droppedInvalid;
     private long applied;
+    /** Merges what the daemon learned by itself into stations; null when it learns nothing. */
+    private LearnedMerge learned;
 
     private volatile int maxStations;
     /** The snapshot of {@code version}, or null when the table changed since it was built. */
@@ -96,6 +98,51 @@ public final class StationTable {
     }
 
     /**
+     * Makes the table fill {@code ipv4}, {@code ipv6} and {@code hostname} from {@code source}
+     * wherever a station's source leaves them at zero (see {@link LearnedMerge}); call
+     * {@link #relearn} when what it knows changes.
+     *
+     * @param source what the daemon learned per MAC
+     */
+    public void learnFrom(LearnedFields source) {
+        Objects.requireNonNull(source, "source");
+        synchronized (lock) {
+            learned = new LearnedMerge(source);
+        }
+    }
+
+    /**
+     * Re-reads the learned fields of these MACs; each station whose record changes is reported
+     * as an {@code UPSERT} (in the order given). MACs that are not stations are skipped.
+     *
+     * @param macs MACs whose learned fields may have changed
+     * @return how many stations changed
+     */
+    public int relearn(Iterable<MacAddress> macs) {
+        synchronized (lock) {
+            if (learned == null) {
+                return 0;
+            }
+            int n = 0;
+            for (MacAddress mac : macs) {
+                StaListAttr old = stations.get(mac);
+                if (old == null) {
+                    continue;
+                }
+                StaListAttr sta = learned.relearned(old);
+                if (sta != old) {
+                    stations.put(mac, sta);
+                    if (n++ == 0) {
+                        changed();
+                    }
+                    emit(EventType.UPSERT, sta);
+                }
+            }
+            return n;
+        }
+    }
+
+    /**
      * Applies one ingest event.
      *
      * <ul>
@@ -122,6 +169,7 @@ public final class StationTable {
                     if (removed == null) {
                         return false;
                     }
+                    forgetLearned(removed);
                     applied++;
                     changed();
                     emit(EventType.REMOVE, removed);
@@ -147,6 +195,9 @@ public final class StationTable {
             sta = sta.toBuilder().lastSeenMs(clockMs.getAsLong()).build();
         }
         synchronized (lock) {
+            if (learned != null) {
+                sta = learned.upserted(sta);
+            }
             sta = TableSnapshot.withFilteredFlag(sta, filters);
             StaListAttr old = stations.get(sta.mac());
             if (old == null && stations.size() >= maxStations) {
@@ -174,12 +225,17 @@ public final class StationTable {
             if (ifname.isEmpty()) {
                 removed = stations.size();
                 stations.clear();
+                if (learned != null) {
+                    learned.cleared();
+                }
             } else {
                 removed = 0;
                 Iterator<StaListAttr> it = stations.values().iterator();
                 while (it.hasNext()) {
-                    if (ifname.equals(it.next().ifname())) {
+                    StaListAttr s = it.next();
+                    if (ifname.equals(s.ifname())) {
                         it.remove();
+                        forgetLearned(s);
                         removed++;
                     }
                 }
@@ -211,6 +267,7 @@ public final class StationTable {
                 StaListAttr s = it.next();
                 if (s.lastSeenMs() < cutoff) {
                     it.remove();
+                    forgetLearned(s);
                     if (gone == null) {
                         gone = new ArrayList<>();
                     }
@@ -335,6 +392,12 @@ public final class StationTable {
     }
 
     // ---- under lock ----
+
+    private void forgetLearned(StaListAttr removed) {
+        if (learned != null) {
+            learned.removed(removed.mac());
+        }
+    }
 
     private void changed() {
         version++;
