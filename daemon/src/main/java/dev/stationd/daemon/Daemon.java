@@ -4,6 +4,7 @@ import dev.stationd.daemon.config.ConfigException;
 import dev.stationd.daemon.config.ConfigKeys;
 import dev.stationd.daemon.config.ConfigLoader;
 import dev.stationd.daemon.config.StationdConfig;
+import dev.stationd.daemon.enrich.Enrichment;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.logging.LogSetup;
 import dev.stationd.daemon.persist.FilterFile;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,7 @@ public final class Daemon {
     private FilterService filters;
     private ServerContext context;
     private HostapdSource hostapd;
+    private Enrichment enrichment;
 
     /** @param config the validated configuration */
     public Daemon(StationdConfig config) {
@@ -123,6 +126,19 @@ public final class Daemon {
             return EX_DATAERR;
         }
         table = new StationTable(config.table().maxStations(), System::currentTimeMillis);
+        if (config.enrich().enabled()) {
+            try {
+                enrichment = Enrichment.start(new Enrichment.Settings(config.enrich().neighbours(),
+                        Set.copyOf(config.enrich().interfaces()), config.enrich().leases()), table, activated.netlink(),
+                        System::currentTimeMillis);
+            } catch (Enrichment.StartException e) {
+                LOG.error("cannot start: {}", e.getMessage());
+                failed(e.getMessage());
+                return Main.EX_CONFIG;
+            }
+        } else if (activated.netlink().isPresent()) {
+            LOG.info("ignoring the netlink socket from systemd: enrich.neighbours is off");
+        }
         hostapd = new HostapdSource(config.hostapd(), table,
                 () -> context.config().table().expireAfter(),
                 config.server().socket().toAbsolutePath().getParent(), config.state().directory());
@@ -141,6 +157,9 @@ public final class Daemon {
             server.close();
             filters.close();
             context.processor().close();
+            if (enrichment != null) {
+                enrichment.close();
+            }
             failed(e.getMessage());
             return EX_UNAVAILABLE;
         }
@@ -193,7 +212,8 @@ public final class Daemon {
     String status() {
         String h = hostapd == null ? "" : hostapd.status();
         return "serving: " + table.size() + " stations, " + filters.current().size() + " filters, "
-                + context.stats().connections.get() + " connections" + (h.isEmpty() ? "" : ", " + h);
+                + context.stats().connections.get() + " connections" + (h.isEmpty() ? "" : ", " + h)
+                + (enrichment == null ? "" : ", " + enrichment.status());
     }
 
     /** Tells systemd why the start failed (before the sd_notify channel of a running daemon exists). */
@@ -230,6 +250,9 @@ public final class Daemon {
         server.stopAccepting();
         filters.close(); // drains changes in flight: every ACKed change is on disk
         hostapd.close();
+        if (enrichment != null) {
+            enrichment.close();
+        }
         server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s
         context.processor().close(); // the event loops are gone: nothing asks for the cached reply any more
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),

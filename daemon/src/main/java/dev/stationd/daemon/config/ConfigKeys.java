@@ -1,5 +1,7 @@
 package dev.stationd.daemon.config;
 
+import dev.stationd.daemon.enrich.LeaseFile;
+import dev.stationd.daemon.enrich.LeaseFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +64,17 @@ public final class ConfigKeys {
             .key("enforce_filters", Types.BOOL).byDefault(true)
             .doc("Put filtered MACs on hostapd's deny list (DENY_ACL) and deauthenticate them.")
             .of(HostapdConfig::enforceFilters);
+
+    // ---- one item of the enrich.leases list ----
+
+    static final Schema<LeaseFile> LEASE_ENTRY = Schema.fields(EnrichConfig::lease);
+    static final Key<LeaseFile, Path> LEASE_PATH = LEASE_ENTRY.key("path", Types.PATH)
+            .required("each lease file needs a path and a format (dnsmasq, isc or kea)")
+            .doc("A DHCP server's lease file, read again whenever it changes.").of(LeaseFile::path);
+    static final Key<LeaseFile, LeaseFormat> LEASE_FORMAT = LEASE_ENTRY.key("format", Types.oneOf(LeaseFormat.class))
+            .required("each lease file needs a path and a format (dnsmasq, isc or kea)")
+            .doc("dnsmasq (dnsmasq.leases), isc (dhcpd.leases) or kea (kea-leases4.csv, kea-leases6.csv).")
+            .of(LeaseFile::format);
 
     // ---- the file ----
 
@@ -165,6 +178,25 @@ public final class ConfigKeys {
             .byDefault(Duration.ofSeconds(30)).range(Duration.ofSeconds(1), Duration.ofHours(1)).restart()
             .doc("Full re-read of each hostapd interface's stations (never longer than half of table.expire_after).")
             .of(c -> c.hostapd().resync());
+
+    static final Key<StationdConfig, Boolean> ENRICH_NEIGHBOURS = FILE.key("enrich.neighbours", Types.BOOL)
+            .byDefault(false).restart()
+            .doc("Learn stations' ipv4/ipv6 from the kernel's neighbour table (rtnetlink; needs the JNI library"
+                    + " and, under systemd, stationd-netlink.socket).")
+            .of(c -> c.enrich().neighbours());
+    static final Key<StationdConfig, List<String>> ENRICH_INTERFACES = FILE.key("enrich.interfaces",
+                    Types.listOf(Types.INTERFACE))
+            .byDefault(List.of()).restart()
+            .doc("Only neighbour entries on these interfaces count (e.g. the bridge the BSSes are on); [] = all.")
+            .of(c -> c.enrich().interfaces());
+    static final Key<StationdConfig, List<LeaseFile>> ENRICH_LEASES = FILE.key("enrich.leases",
+                    Types.listOf(LEASE_ENTRY, "lease files (- { path: /var/lib/misc/dnsmasq.leases, format: dnsmasq })")
+                            .unique(LeaseFile::path, (l, line) -> ".path: " + l.path() + " is listed twice (first at line "
+                                    + line + ")"))
+            .byDefault(List.of()).restart()
+            .doc("DHCP lease files whose addresses and host names stations get; none = leases are not read."
+                    + " No file may be listed twice.")
+            .of(c -> c.enrich().leases());
 
     static {
         FILE.rule("`server.write_buffer_high` is at least `server.write_buffer_low`.",

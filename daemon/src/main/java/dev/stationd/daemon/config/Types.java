@@ -88,6 +88,23 @@ final class Types {
                 return text;
             }, ConfigWriter::quote, s -> s, null);
 
+    /** A network interface name: 1 .. 15 bytes ({@code IFNAMSIZ - 1}), no '/' and no white space. */
+    static final ValueType<String> INTERFACE = new ValueType.Scalar<>("interface name",
+            "1 .. " + HostapdConfig.MAX_IFNAME_BYTES + " bytes, no '/' or blanks", (ctx, range) -> (node, key, problems) -> {
+                String text = Scalars.text(node, key, problems, "an interface name");
+                if (text == null) {
+                    return null;
+                }
+                int len = text.getBytes(StandardCharsets.UTF_8).length;
+                if (len == 0 || len > HostapdConfig.MAX_IFNAME_BYTES || text.contains("/") || !text.strip().equals(text)
+                        || text.chars().anyMatch(Character::isWhitespace)) {
+                    problems.at(node, key + ": not an interface name (1.." + HostapdConfig.MAX_IFNAME_BYTES
+                            + " bytes, no '/' or blanks): '" + text + "'");
+                    return null;
+                }
+                return text;
+            }, ConfigWriter::quote, s -> s, null);
+
     /**
      * One of the constants of {@code type}, written as its name in lower case, e.g.
      * {@code format: dnsmasq} for {@code Format.DNSMASQ}.

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The command (stream) socket is the fd named {@code command} ({@code FileDescriptorName=} in
  * {@code stationd.socket}), the ingest (datagram) socket the one named {@code ingest}; an fd
- * without one of these names is matched by its socket type ({@code SO_TYPE}).
+ * without one of these names is matched by its socket type ({@code SO_TYPE}). The fd named
+ * {@code netlink} ({@code stationd-netlink.socket}) is the rtnetlink socket of address learning,
+ * checked by its user.
  *
  * <p>systemd passes blocking sockets unless the socket unit says {@code NonBlocking=yes}; epoll
  * channels need non-blocking ones, so {@link #ensureNonBlocking(int)} sets {@code O_NONBLOCK}
@@ -40,6 +42,8 @@ public final class ListenFds {
     public static final String COMMAND_NAME = "command";
     /** The {@code FileDescriptorName=} of the ingest socket. */
     public static final String INGEST_NAME = "ingest";
+    /** The {@code FileDescriptorName=} of the netlink socket ({@code stationd-netlink.socket}). */
+    public static final String NETLINK_NAME = "netlink";
     private static final Set<String> STREAM_NAMES = Set.of(COMMAND_NAME, "stream", "stationd.sock");
     private static final Set<String> DGRAM_NAMES = Set.of(INGEST_NAME, "datagram", "events", "events.sock");
     /** {@code SOCK_STREAM}. */
@@ -71,16 +75,19 @@ public final class ListenFds {
     public record Fd(int fd, String name) {
     }
 
-    private static final ListenFds NONE = new ListenFds(List.of(), OptionalInt.empty(), OptionalInt.empty());
+    private static final ListenFds NONE = new ListenFds(List.of(), OptionalInt.empty(), OptionalInt.empty(),
+            OptionalInt.empty());
 
     private final List<Fd> fds;
     private final OptionalInt stream;
     private final OptionalInt datagram;
+    private final OptionalInt netlink;
 
-    private ListenFds(List<Fd> fds, OptionalInt stream, OptionalInt datagram) {
+    private ListenFds(List<Fd> fds, OptionalInt stream, OptionalInt datagram, OptionalInt netlink) {
         this.fds = List.copyOf(fds);
         this.stream = stream;
         this.datagram = datagram;
+        this.netlink = netlink;
     }
 
     /** @return no inherited sockets */
@@ -172,9 +179,17 @@ public final class ListenFds {
     public static ListenFds identify(List<Fd> fds, Probe probe) {
         Integer stream = null;
         Integer datagram = null;
+        Integer netlink = null;
         for (Fd fd : fds) {
-            int type = probe.unixSocketType(fd.fd());
             String name = fd.name().toLowerCase(Locale.ROOT);
+            if (name.equals(NETLINK_NAME)) {
+                if (netlink != null) {
+                    throw new IllegalStateException("two inherited netlink sockets: fd " + netlink + " and fd " + fd.fd());
+                }
+                netlink = fd.fd();
+                continue;
+            }
+            int type = probe.unixSocketType(fd.fd());
             boolean wantStream = STREAM_NAMES.contains(name);
             boolean wantDgram = DGRAM_NAMES.contains(name);
             if (!wantStream && !wantDgram) {
@@ -207,7 +222,8 @@ public final class ListenFds {
             }
         }
         return new ListenFds(fds, stream == null ? OptionalInt.empty() : OptionalInt.of(stream),
-                datagram == null ? OptionalInt.empty() : OptionalInt.of(datagram));
+                datagram == null ? OptionalInt.empty() : OptionalInt.of(datagram),
+                netlink == null ? OptionalInt.empty() : OptionalInt.of(netlink));
     }
 
     private static String describe(Fd fd) {
@@ -335,5 +351,10 @@ public final class ListenFds {
     /** @return the inherited ingest (datagram) socket */
     public OptionalInt datagram() {
         return datagram;
+    }
+
+    /** @return the inherited netlink socket ({@code FileDescriptorName=netlink}) */
+    public OptionalInt netlink() {
+        return netlink;
     }
 }

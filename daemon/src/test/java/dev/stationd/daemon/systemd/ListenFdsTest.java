@@ -67,6 +67,18 @@ class ListenFdsTest {
     }
 
     @Test
+    void theNetlinkSocketIsFoundByItsName() {
+        // fd 5 is no unix socket: by name it is the netlink socket of stationd-netlink.socket
+        ListenFds all = ListenFds.fromEnvironment(Map.of("LISTEN_PID", "1", "LISTEN_FDS", "3",
+                "LISTEN_FDNAMES", "command:ingest:netlink"), 1, PROBE);
+        assertEquals(OptionalInt.of(5), all.netlink());
+        assertEquals(OptionalInt.of(3), all.stream());
+        assertTrue(ListenFds.fromEnvironment(Map.of("LISTEN_PID", "1", "LISTEN_FDS", "2"), 1, PROBE).netlink().isEmpty());
+        assertThrows(IllegalStateException.class, () -> ListenFds.fromEnvironment(
+                Map.of("LISTEN_PID", "1", "LISTEN_FDS", "2", "LISTEN_FDNAMES", "netlink:netlink"), 1, PROBE));
+    }
+
+    @Test
     void refusesANameOnTheWrongSocketType() {
         assertThrows(IllegalStateException.class, () -> ListenFds.fromEnvironment(
                 Map.of("LISTEN_PID", "1", "LISTEN_FDS", "2", "LISTEN_FDNAMES", "ingest:command"), 1, PROBE));
