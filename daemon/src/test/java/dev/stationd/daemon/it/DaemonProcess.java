@@ -204,6 +204,10 @@ public final class DaemonProcess implements AutoCloseable {
 
     private void run() throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (spec.netns != null) { // ip netns exec execs the next command: the process is still the daemon
+            cmd.addAll(List.of(Files.isExecutable(Path.of("/usr/sbin/ip")) ? "/usr/sbin/ip" : "ip", "netns", "exec",
+                    spec.netns));
+        }
         if (!spec.activation.isEmpty()) {
             cmd.add("python3");
             cmd.add(activateScript().toString());
@@ -474,6 +478,7 @@ public final class DaemonProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private final List<String> activation = new ArrayList<>();
         private Path stderr;
+        private String netns;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -486,6 +491,7 @@ public final class DaemonProcess implements AutoCloseable {
             b.env.putAll(env);
             b.activation.addAll(activation);
             b.stderr = stderr;
+            b.netns = netns;
             return b;
         }
 
@@ -539,6 +545,15 @@ public final class DaemonProcess implements AutoCloseable {
         public Builder activateBoth() {
             return activate("--stream", dir.resolve("stationd.sock").toString(), "--dgram",
                     dir.resolve("events.sock").toString(), "--names", "command:ingest");
+        }
+
+        /**
+         * Runs the daemon inside a network namespace ({@code ip netns exec NETNS ...}): it sees that
+         * namespace's interfaces and neighbour table; its sockets are files, reachable from everywhere.
+         */
+        public Builder netns(String name) {
+            netns = name;
+            return this;
         }
 
         /** stderr alone to {@code file} ({@link #output()} reads it), stdout to a file of its own. */
