@@ -49,6 +49,8 @@ final class HostapdLab implements AutoCloseable {
     private final Map<Integer, Process> supplicants = new LinkedHashMap<>();
     private final List<Long> authMillis = new ArrayList<>();
     private boolean netnsCreated;
+    /** Stations moved into network namespaces of their own, by number. */
+    private final Map<Integer, String> ownNamespaces = new LinkedHashMap<>();
 
     private HostapdLab(Path dir) {
         this.dir = dir;
@@ -269,6 +271,51 @@ final class HostapdLab implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds station {@code i} like {@link #addStationAsync}, but in a network namespace of its own
+     * (its macvlan moved there, its wpa_supplicant run there), so its addresses are its own and
+     * the AP's side sees it as a separate host. Does not wait for it.
+     *
+     * @param i 1..254
+     * @throws Exception on failure
+     */
+    void addStationInOwnNamespaceAsync(int i) throws Exception {
+        String ns = tag + "s" + i;
+        check(run("ip", "netns", "add", ns));
+        ownNamespaces.put(i, ns);
+        check(run("ip", "-n", staNs, "link", "add", "link", "sta0", "name", ifname(i), "address", mac(i).toString(),
+                "type", "macvlan", "mode", "private"));
+        check(run("ip", "-n", staNs, "link", "set", ifname(i), "netns", ns));
+        check(run("ip", "-n", ns, "link", "set", "lo", "up"));
+        check(run("ip", "-n", ns, "link", "set", ifname(i), "up"));
+        Process p = new ProcessBuilder(find("ip"), "netns", "exec", ns, find("wpa_supplicant"), "-D", "wired",
+                "-i", ifname(i), "-c", dir.resolve("wpa.conf").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("wpa-" + i + ".log").toFile()).start();
+        supplicants.put(i, p);
+    }
+
+    /** @return the namespace hostapd (and the AP's side of the link, {@link #AP_IF}) is in */
+    String apNamespace() {
+        return apNs;
+    }
+
+    /**
+     * @param i a station added with {@link #addStationInOwnNamespaceAsync}
+     * @return its namespace
+     */
+    String stationNamespace(int i) {
+        String ns = ownNamespaces.get(i);
+        if (ns == null) {
+            throw new IllegalArgumentException("station " + i + " has no namespace of its own");
+        }
+        return ns;
+    }
+
+    /** @return station {@code i}'s interface name (inside its namespace) */
+    static String stationIf(int i) {
+        return ifname(i);
+    }
+
     /** Station {@code i} sends EAPOL-Logoff (the wired analogue of leaving). @throws Exception on failure */
     void logoff(int i) throws Exception {
         check(run(find("wpa_cli"), "-p", wpaCtrlDir.toString(), "-i", ifname(i), "logoff"));
@@ -436,6 +483,9 @@ final class HostapdLab implements AutoCloseable {
         if (netnsCreated) {
             run("ip", "netns", "del", staNs); // removes the macvlans and the veth pair
             run("ip", "netns", "del", apNs);
+        }
+        for (String ns : ownNamespaces.values()) {
+            run("ip", "netns", "del", ns);
         }
     }
 
