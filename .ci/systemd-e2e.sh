@@ -58,7 +58,8 @@ echo 'APT::Get::Assume-Yes "true";' > "${root}/etc/apt/apt.conf.d/90stationd-e2e
 # No getty on the console: the container only runs services.
 ln -sf /dev/null "${root}/etc/systemd/system/console-getty.service"
 
-systemd-nspawn -D "${root}" --boot --register=no --keep-unit --console=pipe \
+# --private-network: the neighbour entries the test adds are the container's, never the CI host's.
+systemd-nspawn -D "${root}" --boot --register=no --keep-unit --console=pipe --private-network \
     >"${work}/console.log" 2>&1 </dev/null &
 nspawn_pid=$!
 init_pid=""
@@ -114,7 +115,7 @@ run_docs_blocks() { # run_docs_blocks LABEL
 }
 # Talks to the container's sockets from the host through /proc/PID/root (path sockets ignore netns).
 sock_dir="/proc/${init_pid}/root/run/stationd"
-client() { # ping | list | ingest
+client() { # ping | list | ingest | ipv4 (of the ingested station)
     python3 - "$1" "${sock_dir}" <<'PY'
 import socket, struct, sys, time
 what, d = sys.argv[1], sys.argv[2]
@@ -139,6 +140,12 @@ if what == "ping":
 n = struct.unpack("=i", data[:4])[0]
 while len(data) < 4 + 176 * max(n, 0):
     data += s.recv(65536)
+if what == "ipv4":
+    for i in range(n):
+        rec = data[4 + 176 * i:4 + 176 * (i + 1)]
+        if rec[:6] == bytes.fromhex("020000000e2e"):
+            print(socket.inet_ntoa(rec[8:12]))
+    sys.exit(0)
 print(n)
 PY
 }
@@ -146,7 +153,7 @@ PY
 export DEBIAN_FRONTEND=noninteractive
 run_docs_blocks install     # apt install ./daemon/target/stationd_*_all.deb, enable the socket
 check "package installed" ct dpkg -s stationd
-check "systemd-analyze verify of the installed units" ct sh -c 'out=$(systemd-analyze verify stationd.socket stationd-ingest.socket stationd.service 2>&1); echo "$out"; test -z "$out"'
+check "systemd-analyze verify of the installed units" ct sh -c 'out=$(systemd-analyze verify stationd.socket stationd-ingest.socket stationd-netlink.socket stationd.service 2>&1); echo "$out"; test -z "$out"'
 check "stationd.socket starts (and stationd-ingest.socket with it)" ct systemctl start stationd.socket
 check "stationd-ingest.socket is listening" ct systemctl is-active -q stationd-ingest.socket
 check "stationd.service not yet running (socket activation)" ct sh -c '! systemctl is-active -q stationd.service'
@@ -190,6 +197,29 @@ check "stopped cleanly (exit 0, result success)" ct sh -c 'test "$(systemctl sho
 check "socket files stay with the socket unit" ct test -S /run/stationd/stationd.sock -a -S /run/stationd/events.sock
 check "next query re-activates the service" client ping
 check "active again" await_active
+# Address learning from the neighbour table (optional stationd-netlink.socket): systemd creates the
+# netlink socket in the container's network namespace and passes it in; the service itself runs
+# with PrivateNetwork=yes and RestrictAddressFamilies=AF_UNIX. The entries are added in the
+# container's namespace with the host's iproute2 (nsenter -n).
+ctnet() { nsenter -t "${init_pid}" -n -- "$@"; }
+check "a LAN interface in the container's namespace" ctnet ip link add br-lan type veth peer name lan1
+check "LAN interface up" sh -c "nsenter -t ${init_pid} -n -- ip link set br-lan up && nsenter -t ${init_pid} -n -- ip link set lan1 up"
+check "enrich.neighbours on in /etc/stationd/stationd.yaml" ct sh -c 'printf "enrich:\n  neighbours: true\n  interfaces: [br-lan]\n" >> /etc/stationd/stationd.yaml'
+run_docs_blocks netlink     # stop the service, enable --now stationd-netlink.socket, start (docs/enrichment.md)
+check "stationd-netlink.socket is listening" ct systemctl is-active -q stationd-netlink.socket
+check "active with address learning" await_active
+check "the netlink socket came from systemd" ct sh -c "journalctl -u stationd.service --no-pager -o cat | grep -q 'the neighbour table (netlink socket from systemd)'"
+check "the service still has a network namespace of its own" ct sh -c 'test "$(readlink /proc/$(systemctl show -P MainPID stationd.service)/ns/net)" != "$(readlink /proc/1/ns/net)"'
+check "station (without an address) sent again" client ingest
+await_ipv4() { # expected address
+    for _ in $(seq 100); do [[ "$(client ipv4)" = "$1" ]] && return 0; sleep 0.1; done
+    echo "ipv4 is '$(client ipv4)', expected $1"; return 1
+}
+check "station listed without an address" await_ipv4 0.0.0.0
+check "ip neigh add in the container's namespace" ctnet ip neigh add 10.9.0.46 lladdr 02:00:00:00:0e:2e dev br-lan nud permanent
+check "ipv4 learned from the neighbour entry" await_ipv4 10.9.0.46
+check "ip neigh del" ctnet ip neigh del 10.9.0.46 dev br-lan
+check "ipv4 gone with the entry" await_ipv4 0.0.0.0
 check "dpkg -r in the container" ct sh -c 'dpkg -r stationd >/tmp/dpkg-r.log 2>&1 || { cat /tmp/dpkg-r.log; false; }'
 check "service gone after dpkg -r" ct sh -c '! systemctl is-active -q stationd.service'
 
