@@ -270,6 +270,10 @@ w6 epoll "$TOOLS/epoll_server" "$RUN/epoll.sock" 256
 start_daemon w6; stop_daemon   # writes $RUN/w6/stationd.yaml
 w6 stationd "$STATIOND" --config "$DDIR/stationd.yaml"
 
+# ---- address learning (needs root; writes $OUT/enrich.md) -------------------------------------
+# shellcheck disable=SC2046,SC2086
+"$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/EnrichBench.java" --jar "$JAR" --loadgen "$TOOLS/loadgen" --out "$OUT" $([[ $QUICK == 1 ]] && echo --quick) -- $JVM_FLAGS || log "enrich benchmark failed"
+
 # ---- report ---------------------------------------------------------------------------------
 {
     echo "machine.cores=$(nproc)"
