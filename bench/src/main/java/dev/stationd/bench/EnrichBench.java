@@ -167,8 +167,8 @@ public final class EnrichBench {
         awaitPing(plainSock);
         sendStations(dir.resolve("off/events.sock"), W2_STATIONS);
         awaitCount(plainSock, W2_STATIONS);
-        int rounds = quick ? 2 : 6;
-        int seconds = quick ? 2 : 5;
+        int rounds = quick ? 2 : 10;
+        int seconds = quick ? 2 : 3;
         List<Double> qOff = new ArrayList<>();
         List<Double> qOn = new ArrayList<>();
         List<Double> idleOff = new ArrayList<>();

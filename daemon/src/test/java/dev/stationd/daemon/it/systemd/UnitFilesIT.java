@@ -65,7 +65,7 @@ class UnitFilesIT {
     void unitsPassSystemdAnalyzeVerify() throws Exception {
         assumeTrue(have("systemd-analyze"), "systemd-analyze is not installed");
         Result r = run(systemdDir(), null, "systemd-analyze", "verify", "./stationd.socket", "./stationd-ingest.socket",
-                "./stationd.service");
+                "./stationd-netlink.socket", "./stationd.service");
         // Accepted only: a machine where the package (its launcher /usr/sbin/stationd) is not installed.
         List<String> problems = new ArrayList<>();
         for (String line : r.output().lines().toList()) {
@@ -135,5 +135,9 @@ class UnitFilesIT {
         assertTrue(socket.contains("\nListenStream=/run/stationd/stationd.sock\n") && socket.contains("\nFileDescriptorName=command\n"), socket);
         assertTrue(ingest.contains("\nListenDatagram=/run/stationd/events.sock\n") && ingest.contains("\nFileDescriptorName=ingest\n"), ingest);
         assertTrue(service.contains("\nSockets=stationd.socket stationd-ingest.socket\n"), service);
+        // the optional netlink socket of address learning: route family, neighbour + link groups, passed by name
+        String netlink = Files.readString(systemdDir().resolve("stationd-netlink.socket"));
+        assertTrue(netlink.contains("\nListenNetlink=route 5\n") && netlink.contains("\nFileDescriptorName=netlink\n")
+                && netlink.contains("\nService=stationd.service\n"), netlink);
     }
 }
