@@ -82,13 +82,14 @@ class EnrichConfigTest {
     void checkConfigPrintsItBackUnchanged() throws Exception {
         StationdConfig c = parse(yamlBlocks(Path.of("../docs/enrichment.md")).get(0));
         assertEquals(c, parse(c.toYaml()).withSource(c.source()));
-        assertTrue(c.toYaml().contains("    - { path: \"/var/lib/kea/kea-leases4.csv\", format: kea }"), c.toYaml());
+        assertTrue(c.toYaml().contains("enrich:\n  neighbours: true\n  interfaces: [\"br-lan\"]\n  leases:\n"
+                + "    - path: \"/var/lib/misc/dnsmasq.leases\"\n      format: dnsmasq\n"), c.toYaml());
     }
 
     @Test
     void unknownFormat() {
-        assertEquals(List.of("/etc/stationd/stationd.yaml:3:38: enrich.leases[0].format: unknown lease format 'udhcpd'"
-                + " (expected dnsmasq, isc or kea)"), errors("enrich:\n  leases:\n    - { path: /tmp/x.leases, format: udhcpd }\n"));
+        assertEquals(List.of("/etc/stationd/stationd.yaml:3:38: enrich.leases[0].format: unknown value 'udhcpd'"
+                + " (expected one of: dnsmasq, isc, kea)"), errors("enrich:\n  leases:\n    - { path: /tmp/x.leases, format: udhcpd }\n"));
     }
 
     @Test
@@ -111,22 +112,26 @@ class EnrichConfigTest {
 
     @Test
     void interfacesNotAList() {
-        assertEquals(List.of("/etc/stationd/stationd.yaml:2:15: enrich.interfaces: expected a list of interface names"
-                + " ([br-lan]), got 'br-lan'"), errors("enrich:\n  interfaces: br-lan\n"));
+        assertEquals(List.of("/etc/stationd/stationd.yaml:2:15: enrich.interfaces: expected a list, e.g. [a, b],"
+                + " got 'br-lan'"), errors("enrich:\n  interfaces: br-lan\n"));
     }
 
     @Test
     void badInterfaceNames() {
-        List<String> e = errors("enrich:\n  interfaces: [a-name-far-too-long, br/lan, wlan0, wlan0]\n");
-        assertEquals(3, e.size(), e.toString());
-        assertTrue(e.get(0).startsWith("/etc/stationd/stationd.yaml:2:16: enrich.interfaces: not an interface name"), e.get(0));
-        assertTrue(e.get(2).contains("'wlan0' is listed twice"), e.get(2));
+        List<String> e = errors("enrich:\n  interfaces: [a-name-far-too-long, br/lan, wlan0, \"br lan\"]\n");
+        assertEquals(List.of(
+                "/etc/stationd/stationd.yaml:2:16: enrich.interfaces[0]: not an interface name (1..15 bytes, no '/' or"
+                        + " blanks): 'a-name-far-too-long'",
+                "/etc/stationd/stationd.yaml:2:37: enrich.interfaces[1]: not an interface name (1..15 bytes, no '/' or"
+                        + " blanks): 'br/lan'",
+                "/etc/stationd/stationd.yaml:2:52: enrich.interfaces[3]: not an interface name (1..15 bytes, no '/' or"
+                        + " blanks): 'br lan'"), e);
     }
 
     @Test
     void sameFileTwice() {
         List<String> e = errors("enrich:\n  leases:\n    - { path: /a, format: isc }\n    - { path: /a, format: kea }\n");
-        assertEquals(List.of("/etc/stationd/stationd.yaml:4:7: enrich.leases[1].path: /a is listed twice"), e);
+        assertEquals(List.of("/etc/stationd/stationd.yaml:4:7: enrich.leases[1].path: /a is listed twice (first at line 3)"), e);
     }
 
     @Test

@@ -71,7 +71,7 @@ class EnrichHostapdIT {
             }
             Path run = Files.createDirectories(tmp.resolve("d"));
             Path cfg = DaemonProcess.writeConfig(run, yaml(lab, true, leases, "dnsmasq"));
-            try (DaemonProcess d = DaemonProcess.startInNetns(lab.apNamespace(), run, cfg);
+            try (DaemonProcess d = DaemonProcess.builder(run).config(cfg).netns(lab.apNamespace()).start();
                  StationClient c = StationClient.open(d.socket())) {
                 DaemonProcess.awaitStations(d.socket(), 3, DEADLINE);
                 List<StaEvent> seen = new CopyOnWriteArrayList<>();
@@ -155,7 +155,7 @@ class EnrichHostapdIT {
             lab.awaitAuthorized(2);
             Path run = Files.createDirectories(tmp.resolve("d"));
             Path cfg = DaemonProcess.writeConfig(run, yaml(lab, false, leases, format));
-            try (DaemonProcess d = DaemonProcess.startInNetns(lab.apNamespace(), run, cfg);
+            try (DaemonProcess d = DaemonProcess.builder(run).config(cfg).netns(lab.apNamespace()).start();
                  StationClient c = StationClient.open(d.socket())) {
                 DaemonProcess.awaitStations(d.socket(), 2, DEADLINE);
                 String ip1 = dhcp.lease(1, "phone-anna", null);
