@@ -44,7 +44,8 @@ final class IscLeases implements LeaseParser {
                 }
                 continue;
             }
-            String text = withoutComment(line.text()).strip();
+            Scan scan = Scan.of(line.text());
+            String text = scan.code().strip();
             if (text.isEmpty()) {
                 continue;
             }
@@ -63,7 +64,7 @@ final class IscLeases implements LeaseParser {
                 depth = 1;
                 continue;
             }
-            int delta = braces(text);
+            int delta = scan.braces();
             if (block != null && depth == 1 && delta == 0) {
                 statement(block, text, line.number(), problems);
             }
@@ -190,39 +191,32 @@ final class IscLeases implements LeaseParser {
         return Hostnames.decode(out.toByteArray());
     }
 
-    /** @return the line without a {@code #} comment (outside quotes), as in {@code ends epoch 1795851900; # Sat ...} */
-    private static String withoutComment(String text) {
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\' && quoted) {
-                i++;
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '#' && !quoted) {
-                return text.substring(0, i);
+    /**
+     * One pass over a line outside double quotes (a backslash escapes inside them).
+     *
+     * @param code the line up to a {@code #} comment, as in {@code ends epoch 1795851900; # Sat ...}
+     * @param braces opening minus closing braces in {@code code}
+     */
+    private record Scan(String code, int braces) {
+        static Scan of(String text) {
+            int d = 0;
+            boolean quoted = false;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\\' && quoted) {
+                    i++;
+                } else if (c == '"') {
+                    quoted = !quoted;
+                } else if (!quoted && c == '#') {
+                    return new Scan(text.substring(0, i), d);
+                } else if (!quoted && c == '{') {
+                    d++;
+                } else if (!quoted && c == '}') {
+                    d--;
+                }
             }
+            return new Scan(text, d);
         }
-        return text;
-    }
-
-    /** @return opening minus closing braces outside double quotes */
-    private static int braces(String text) {
-        int d = 0;
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\\' && quoted) {
-                i++;
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (!quoted && c == '{') {
-                d++;
-            } else if (!quoted && c == '}') {
-                d--;
-            }
-        }
-        return d;
     }
 
     /** The statements of one {@code lease} block read so far. */

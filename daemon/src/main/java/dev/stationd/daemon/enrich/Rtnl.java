@@ -142,67 +142,84 @@ final class Rtnl {
         }
     }
 
+    /** Receives the attributes ({@code struct rtattr} + data) of one message. */
+    private interface Attributes {
+        /**
+         * @param type {@code rta_type} without the nested / byte-order flags
+         * @param data offset of the attribute's data
+         * @param length length of the data
+         * @param at offset of the attribute (for errors)
+         * @return false to stop
+         */
+        boolean attribute(int type, int data, int length, int at);
+    }
+
+    /** Walks the attributes in {@code [from, end)}; a length that does not fit is malformed. */
+    private static void attributes(ByteBuffer buf, int from, int end, Attributes visitor) {
+        int a = from;
+        while (end - a >= RTATTR_SIZE) {
+            int rtaLen = Short.toUnsignedInt(buf.getShort(a));
+            int rtaType = Short.toUnsignedInt(buf.getShort(a + 2)) & RTA_TYPE_MASK;
+            if (rtaLen < RTATTR_SIZE || rtaLen > end - a) {
+                throw new RtnlException("rta_len", rtaLen, RTATTR_SIZE + ".." + (end - a), a);
+            }
+            if (!visitor.attribute(rtaType, a + RTATTR_SIZE, rtaLen - RTATTR_SIZE, a)) {
+                return;
+            }
+            a += NlMsgHdr.align(rtaLen);
+        }
+    }
+
     private static RtnlMessage neighbour(ByteBuffer buf, int at, int len, boolean deleted, boolean dump) {
         NdMsg nd = NdMsg.decode(buf, at, len);
         if ((nd.family() != NdMsg.AF_INET && nd.family() != NdMsg.AF_INET6) || (nd.flags() & NdMsg.NTF_PROXY) != 0) {
             return null;
         }
         int addrLen = nd.family() == NdMsg.AF_INET ? 4 : 16;
-        InetAddress dst = null;
-        MacAddress lladdr = null;
-        long confirmedAgoMs = -1;
-        int a = at + NdMsg.SIZE;
-        int end = at + len;
-        while (end - a >= RTATTR_SIZE) {
-            int rtaLen = Short.toUnsignedInt(buf.getShort(a));
-            int rtaType = Short.toUnsignedInt(buf.getShort(a + 2)) & RTA_TYPE_MASK;
-            if (rtaLen < RTATTR_SIZE || rtaLen > end - a) {
-                throw new RtnlException("rta_len", rtaLen, RTATTR_SIZE + ".." + (end - a), a);
-            }
-            int data = a + RTATTR_SIZE;
-            int dataLen = rtaLen - RTATTR_SIZE;
-            if (rtaType == NDA_DST) {
+        InetAddress[] dst = new InetAddress[1];
+        MacAddress[] lladdr = new MacAddress[1];
+        long[] confirmedAgoMs = {-1};
+        attributes(buf, at + NdMsg.SIZE, at + len, (type, data, dataLen, a) -> {
+            if (type == NDA_DST) {
                 if (dataLen != addrLen) {
                     throw new RtnlException("NDA_DST length", dataLen, addrLen + " for family " + nd.family(), a);
                 }
-                dst = address(buf, data, addrLen);
-            } else if (rtaType == NDA_LLADDR && dataLen == MacAddress.SIZE) {
+                dst[0] = address(buf, data, addrLen);
+            } else if (type == NDA_LLADDR && dataLen == MacAddress.SIZE) {
                 byte[] mac = new byte[MacAddress.SIZE];
                 buf.get(data, mac);
-                lladdr = MacAddress.of(mac);
-            } else if (rtaType == NDA_CACHEINFO && dataLen >= 4) {
-                confirmedAgoMs = Integer.toUnsignedLong(buf.getInt(data)) * MS_PER_TICK;
+                lladdr[0] = MacAddress.of(mac);
+            } else if (type == NDA_CACHEINFO && dataLen >= 4) {
+                confirmedAgoMs[0] = Integer.toUnsignedLong(buf.getInt(data)) * MS_PER_TICK;
             }
-            a += NlMsgHdr.align(rtaLen);
-        }
-        if (dst == null) {
+            return true;
+        });
+        if (dst[0] == null) {
             throw new RtnlException("NDA_DST", "missing", "an address", at);
         }
-        return new RtnlMessage.Neighbour(deleted, dump, nd.ifindex(), nd.state(), dst, lladdr, confirmedAgoMs);
+        return new RtnlMessage.Neighbour(deleted, dump, nd.ifindex(), nd.state(), dst[0], lladdr[0], confirmedAgoMs[0]);
     }
 
     private static RtnlMessage link(ByteBuffer buf, int at, int len, boolean deleted, boolean dump) {
         IfInfoMsg ifi = IfInfoMsg.decode(buf, at, len);
-        int a = at + IfInfoMsg.SIZE;
-        int end = at + len;
-        while (end - a >= RTATTR_SIZE) {
-            int rtaLen = Short.toUnsignedInt(buf.getShort(a));
-            int rtaType = Short.toUnsignedInt(buf.getShort(a + 2)) & RTA_TYPE_MASK;
-            if (rtaLen < RTATTR_SIZE || rtaLen > end - a) {
-                throw new RtnlException("rta_len", rtaLen, RTATTR_SIZE + ".." + (end - a), a);
+        String[] name = new String[1];
+        attributes(buf, at + IfInfoMsg.SIZE, at + len, (type, data, dataLen, a) -> {
+            if (type != IFLA_IFNAME) {
+                return true;
             }
-            if (rtaType == IFLA_IFNAME) {
-                int n = 0;
-                while (n < rtaLen - RTATTR_SIZE && buf.get(a + RTATTR_SIZE + n) != 0) {
-                    n++;
-                }
-                byte[] name = new byte[n];
-                buf.get(a + RTATTR_SIZE, name);
-                return new RtnlMessage.Link(deleted, dump, ifi.index(), new String(name, StandardCharsets.UTF_8));
+            int n = 0;
+            while (n < dataLen && buf.get(data + n) != 0) {
+                n++;
             }
-            a += NlMsgHdr.align(rtaLen);
+            byte[] raw = new byte[n];
+            buf.get(data, raw);
+            name[0] = new String(raw, StandardCharsets.UTF_8);
+            return false;
+        });
+        if (name[0] == null) {
+            throw new RtnlException("IFLA_IFNAME", "missing", "the interface name", at);
         }
-        throw new RtnlException("IFLA_IFNAME", "missing", "the interface name", at);
+        return new RtnlMessage.Link(deleted, dump, ifi.index(), name[0]);
     }
 
     private static InetAddress address(ByteBuffer buf, int at, int len) {

@@ -318,10 +318,6 @@ final class DhcpLab implements AutoCloseable {
     }
 
     private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (IOException e) {
-            return "(" + e + ")";
-        }
+        return HostapdLab.read(p);
     }
 }

@@ -565,7 +565,7 @@ final class HostapdLab implements AutoCloseable {
         return -1;
     }
 
-    private static String read(Path p) {
+    static String read(Path p) {
         try {
             return Files.exists(p) ? Files.readString(p) : "";
         } catch (IOException e) {
