@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The live station table, keyed by MAC.
  *
- * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}) may come from any
+ * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}, {@link #relearn}) may come from any
  * thread and are serialised by one lock over a plain {@link HashMap}. Queries go through
  * {@link #snapshot()}, an immutable {@link TableSnapshot} built on the first query after a change
  * and cached until the next one, so repeated queries between changes share one instance and never
@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stored records always carry {@link StaFlags#FILTERED} exactly when the current
  * {@link FilterSet} matches them; the bit in incoming records is ignored.
+ *
+ * <p>With {@link #learnFrom}, stored records also carry what the daemon learned by itself
+ * ({@code ipv4}, {@code ipv6}, {@code hostname}) wherever the station's source left them at zero.
  *
  * <p>Every applied change is reported to the {@link TableListener}s under the lock, in order.
  */
