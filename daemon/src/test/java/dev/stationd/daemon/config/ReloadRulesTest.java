@@ -10,11 +10,16 @@ import org.junit.jupiter.api.Test;
 
 /** What a reload applies and what it keeps, derived from the reload column of {@link ConfigKeys}. */
 class ReloadRulesTest {
-    /** {@link ConfigLoaderTest#FULL} plus the hostapd keys: every key differs from its default. */
+    /** {@link ConfigLoaderTest#FULL} plus the hostapd and enrich keys: every key differs from its default. */
     private static final String EVERY_KEY_CHANGED = ConfigLoaderTest.FULL + """
             hostapd:
               - ctrl: /run/hostapd/wlan0
             hostapd_resync: 2m
+            enrich:
+              neighbours: true
+              interfaces: [br-lan]
+              leases:
+                - { path: /var/lib/misc/dnsmasq.leases, format: dnsmasq }
             """;
 
     private static StationdConfig parse(String yaml) throws ConfigException {
@@ -31,12 +36,12 @@ class ReloadRulesTest {
     }
 
     @Test
-    void restartOnlyKeysAreTheSocketsStateWriteBuffersAndHostapd() throws Exception {
+    void restartOnlyKeysAreTheSocketsStateWriteBuffersHostapdAndEnrich() throws Exception {
         List<String> restart = ConfigKeys.restartOnlyChanges(StationdConfig.defaults(), parse(EVERY_KEY_CHANGED));
         assertEquals(List.of("server.socket", "server.socket_mode", "server.socket_group", "server.backlog",
                 "server.io_threads", "server.write_buffer_high", "server.write_buffer_low",
                 "ingest.socket", "ingest.socket_mode", "ingest.socket_group", "state.directory",
-                "hostapd", "hostapd_resync"), restart);
+                "hostapd", "hostapd_resync", "enrich.neighbours", "enrich.interfaces", "enrich.leases"), restart);
     }
 
     @Test
