@@ -85,7 +85,7 @@ final class NeighbourReader {
         return loaded;
     }
 
-    /** @return {@code "neighbours: following"} or {@code "neighbours: loading"} plus counters worth showing */
+    /** @return {@code "neighbours followed"} or {@code "neighbours loading"}, and the overruns if there were any */
     String status() {
         return "neighbours " + (loaded ? "followed" : "loading") + (overruns > 0 ? " (" + overruns + " overruns)" : "");
     }
