@@ -11,6 +11,7 @@ import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.persist.StateFileException;
 import dev.stationd.daemon.server.CommandProcessor;
 import dev.stationd.daemon.server.ServerContext;
+import dev.stationd.daemon.server.ServerStats;
 import dev.stationd.daemon.server.StationServer;
 import dev.stationd.daemon.systemd.ListenFds;
 import dev.stationd.daemon.systemd.SdNotify;
@@ -233,7 +234,7 @@ public final class Daemon {
         server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s
         context.processor().close(); // the event loops are gone: nothing asks for the cached reply any more
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
-                context.stats().requests.sum(), context.stats().eventsApplied.sum());
+                context.stats().requests.total(), context.stats().datagramCount(ServerStats.Datagram.APPLIED));
         notify.close();
         return 0;
     }

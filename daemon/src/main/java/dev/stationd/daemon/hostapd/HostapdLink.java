@@ -106,6 +106,10 @@ final class HostapdLink implements ControlChannel.Listener {
         return enforcer;
     }
 
+    String ifname() {
+        return ifname;
+    }
+
     // ---------------------------------------------------------------- life cycle
 
     void start() {
