@@ -6,6 +6,7 @@ import dev.stationd.daemon.config.ConfigLoader;
 import dev.stationd.daemon.config.StationdConfig;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.logging.LogSetup;
+import dev.stationd.daemon.metrics.MetricsEndpoint;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.persist.StateFileException;
@@ -69,6 +70,8 @@ public final class Daemon {
     private FilterService filters;
     private ServerContext context;
     private HostapdSource hostapd;
+    /** The Prometheus endpoint; {@code null} when metrics are off (then none of its classes is loaded). */
+    private MetricsEndpoint metrics;
 
     /** @param config the validated configuration */
     public Daemon(StationdConfig config) {
@@ -151,6 +154,19 @@ public final class Daemon {
         notify = SdNotify.fromEnvironment(env);
         scheduleExpiry();
         hostapd.start(server.group());
+        if (activated.metrics().isPresent() || !config.metrics().listen().isOff()) {
+            try {
+                metrics = MetricsEndpoint.start(context, server, filters, hostapd, activated.metrics());
+            } catch (IOException e) {
+                // asked for and not served would be worse than not starting: it looks like a healthy daemon
+                LOG.error("cannot start: metrics: {}", e.getMessage());
+                failed("metrics: " + e.getMessage());
+                hostapd.close();
+                filters.close();
+                server.close();
+                return EX_UNAVAILABLE;
+            }
+        }
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("HUP"), s -> new Thread(this::reload, "stationd-reload").start());
@@ -229,6 +245,9 @@ public final class Daemon {
         testBlockRelease.countDown();
         context.beginShutdown();
         server.stopAccepting();
+        if (metrics != null) {
+            metrics.close();
+        }
         filters.close(); // drains changes in flight: every ACKed change is on disk
         hostapd.close();
         server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s

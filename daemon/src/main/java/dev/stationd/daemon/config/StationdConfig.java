@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param log the {@code log:} section
  * @param access the {@code access:} section
  * @param hostapd the {@code hostapd:} list and {@code hostapd_resync}
+ * @param metrics the {@code metrics:} section
  */
 public record StationdConfig(
         Path source,
@@ -26,7 +27,8 @@ public record StationdConfig(
         FiltersConfig filters,
         LogConfig log,
         AccessConfig access,
-        HostapdSettings hostapd) {
+        HostapdSettings hostapd,
+        MetricsConfig metrics) {
 
     /** Checks that every section is present. */
     public StationdConfig {
@@ -38,6 +40,25 @@ public record StationdConfig(
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(hostapd, "hostapd");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * A configuration without a {@code metrics:} section (metrics off).
+     *
+     * @param source the file this was loaded from, or {@code null}
+     * @param server the {@code server:} section
+     * @param ingest the {@code ingest:} section
+     * @param state the {@code state:} section
+     * @param table the {@code table:} section
+     * @param filters the {@code filters:} section
+     * @param log the {@code log:} section
+     * @param access the {@code access:} section
+     * @param hostapd the {@code hostapd:} list and {@code hostapd_resync}
+     */
+    public StationdConfig(Path source, ServerConfig server, IngestConfig ingest, StateConfig state,
+            TableConfig table, FiltersConfig filters, LogConfig log, AccessConfig access, HostapdSettings hostapd) {
+        this(source, server, ingest, state, table, filters, log, access, hostapd, MetricsConfig.defaults());
     }
 
     /**
@@ -66,12 +87,12 @@ public record StationdConfig(
     static StationdConfig from(Values v) {
         return new StationdConfig(null, ServerConfig.from(v), IngestConfig.from(v), StateConfig.from(v),
                 TableConfig.from(v), FiltersConfig.from(v), LogConfig.from(v), AccessConfig.from(v),
-                HostapdSettings.from(v));
+                HostapdSettings.from(v), MetricsConfig.from(v));
     }
 
     /** @return a copy with another {@link #source()} (may be {@code null}) */
     public StationdConfig withSource(Path newSource) {
-        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access, hostapd);
+        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access, hostapd, metrics);
     }
 
     /**

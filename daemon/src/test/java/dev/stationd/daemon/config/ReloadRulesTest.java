@@ -10,11 +10,14 @@ import org.junit.jupiter.api.Test;
 
 /** What a reload applies and what it keeps, derived from the reload column of {@link ConfigKeys}. */
 class ReloadRulesTest {
-    /** {@link ConfigLoaderTest#FULL} plus the hostapd keys: every key differs from its default. */
+    /** {@link ConfigLoaderTest#FULL} plus the hostapd and metrics keys: every key differs from its default. */
     private static final String EVERY_KEY_CHANGED = ConfigLoaderTest.FULL + """
             hostapd:
               - ctrl: /run/hostapd/wlan0
             hostapd_resync: 2m
+            metrics:
+              listen: 127.0.0.1:9089
+              per_station: true
             """;
 
     private static StationdConfig parse(String yaml) throws ConfigException {
@@ -36,7 +39,7 @@ class ReloadRulesTest {
         assertEquals(List.of("server.socket", "server.socket_mode", "server.socket_group", "server.backlog",
                 "server.io_threads", "server.write_buffer_high", "server.write_buffer_low",
                 "ingest.socket", "ingest.socket_mode", "ingest.socket_group", "state.directory",
-                "hostapd", "hostapd_resync"), restart);
+                "hostapd", "hostapd_resync", "metrics.listen"), restart);
     }
 
     @Test
