@@ -78,6 +78,13 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint start(ServerContext context, StationServer server, FilterService filters,
             HostapdSource hostapd, OptionalInt inherited) throws IOException {
+        return serve(registry(context, server, filters, hostapd), context.badInputLog(),
+                context.config().metrics().listen(), inherited);
+    }
+
+    /** @return a registry with every family of the daemon declared on these sources */
+    static PrometheusRegistry registry(ServerContext context, StationServer server, FilterService filters,
+            HostapdSource hostapd) {
         PrometheusRegistry registry = new PrometheusRegistry();
         Families f = new Families(registry);
         ProcessMetrics.register(f);
@@ -85,7 +92,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         FilterMetrics.register(f, filters);
         ServerMetrics.register(f, context, server);
         HostapdMetrics.register(f, hostapd);
-        return serve(registry, context.badInputLog(), context.config().metrics().listen(), inherited);
+        return registry;
     }
 
     /**

@@ -43,12 +43,13 @@ final class TableMetrics {
     private static void registerPerStation(Families f, StationTable table, Supplier<StationdConfig> config) {
         perStationGauge(f, table, config, "stationd_station_signal_dbm", "Signal of the station in dBm.", null,
                 StaListAttr::signalDbm);
-        perStationGauge(f, table, config, "stationd_station_tx_rate_bits_per_second",
-                "Last transmit rate from the AP to the station, in bits per second.", null,
-                s -> Families.unsigned(s.txRateKbps()) * 1000);
-        perStationGauge(f, table, config, "stationd_station_rx_rate_bits_per_second",
-                "Last receive rate from the station to the AP, in bits per second.", null,
-                s -> Families.unsigned(s.rxRateKbps()) * 1000);
+        // link rates in bytes per second (the base unit; kbit/s * 1000 / 8)
+        perStationGauge(f, table, config, "stationd_station_tx_rate_bytes_per_second",
+                "Last link rate from the AP to the station, in bytes per second.", null,
+                s -> Families.unsigned(s.txRateKbps()) * 125);
+        perStationGauge(f, table, config, "stationd_station_rx_rate_bytes_per_second",
+                "Last link rate from the station to the AP, in bytes per second.", null,
+                s -> Families.unsigned(s.rxRateKbps()) * 125);
         perStationGauge(f, table, config, "stationd_station_associated_timestamp_seconds",
                 "When the station associated, in seconds since the epoch (0 = unknown).", Unit.SECONDS,
                 s -> s.assocTimeMs() / 1000.0);

@@ -1,0 +1,39 @@
+package dev.stationd.daemon.it.metrics;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plain HTTP GETs of a daemon's {@code /metrics}, as a scraper does. */
+final class Endpoint {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Endpoint() {
+    }
+
+    /**
+     * @param port the endpoint's port on 127.0.0.1
+     * @param accept the {@code Accept} header, or {@code null} for none
+     * @return the response (status, headers, body)
+     * @throws Exception if the request fails
+     */
+    static HttpResponse<String> get(int port, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return the Prometheus text format of the endpoint on {@code port} */
+    static String scrape(int port) throws Exception {
+        HttpResponse<String> r = get(port, null);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET /metrics: " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+}
