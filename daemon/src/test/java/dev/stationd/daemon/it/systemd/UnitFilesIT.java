@@ -65,7 +65,7 @@ class UnitFilesIT {
     void unitsPassSystemdAnalyzeVerify() throws Exception {
         assumeTrue(have("systemd-analyze"), "systemd-analyze is not installed");
         Result r = run(systemdDir(), null, "systemd-analyze", "verify", "./stationd.socket", "./stationd-ingest.socket",
-                "./stationd.service");
+                "./stationd-metrics.socket", "./stationd.service");
         // Accepted only: a machine where the package (its launcher /usr/sbin/stationd) is not installed.
         List<String> problems = new ArrayList<>();
         for (String line : r.output().lines().toList()) {
@@ -135,5 +135,10 @@ class UnitFilesIT {
         assertTrue(socket.contains("\nListenStream=/run/stationd/stationd.sock\n") && socket.contains("\nFileDescriptorName=command\n"), socket);
         assertTrue(ingest.contains("\nListenDatagram=/run/stationd/events.sock\n") && ingest.contains("\nFileDescriptorName=ingest\n"), ingest);
         assertTrue(service.contains("\nSockets=stationd.socket stationd-ingest.socket\n"), service);
+        // optional: not pulled in by Sockets=, handed over through its Service=; the sandbox stays AF_UNIX-only
+        String metrics = Files.readString(systemdDir().resolve("stationd-metrics.socket"));
+        assertTrue(metrics.contains("\nListenStream=127.0.0.1:9089\n") && metrics.contains("\nFileDescriptorName=metrics\n")
+                && metrics.contains("\nService=stationd.service\n"), metrics);
+        assertTrue(service.contains("\nRestrictAddressFamilies=AF_UNIX\n") && service.contains("\nPrivateNetwork=yes\n"), service);
     }
 }
