@@ -270,6 +270,9 @@ w6 epoll "$TOOLS/epoll_server" "$RUN/epoll.sock" 256
 start_daemon w6; stop_daemon   # writes $RUN/w6/stationd.yaml
 w6 stationd "$STATIOND" --config "$DDIR/stationd.yaml"
 
+# ---- metrics endpoint: W2 with metrics on vs off, scrape time with 10,000 stations ------------
+bash "$BENCH/metrics.sh" $([[ $QUICK == 1 ]] && echo --quick) >&2
+
 # ---- report ---------------------------------------------------------------------------------
 {
     echo "machine.cores=$(nproc)"

@@ -16,6 +16,13 @@ import java.util.function.ToDoubleFunction;
  * limit and drops, and, with {@code metrics.per_station}, a few series per station.
  */
 final class TableMetrics {
+    /**
+     * Most stations that get series of their own: a scrape holds every series in memory at once
+     * (about 2 KiB per station), which must fit the daemon's 64 MiB heap beside a full table;
+     * and tens of thousands of series per AP are more than a Prometheus should take anyway.
+     */
+    static final int MAX_PER_STATION = 4096;
+
     private TableMetrics() {
     }
 
@@ -41,6 +48,12 @@ final class TableMetrics {
 
     /** Series per station, only while {@code metrics.per_station} is on (empty families are not written). */
     private static void registerPerStation(Families f, StationTable table, Supplier<StationdConfig> config) {
+        f.gauge("stationd_stations_without_series", "Stations beyond the first " + MAX_PER_STATION
+                + " (by MAC) that get no per-station series. Only with metrics.per_station.", cb -> {
+                    if (config.get().metrics().perStation()) {
+                        cb.call(Math.max(0, table.snapshot().size() - MAX_PER_STATION));
+                    }
+                });
         perStationGauge(f, table, config, "stationd_station_signal_dbm", "Signal of the station in dBm.", null,
                 StaListAttr::signalDbm);
         // link rates in bytes per second (the base unit; kbit/s * 1000 / 8)
@@ -86,7 +99,7 @@ final class TableMetrics {
             return;
         }
         List<StaListAttr> all = table.snapshot().all();
-        for (StaListAttr s : all) {
+        for (StaListAttr s : all.subList(0, Math.min(all.size(), MAX_PER_STATION))) {
             sink.call(value.applyAsDouble(s), s.mac().toString(), s.ifname());
         }
     }
