@@ -217,10 +217,9 @@ PY
 }
 serves() { scrape 2>/dev/null | grep -qxF "$1"; }
 check "stationd-metrics.socket is disabled after installation" ct sh -c '! systemctl is-enabled -q stationd-metrics.socket'
-# The commands docs/metrics.md shows (systemd refuses to start the socket while the service runs):
-check "systemctl stop stationd" ct systemctl stop stationd
-check "systemctl enable --now stationd-metrics.socket" ct systemctl enable --now stationd-metrics.socket
-check "systemctl start stationd" ct systemctl start stationd
+# systemctl stop stationd; systemctl enable --now stationd-metrics.socket; systemctl start stationd
+# (docs/metrics.md: systemd refuses to start the socket unit while the service runs)
+run_docs_blocks metrics-socket
 check "active again with the metrics socket" await_active
 check "the daemon serves the socket from systemd" eventually ct sh -c "journalctl -u stationd.service --no-pager -o cat | grep -q 'metrics: serving GET /metrics on http://127.0.0.1:9089 (socket from systemd)'"
 mainpid="$(ct systemctl show -P MainPID stationd.service)"
