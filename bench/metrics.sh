@@ -10,21 +10,13 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BENCH=$ROOT/bench
-OUT=$BENCH/out
-TOOLS=$BENCH/target/c
-JAR=$ROOT/daemon/target/stationd.jar
+OUT=$ROOT/bench/out TOOLS=$ROOT/bench/target/c JAR=$ROOT/daemon/target/stationd.jar
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
-QUICK=0
-for a in "$@"; do
-    case $a in
-        --quick) QUICK=1 ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-        *) echo "metrics.sh: unknown argument $a (try --help)" >&2; exit 64 ;;
-    esac
-done
-if [[ $QUICK == 1 ]]; then ROUNDS=3; DUR=1; WARM=0.3; SCRAPES=30; else ROUNDS=7; DUR=4; WARM=1; SCRAPES=200; fi
+case ${1:-} in
+    "") ROUNDS=7; DUR=4; WARM=1; SCRAPES=200 ;;
+    --quick) ROUNDS=3; DUR=1; WARM=0.3; SCRAPES=30 ;;
+    *) sed -n '2,9p' "$0"; exit 64 ;;
+esac
 JVM_FLAGS=${STATIOND_JVM_FLAGS:-$(grep -v '^[[:space:]]*#' "$ROOT/config/jvm.options" | xargs)}
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -34,7 +26,7 @@ if [[ ! -f $JAR ]] || [[ -n $(find "$ROOT/daemon/src/main" "$ROOT/protocol/src/m
     log "building the daemon jar"
     (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package -pl daemon -am)
 fi
-make -s -C "$BENCH/c" >&2
+make -s -C "$ROOT/bench/c" >&2
 
 RUN=$(mktemp -d /tmp/stationd-bench-metrics.XXXXXX)
 mkdir -p "$OUT"

@@ -3,7 +3,11 @@ package dev.stationd.daemon.metrics;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import java.util.Map;
 
-/** The links to hostapd, one per followed interface. */
+/**
+ * The links to hostapd, one per followed interface. What HostapdSource reports of a link is all
+ * there is: its state today; its reconnects, stations and deny-list restores belong here as
+ * families labelled {@code ifname} once it reports them.
+ */
 final class HostapdMetrics {
     private HostapdMetrics() {
     }

@@ -47,6 +47,7 @@ final class ServerMetrics {
         f.counter("stationd_subscribers_dropped_total",
                 "Subscribers disconnected because their unread events passed server.subscriber_backlog.",
                 cb -> cb.call(stats.subscribersDropped.sum()));
+        // a limit on these bytes, once the server keeps one, is the gauge to read this one against
         f.gauge("stationd_reply_pending_bytes",
                 "Reply and event bytes written by the daemon but not yet taken by clients, over all connections.",
                 Unit.BYTES, cb -> cb.call(server.pendingReplyBytes()));

@@ -28,9 +28,17 @@ final class Endpoint {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** @return the Prometheus text format of the endpoint on {@code port} */
-    static String scrape(int port) throws Exception {
-        HttpResponse<String> r = get(port, null);
+    /**
+     * @return the Prometheus text format of the endpoint on {@code port}
+     * @throws AssertionError if the request fails or is not answered 200 (usable in a wait's condition)
+     */
+    static String scrape(int port) {
+        HttpResponse<String> r;
+        try {
+            r = get(port, null);
+        } catch (Exception e) {
+            throw new AssertionError("GET /metrics on port " + port + ": " + e, e);
+        }
         if (r.statusCode() != 200) {
             throw new AssertionError("GET /metrics: " + r.statusCode() + " " + r.body());
         }

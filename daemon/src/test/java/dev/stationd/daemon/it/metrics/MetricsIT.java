@@ -69,7 +69,7 @@ class MetricsIT {
                 s.sendRaw(new byte[10]); // 10 bytes are no sta_event (192)
             }
             DaemonProcess.await(DEADLINE, "the start-up PING's connection to close",
-                    () -> scraped(port).contains("\nstationd_connections 0.0\n"));
+                    () -> Endpoint.scrape(port).contains("\nstationd_connections 0.0\n"));
             try (StationClient held = StationClient.open(daemon.socket(), Duration.ofSeconds(5))) {
                 DaemonProcess.await(DEADLINE, "3 stations", () -> held.list(ListQuery.ALL).size() == 3);
                 assertArrayEquals(new byte[] {-8, -1, -1, -1}, refusedReply(daemon.socket()), "E_BUSY");
@@ -104,13 +104,6 @@ class MetricsIT {
         }
     }
 
-    private static String scraped(int port) {
-        try {
-            return Endpoint.scrape(port);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 
     /** Connects past max_connections: the daemon answers a bare E_BUSY and closes. */
     private static byte[] refusedReply(Path socket) throws Exception {

@@ -41,9 +41,9 @@ class PerStationMemoryIT {
                 }
             }
             DaemonProcess.await(Duration.ofSeconds(120), STATIONS + " stations applied",
-                    () -> scrape(port).contains("\nstationd_ingest_datagrams_total{result=\"applied\"} " + STATIONS + ".0\n"));
+                    () -> Endpoint.scrape(port).contains("\nstationd_ingest_datagrams_total{result=\"applied\"} " + STATIONS + ".0\n"));
             for (int i = 0; i < 3; i++) {
-                String text = scrape(port);
+                String text = Endpoint.scrape(port);
                 assertTrue(text.contains("\nstationd_stations_without_series " + (STATIONS - 4096) + ".0\n"), text.substring(0, 2000));
                 assertEquals(4096, text.lines().filter(l -> l.startsWith("stationd_station_signal_dbm{")).count());
             }
@@ -53,11 +53,4 @@ class PerStationMemoryIT {
         }
     }
 
-    private static String scrape(int port) {
-        try {
-            return Endpoint.scrape(port);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }
