@@ -160,6 +160,7 @@ public final class Daemon {
             } catch (IOException e) {
                 // asked for and not served would be worse than not starting: it looks like a healthy daemon
                 LOG.error("cannot start: metrics: {}", e.getMessage());
+                notify.close();
                 failed("metrics: " + e.getMessage());
                 hostapd.close();
                 filters.close();

@@ -141,14 +141,11 @@ public final class MetricsEndpoint implements AutoCloseable {
             } else {
                 ch = b.channel(EpollServerSocketChannel.class).bind(listen.socketAddress()).sync().channel();
             }
-        } catch (IOException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("interrupted while starting the metrics endpoint", e);
-        } catch (RuntimeException e) { // Netty reports a failed bind (EADDRINUSE, EACCES) unchecked
+        } catch (IOException | RuntimeException e) { // Netty reports a failed bind (EADDRINUSE, EACCES) as either
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException((adopted ? "cannot adopt the inherited metrics socket: "
                     : "cannot listen on " + listen + ": ") + e.getMessage(), e);

@@ -12,9 +12,12 @@ import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.client.EventSender;
 import dev.stationd.protocol.client.ListQuery;
 import dev.stationd.protocol.client.StationClient;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
@@ -116,6 +119,23 @@ class MetricsIT {
             byte[] out = new byte[buf.remaining()];
             buf.get(out);
             return out;
+        }
+    }
+
+    /** Asked for and not served would look like a healthy daemon: a port in use stops the start. */
+    @Test
+    void anAddressThatCannotBeBoundStopsTheStart() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path cfg = DaemonProcess.writeConfig(dir, "metrics:\n  listen: 127.0.0.1:" + taken.getLocalPort() + "\n");
+            DaemonProcess d = DaemonProcess.launch(dir, "--config", cfg.toString());
+            try {
+                assertEquals(69, d.awaitExit(DEADLINE), d.output());
+                assertTrue(d.output().contains("cannot start: metrics: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                        + ": "), d.output());
+                assertTrue(!Files.exists(dir.resolve("stationd.sock")), "the command socket is removed again");
+            } finally {
+                d.close();
+            }
         }
     }
 }
