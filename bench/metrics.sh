@@ -17,7 +17,8 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 case ${1:-} in
     "") ROUNDS=9; DUR=4; WARM=1; SCRAPES=200 ;;
     --quick) ROUNDS=3; DUR=1; WARM=0.3; SCRAPES=30 ;;
-    *) sed -n '2,9p' "$0"; exit 64 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "metrics.sh: unknown argument $1 (try --help)" >&2; exit 64 ;;
 esac
 JVM_FLAGS=${STATIOND_JVM_FLAGS:-$(grep -v '^[[:space:]]*#' "$ROOT/config/jvm.options" | xargs)}
 
