@@ -305,6 +305,17 @@ static double value_of(const samples *all, const char *name)
     return NAN;
 }
 
+/* The value of the sample of `name` whose label `key` is `value`, or NAN. */
+static double value_for(const samples *all, const char *name, const char *key, const char *value)
+{
+    for (size_t i = 0; i < all->n; i++) {
+        if (strcmp(all->v[i].name, name) == 0 && strcmp(label_of(&all->v[i], key), value) == 0) {
+            return all->v[i].value;
+        }
+    }
+    return NAN;
+}
+
 /* ---------------------------------------------------------------- output */
 
 static void print_num(double v)
@@ -431,7 +442,17 @@ static void print_table(const samples *all, const char *address)
     for (size_t i = 0; i < all->n; i++) {
         const sample *s = &all->v[i];
         if (strcmp(s->name, "stationd_hostapd_up") == 0) {
-            printf("%s%s %s", any ? ", " : "", label_of(s, "ifname"), s->value == 1 ? "up" : "down");
+            const char *ifname = label_of(s, "ifname");
+            printf("%s%s %s, stations ", any ? "\n                    " : "", ifname, s->value == 1 ? "up" : "down");
+            print_num(value_for(all, "stationd_hostapd_stations", "ifname", ifname));
+            printf(", reconnects ");
+            print_num(value_for(all, "stationd_hostapd_reconnects_total", "ifname", ifname));
+            printf(", deny list ");
+            print_num(value_for(all, "stationd_hostapd_deny_list_entries", "ifname", ifname));
+            printf(" (restores ");
+            print_num(value_for(all, "stationd_hostapd_deny_list_restores_total", "ifname", ifname));
+            printf("), deauthentications ");
+            print_num(value_for(all, "stationd_hostapd_deauthentications_total", "ifname", ifname));
             any = 1;
         }
     }

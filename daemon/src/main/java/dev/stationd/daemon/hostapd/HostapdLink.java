@@ -106,10 +106,6 @@ final class HostapdLink implements ControlChannel.Listener {
         return enforcer;
     }
 
-    String ifname() {
-        return ifname;
-    }
-
     // ---------------------------------------------------------------- life cycle
 
     void start() {

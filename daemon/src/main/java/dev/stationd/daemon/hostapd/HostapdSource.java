@@ -18,9 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -221,15 +219,6 @@ public final class HostapdSource implements AutoCloseable {
                     e.entries(), e.restores(), e.deauthentications(), link.problem()));
         }
         return out;
-    }
-
-    /** @return each followed interface (in configuration order) and whether its link is up */
-    public Map<String, Boolean> linksUp() {
-        Map<String, Boolean> up = new LinkedHashMap<>();
-        for (HostapdLink link : links) {
-            up.put(link.ifname(), link.isUp());
-        }
-        return up;
     }
 
     /** @return the client socket directory */

@@ -45,7 +45,8 @@ class MetricsDocsTest {
                 "metrics:\n  per_station: true\nhostapd:\n  - ctrl: " + dir.resolve("wlan0") + "\n"));
         StationTable table = new StationTable(10, System::currentTimeMillis);
         table.apply(StaEvent.upsert(1, StaListAttr.builder(new MacAddress(0x020000000001L)).ifname("wlan0").build()));
-        HostapdSource hostapd = new HostapdSource(cfg.hostapd(), table, () -> cfg.table().expireAfter(), dir);
+        HostapdSource hostapd = new HostapdSource(cfg.hostapd(), table, () -> cfg.table().expireAfter(), dir,
+                dir.resolve("state"));
         List<String> names = new ArrayList<>();
         try (FilterService filters = new FilterService(new FilterFile(dir), FilterSet.empty(), 10, table::setFilters);
              CommandProcessor processor = new CommandProcessor(table, filters);

@@ -1,13 +1,16 @@
 package dev.stationd.daemon.it.metrics;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain HTTP GETs of a daemon's {@code /metrics}, as a scraper does. */
-final class Endpoint {
+/** Plain HTTP GETs of a daemon's {@code /metrics}, as a scraper does, and a port for it to listen on. */
+public final class Endpoint {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Endpoint() {
@@ -28,11 +31,18 @@ final class Endpoint {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** @return a TCP port on 127.0.0.1 that was free a moment ago */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /**
      * @return the Prometheus text format of the endpoint on {@code port}
      * @throws AssertionError if the request fails or is not answered 200 (usable in a wait's condition)
      */
-    static String scrape(int port) {
+    public static String scrape(int port) {
         HttpResponse<String> r;
         try {
             r = get(port, null);

@@ -46,7 +46,7 @@ class MetricsIT {
     void prometheusScrapesStationsMalformedDatagramsAndRefusedConnections() throws Exception {
         Assumptions.assumeTrue(Prometheus.program("prometheus") != null,
                 "prometheus not installed in " + Prometheus.binDir() + " (Debian package prometheus)");
-        int port = Prometheus.freePort();
+        int port = Endpoint.freePort();
         // max_connections 1: the second client is refused. A hostapd entry whose hostapd never
         // answers: its link is down, its interface reads 0 stations.
         Path cfg = DaemonProcess.writeConfig(dir, "  max_connections: 1\n", "metrics:\n  listen: 127.0.0.1:" + port
@@ -87,6 +87,8 @@ class MetricsIT {
             prometheus.awaitValue("stationd_ingest_datagrams_total{result=\"applied\"}", "3", DEADLINE);
             prometheus.awaitValue("sum(stationd_requests_total{command=\"STA_LIST\",result=\"OK\"}) > 0", "1", DEADLINE);
             prometheus.awaitValue("stationd_hostapd_up{ifname=\"wlan9\"}", "0", DEADLINE);
+            prometheus.awaitValue("stationd_hostapd_stations{ifname=\"wlan9\"}", "0", DEADLINE);
+            prometheus.awaitValue("stationd_hostapd_reconnects_total{ifname=\"wlan9\"}", "0", DEADLINE);
             prometheus.awaitValue("stationd_build_info{version=\"0.1.0\"}", "1", DEADLINE);
             // the documentation's alerts: the malformed datagram fires at once; the link down
             // waits its minute (pending)

@@ -47,7 +47,7 @@ class MetricsOffIT {
 
     @Test
     void onLoadsThem() throws Exception {
-        int port = Prometheus.freePort();
+        int port = Endpoint.freePort();
         List<String> loaded = metricsClassesLoaded("metrics:\n  listen: 127.0.0.1:" + port + "\n", true, port);
         assertTrue(loaded.stream().anyMatch(l -> l.contains("io.prometheus.metrics.core.")), () -> "" + loaded);
         assertTrue(loaded.stream().anyMatch(l -> l.contains("io.netty.handler.codec.http.HttpServerCodec")));

@@ -28,7 +28,7 @@ class PerStationMemoryIT {
 
     @Test
     void aFullTableWithPerStationSeriesFitsTheShippedHeap() throws Exception {
-        int port = Prometheus.freePort();
+        int port = Endpoint.freePort();
         Path cfg = DaemonProcess.writeConfig(dir, "metrics:\n  listen: 127.0.0.1:" + port + "\n  per_station: true\n");
         try (DaemonProcess d = DaemonProcess.start(dir, cfg, List.of("@" + ROOT.resolve("config/jvm.options"),
                 "-Djava.library.path=" + DaemonProcess.nativeDir()))) {

@@ -2,8 +2,6 @@ package dev.stationd.daemon.it.metrics;
 
 import dev.stationd.daemon.it.DaemonProcess;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -52,13 +50,6 @@ final class Prometheus implements AutoCloseable {
         return Files.isExecutable(p) ? p : null;
     }
 
-    /** @return a TCP port on 127.0.0.1 that was free a moment ago */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /**
      * Starts {@code prometheus} on {@code config} and waits until it is ready.
      *
@@ -69,7 +60,7 @@ final class Prometheus implements AutoCloseable {
      */
     static Prometheus start(Path dir, String configYaml) throws Exception {
         Path config = Files.writeString(dir.resolve("prometheus.yml"), configYaml);
-        int port = freePort();
+        int port = Endpoint.freePort();
         Path log = dir.resolve("prometheus.log");
         List<String> cmd = new ArrayList<>(List.of(program("prometheus").toString(),
                 "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),

@@ -69,7 +69,7 @@ class PromtoolIT {
     /** Every family the daemon serves, with stations, a filter (one commit) and per-station series. */
     @Test
     void checkMetricsFindsNothingToSayAboutTheDaemonsOutput() throws Exception {
-        int port = Prometheus.freePort();
+        int port = Endpoint.freePort();
         Path cfg = DaemonProcess.writeConfig(dir, "metrics:\n  listen: 127.0.0.1:" + port + "\n  per_station: true\n"
                 + "hostapd:\n  - ctrl: " + dir.resolve("none/wlan9") + "\n");
         try (DaemonProcess d = DaemonProcess.start(dir, cfg)) {

@@ -41,7 +41,7 @@ class StationctlStatsIT {
     @BeforeAll
     static void start() throws Exception {
         assertTrue(Files.isExecutable(BUILD.resolve("stationctl")), "C build missing in " + BUILD);
-        port = Prometheus.freePort();
+        port = Endpoint.freePort();
         daemon = DaemonProcess.start(dir, DaemonProcess.writeConfig(dir, "metrics:\n  listen: 127.0.0.1:" + port + "\n"));
         asanOptions = "detect_leaks=1:exitcode=86:halt_on_error=1";
         if (run("--help").err().contains("LeakSanitizer")) {
@@ -128,7 +128,7 @@ class StationctlStatsIT {
 
     @Test
     void nothingListeningExits3AndSaysWhatToCheck() throws Exception {
-        int free = Prometheus.freePort();
+        int free = Endpoint.freePort();
         Result r = run("stats", "--metrics", "127.0.0.1:" + free);
         assertEquals(3, r.code(), r.toString());
         assertEquals("stationctl: cannot connect to the metrics endpoint 127.0.0.1:" + free + ": Connection refused\n"
