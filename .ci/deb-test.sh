@@ -42,6 +42,7 @@ check "launcher /usr/sbin/stationd installed, executable" test -x /usr/sbin/stat
 for f in /usr/share/stationd/stationd.jar /usr/share/stationd/jvm.options /usr/lib/systemd/system/stationd.service \
          /usr/lib/systemd/system/stationd.socket /usr/lib/systemd/system/stationd-ingest.socket \
          /usr/lib/systemd/system/stationd-netlink.socket \
+         /usr/lib/systemd/system/stationd-metrics.socket /usr/share/doc/stationd/metrics.md \
          /usr/lib/sysusers.d/stationd.conf \
          /usr/lib/tmpfiles.d/stationd.conf /etc/stationd/stationd.yaml \
          /usr/lib/stationd/libnetty_transport_native_epoll_x86_64.so \
@@ -55,6 +56,7 @@ check "/var/lib/stationd created" test -d /var/lib/stationd
 if command -v systemd-analyze >/dev/null; then
     out="$(SYSTEMD_COLORS=0 systemd-analyze verify /usr/lib/systemd/system/stationd.socket \
         /usr/lib/systemd/system/stationd-ingest.socket /usr/lib/systemd/system/stationd-netlink.socket \
+        /usr/lib/systemd/system/stationd-metrics.socket \
         /usr/lib/systemd/system/stationd.service 2>&1)" && rc=0 || rc=$?
     echo "${out}"
     check "systemd-analyze verify of the installed units (rc=${rc}, no messages)" test "${rc}" = 0 -a -z "${out}"

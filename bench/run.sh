@@ -273,6 +273,8 @@ w6 stationd "$STATIOND" --config "$DDIR/stationd.yaml"
 # ---- address learning (needs root; writes $OUT/enrich.md) -------------------------------------
 # shellcheck disable=SC2046,SC2086
 "$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/EnrichBench.java" --jar "$JAR" --loadgen "$TOOLS/loadgen" --out "$OUT" $([[ $QUICK == 1 ]] && echo --quick) -- $JVM_FLAGS || log "enrich benchmark failed"
+# ---- metrics endpoint: W2 with metrics on vs off, scrape time with 10,000 stations ------------
+bash "$BENCH/metrics.sh" $([[ $QUICK == 1 ]] && echo --quick) >&2
 
 # ---- report ---------------------------------------------------------------------------------
 {

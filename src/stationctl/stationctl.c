@@ -5,6 +5,7 @@
  * 2 usage, 3 cannot connect (the message names the path and errno).
  */
 #include "stationd/stationd.h"
+#include "stationctl.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,10 +21,6 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-#define EXIT_PROTO   1
-#define EXIT_USAGE   2
-#define EXIT_CONNECT 3
 
 static const char *sock_path;
 static const char *events_path;
@@ -48,6 +45,8 @@ static void usage(FILE *f)
         "  watch [--count N]                        print table changes until interrupted\n"
         "  simulate [--stations N] [--rate EVENTS_PER_S] [--seconds S] [--seed N]\n"
         "                                           send simulated station events to the ingest socket\n"
+        "  stats [--metrics HOST:PORT]              the daemon's counters, from its metrics endpoint\n"
+        "                                           ($STATIOND_METRICS, default 127.0.0.1:9089)\n"
         "\n"
         "sockets: -s (or $STATIOND_SOCKET, default %s),\n"
         "         -e (or $STATIOND_EVENTS, default %s)\n"
@@ -325,7 +324,7 @@ static void table_print(table *t)
 
 /* ================================================================== JSON */
 
-static void json_str(const char *s, size_t maxlen)
+void json_str(const char *s, size_t maxlen)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strnlen(s, maxlen);
@@ -1222,6 +1221,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "simulate") == 0) {
         return cmd_simulate(sargc, sargv);
+    }
+    if (strcmp(cmd, "stats") == 0) {
+        return cmd_stats(sargc, sargv, opt_json, timeout_ms);
     }
     if (strcmp(cmd, "help") == 0) {
         usage(stdout);

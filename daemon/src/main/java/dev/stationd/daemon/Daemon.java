@@ -7,11 +7,13 @@ import dev.stationd.daemon.config.StationdConfig;
 import dev.stationd.daemon.enrich.Enrichment;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.logging.LogSetup;
+import dev.stationd.daemon.metrics.MetricsEndpoint;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.persist.StateFileException;
 import dev.stationd.daemon.server.CommandProcessor;
 import dev.stationd.daemon.server.ServerContext;
+import dev.stationd.daemon.server.ServerStats;
 import dev.stationd.daemon.server.StationServer;
 import dev.stationd.daemon.systemd.ListenFds;
 import dev.stationd.daemon.systemd.SdNotify;
@@ -71,6 +73,8 @@ public final class Daemon {
     private ServerContext context;
     private HostapdSource hostapd;
     private Enrichment enrichment;
+    /** The Prometheus endpoint; {@code null} when metrics are off (then none of its classes is loaded). */
+    private MetricsEndpoint metrics;
 
     /** @param config the validated configuration */
     public Daemon(StationdConfig config) {
@@ -169,6 +173,24 @@ public final class Daemon {
         notify = SdNotify.fromEnvironment(env);
         scheduleExpiry();
         hostapd.start(server.group());
+        if (activated.metrics().isPresent() || !config.metrics().listen().isOff()) {
+            try {
+                metrics = MetricsEndpoint.start(context, server, filters, hostapd, activated.metrics());
+            } catch (IOException e) {
+                // asked for and not served would be worse than not starting: it looks like a healthy daemon
+                LOG.error("cannot start: metrics: {}", e.getMessage());
+                notify.close();
+                failed("metrics: " + e.getMessage());
+                hostapd.close();
+                filters.close();
+                server.close();
+                context.processor().close();
+                if (enrichment != null) {
+                    enrichment.close();
+                }
+                return EX_UNAVAILABLE;
+            }
+        }
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("HUP"), s -> new Thread(this::reload, "stationd-reload").start());
@@ -248,6 +270,9 @@ public final class Daemon {
         testBlockRelease.countDown();
         context.beginShutdown();
         server.stopAccepting();
+        if (metrics != null) {
+            metrics.close();
+        }
         filters.close(); // drains changes in flight: every ACKed change is on disk
         hostapd.close();
         if (enrichment != null) {
@@ -256,7 +281,7 @@ public final class Daemon {
         server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s
         context.processor().close(); // the event loops are gone: nothing asks for the cached reply any more
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
-                context.stats().requests.sum(), context.stats().eventsApplied.sum());
+                context.stats().requests.total(), context.stats().datagramCount(ServerStats.Datagram.APPLIED));
         notify.close();
         return 0;
     }

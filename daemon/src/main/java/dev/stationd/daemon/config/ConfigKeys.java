@@ -197,6 +197,18 @@ public final class ConfigKeys {
             .doc("DHCP lease files whose addresses and host names stations get; none = leases are not read."
                     + " No file may be listed twice.")
             .of(c -> c.enrich().leases());
+    // The Prometheus endpoint; under systemd a socket unit passes it instead (stationd-metrics.socket).
+    static final Key<StationdConfig, ListenAddress> METRICS_LISTEN = FILE.key("metrics.listen", Types.LISTEN)
+            .byDefault(ListenAddress.OFF).restart()
+            .doc("Serve GET /metrics (Prometheus) on this TCP address, e.g. 127.0.0.1:9089; \"\" = off."
+                    + " A socket named metrics passed by systemd is used instead. No authentication: keep it local"
+                    + " or firewalled.")
+            .of(c -> c.metrics().listen());
+    static final Key<StationdConfig, Boolean> METRICS_PER_STATION = FILE.key("metrics.per_station", Types.BOOL)
+            .byDefault(false).live()
+            .doc("Also export series per station (signal, rates, bytes), labelled by MAC: one set per station,"
+                    + " so thousands of series on a busy AP.")
+            .of(c -> c.metrics().perStation());
 
     static {
         FILE.rule("`server.write_buffer_high` is at least `server.write_buffer_low`.",

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param access the {@code access:} section
  * @param hostapd the {@code hostapd:} list and {@code hostapd_resync}
  * @param enrich the {@code enrich:} section
+ * @param metrics the {@code metrics:} section
  */
 public record StationdConfig(
         Path source,
@@ -28,7 +29,8 @@ public record StationdConfig(
         LogConfig log,
         AccessConfig access,
         HostapdSettings hostapd,
-        EnrichConfig enrich) {
+        EnrichConfig enrich,
+        MetricsConfig metrics) {
 
     /** Checks that every section is present. */
     public StationdConfig {
@@ -41,10 +43,12 @@ public record StationdConfig(
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(hostapd, "hostapd");
         Objects.requireNonNull(enrich, "enrich");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
-     * A configuration without address learning (the form used before the {@code enrich:} section existed).
+     * A configuration without address learning and metrics (the form used before the {@code enrich:}
+     * and {@code metrics:} sections existed).
      *
      * @param source the file this was loaded from, or {@code null}
      * @param server the {@code server:} section
@@ -58,7 +62,8 @@ public record StationdConfig(
      */
     public StationdConfig(Path source, ServerConfig server, IngestConfig ingest, StateConfig state,
             TableConfig table, FiltersConfig filters, LogConfig log, AccessConfig access, HostapdSettings hostapd) {
-        this(source, server, ingest, state, table, filters, log, access, hostapd, EnrichConfig.defaults());
+        this(source, server, ingest, state, table, filters, log, access, hostapd, EnrichConfig.defaults(),
+                MetricsConfig.defaults());
     }
 
     /**
@@ -87,12 +92,13 @@ public record StationdConfig(
     static StationdConfig from(Values v) {
         return new StationdConfig(null, ServerConfig.from(v), IngestConfig.from(v), StateConfig.from(v),
                 TableConfig.from(v), FiltersConfig.from(v), LogConfig.from(v), AccessConfig.from(v),
-                HostapdSettings.from(v), EnrichConfig.from(v));
+                HostapdSettings.from(v), EnrichConfig.from(v), MetricsConfig.from(v));
     }
 
     /** @return a copy with another {@link #source()} (may be {@code null}) */
     public StationdConfig withSource(Path newSource) {
-        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access, hostapd, enrich);
+        return new StationdConfig(newSource, server, ingest, state, table, filters, log, access, hostapd, enrich,
+                metrics);
     }
 
     /**

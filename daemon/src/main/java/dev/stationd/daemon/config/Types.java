@@ -77,6 +77,21 @@ final class Types {
     static final ValueType<Set<Integer>> GROUPS = new ValueType.Scalar<>("list of groups", "names or gids",
             (ctx, range) -> ctx.ids().groups(), Types::ids, Types::ids, null);
 
+    /** A TCP address {@code IP:PORT} ({@code [IPV6]:PORT}); {@code ""} = off. */
+    static final ValueType<ListenAddress> LISTEN = new ValueType.Scalar<>("address",
+            "IP:PORT or [IPv6]:PORT; \"\" = off", (ctx, range) -> (node, key, problems) -> {
+                String text = Scalars.text(node, key, problems, "an address such as 127.0.0.1:9089");
+                if (text == null) {
+                    return null;
+                }
+                try {
+                    return ListenAddress.parse(text);
+                } catch (IllegalArgumentException e) {
+                    problems.at(node, key + ": " + e.getMessage());
+                    return null;
+                }
+            }, a -> ConfigWriter.quote(a.toString()), a -> a.isOff() ? "\"\"" : a.toString(), null);
+
     /** Any non-empty text. */
     static final ValueType<String> STRING = new ValueType.Scalar<>("string", "not empty",
             (ctx, range) -> (node, key, problems) -> {

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class FilterService implements AutoCloseable {
 
     private volatile FilterSet current;
     private volatile int maxFilters;
+    private volatile LongConsumer commitTimer = nanos -> { };
     private boolean closed; // guarded by submitLock
 
     // written by the writer thread only
@@ -166,6 +168,14 @@ public final class FilterService implements AutoCloseable {
             queue.add(new Request(op, group, mac, f));
         }
         return f;
+    }
+
+    /**
+     * @param observer told, on the writer thread, how long each successful save took (write, fsync,
+     *     rename, directory fsync), in nanoseconds; must be quick
+     */
+    public void onCommit(LongConsumer observer) {
+        commitTimer = Objects.requireNonNull(observer, "observer");
     }
 
     /** @return requests processed */
@@ -294,7 +304,9 @@ public final class FilterService implements AutoCloseable {
             requests += batch.size();
             FilterSet next = changed ? work.build() : base;
             if (!next.equals(base)) {
+                long start = System.nanoTime();
                 file.save(next); // the only blocking step; one fsync for the whole batch
+                commitTimer.accept(System.nanoTime() - start);
                 commits++;
                 current = next;
                 log.debug("committed {} filter requests: {} filters now", batch.size(), next.size());

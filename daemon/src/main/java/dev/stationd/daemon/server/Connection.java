@@ -63,7 +63,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         int open = server.stats().connections.incrementAndGet();
         if (open > server.config().server().maxConnections() || server.isShuttingDown()) {
             refused = true;
-            server.stats().refusedConnections.increment();
+            server.stats().refused(server.isShuttingDown() ? ServerStats.Refusal.SHUTTING_DOWN
+                    : ServerStats.Refusal.MAX_CONNECTIONS);
             server.busyLog().warn("refusing connection: {} open, max_connections {}", open - 1,
                     server.config().server().maxConnections());
             ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
@@ -77,6 +78,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.stats().connections.decrementAndGet();
+        if (subscribed) {
+            server.stats().subscribers.decrementAndGet();
+        }
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
@@ -154,10 +158,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(CloudCmdAttr cmd) {
-        server.stats().requests.increment();
         Command c = cmd.command();
         if (!permitted(c)) {
-            reply(c.replyForm() == Command.ReplyForm.ACK ? Reply.nak(ErrorCode.E_PERM) : Reply.error(ErrorCode.E_PERM));
+            reply(c, c.replyForm() == Command.ReplyForm.ACK ? Reply.nak(ErrorCode.E_PERM) : Reply.error(ErrorCode.E_PERM));
         } else if (c == Command.SUBSCRIBE) {
             startSubscription();
         } else if (c.isMutation()) {
@@ -167,16 +170,16 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 if (failure != null) {
                     // E_BUSY closes the connection (protocol.md): nothing behind it is answered.
                     LOG.error("{} failed, answering E_BUSY: {}", cmd, String.valueOf(failure));
-                    reply(Reply.nak(ErrorCode.E_BUSY));
+                    reply(c, Reply.nak(ErrorCode.E_BUSY));
                     closeAfterReplies();
                     return;
                 }
-                reply(reply);
+                reply(c, reply);
                 drain(); // the commands queued behind it, then one flush for all
                 ctx.flush();
             }));
         } else {
-            reply(server.processor().query(cmd, ctx.alloc()));
+            reply(c, server.processor().query(cmd, ctx.alloc()));
         }
     }
 
@@ -204,9 +207,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void handleError(CommandError err) {
-        server.stats().requests.increment();
         server.badInputLog().warn("bad command from {}: {} ({})", ctx.channel().remoteAddress(), err.code(), err.detail());
-        reply(err.reply());
+        reply(err.command(), err.reply());
         if (err.closesConnection()) {
             closeAfterReplies();
         }
@@ -230,15 +232,15 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void reply(Object reply) {
-        if (reply instanceof Reply.Nak || reply instanceof Reply.Error) {
-            server.stats().errors.increment();
-        }
+    /** @param command counted with the reply's result; {@code null} when the frame named none */
+    private void reply(Command command, Object reply) {
+        server.stats().requests.count(command, reply);
         ctx.write(reply, ctx.voidPromise());
     }
 
     private void startSubscription() {
         subscribed = true;
+        server.stats().subscribers.incrementAndGet();
         int limit = server.config().server().subscriberBacklog();
         subscription = event -> {
             if (eventBacklog.incrementAndGet() > limit) {
@@ -255,7 +257,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         // Listen before acknowledging, so a client that lists after the ACK misses nothing; the
         // events are handed to this event loop, which writes the ACK first (this task).
         server.table().addListener(subscription);
-        reply(Reply.ack());
+        reply(Command.SUBSCRIBE, Reply.ack());
         ctx.flush();
         if (inputClosed) {
             ctx.close(); // the subscriber already half-closed while SUBSCRIBE waited in the queue

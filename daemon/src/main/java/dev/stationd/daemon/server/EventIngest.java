@@ -30,13 +30,16 @@ final class EventIngest {
         try {
             event = StaEvent.decodeDatagram(datagram);
         } catch (ProtocolException e) {
-            server.stats().eventsMalformed.increment();
+            server.stats().datagram(ServerStats.Datagram.MALFORMED);
             server.badInputLog().warn("dropped malformed sta_event datagram from {}: {}", sender.get(), e.getMessage());
             return;
         }
         countGap(event.seq());
-        server.table().apply(event);
-        server.stats().eventsApplied.increment();
+        switch (server.table().offer(event)) {
+            case DROPPED_FULL -> server.stats().datagram(ServerStats.Datagram.TABLE_FULL);
+            case DROPPED_INVALID -> server.stats().datagram(ServerStats.Datagram.INVALID_MAC);
+            default -> server.stats().datagram(ServerStats.Datagram.APPLIED);
+        }
     }
 
     /** @return how a sender's path reads in the log ({@code ""}: an unnamed socket) */

@@ -3,28 +3,72 @@ package dev.stationd.daemon.server;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the server side, shared by all channels. */
+/**
+ * Counters of the server side, shared by all channels: plain adders on the paths that count, read
+ * only by whoever reports them (the metrics endpoint, {@code STATUS=}, the shutdown line).
+ */
 public final class ServerStats {
+    /** Why a connection was refused (answered {@code E_BUSY} and closed). */
+    public enum Refusal {
+        /** {@code server.max_connections} connections were already open. */
+        MAX_CONNECTIONS,
+        /** The daemon was shutting down. */
+        SHUTTING_DOWN
+    }
+
+    /** What became of an ingest datagram. */
+    public enum Datagram {
+        /** Decoded and applied to the table. */
+        APPLIED,
+        /** Not a valid {@code sta_event}: dropped. */
+        MALFORMED,
+        /** A new station while the table held {@code table.max_stations}: dropped. */
+        TABLE_FULL,
+        /** An UPSERT of the all-zero MAC: dropped. */
+        INVALID_MAC
+    }
+
     /** Open client connections. */
     public final AtomicInteger connections = new AtomicInteger();
-    /** Connections refused with {@code E_BUSY} because of {@code max_connections}. */
-    public final LongAdder refusedConnections = new LongAdder();
-    /** Requests answered. */
-    public final LongAdder requests = new LongAdder();
-    /** Requests answered with an error code. */
-    public final LongAdder errors = new LongAdder();
-    /**
-     * Well-formed ingest datagrams handed to the table (the {@code events=} of the shutdown line).
-     * The table may still drop one: a new station when it is full, an all-zero MAC; it counts
-     * those itself ({@code StationTable.droppedFull()}, {@code droppedInvalid()}).
-     */
-    public final LongAdder eventsApplied = new LongAdder();
-    /** Ingest datagrams dropped as malformed. */
-    public final LongAdder eventsMalformed = new LongAdder();
-    /** Gaps seen in ingest sequence numbers (sum of missing numbers). */
-    public final LongAdder eventSeqGaps = new LongAdder();
+    /** Connections that are {@code SUBSCRIBE}d. */
+    public final AtomicInteger subscribers = new AtomicInteger();
     /** Subscribers disconnected for exceeding their backlog. */
     public final LongAdder subscribersDropped = new LongAdder();
-    /** Bytes of partial frames dropped at end of input. */
+    /** Requests answered, by command and result. */
+    public final RequestCounts requests = new RequestCounts();
+    /** Gaps seen in ingest sequence numbers (sum of missing numbers). */
+    public final LongAdder eventSeqGaps = new LongAdder();
+    /** Bytes of incomplete commands discarded when a client closed its connection mid-frame. */
     public final LongAdder trailingBytes = new LongAdder();
+
+    private final LongAdder[] refused = adders(Refusal.values().length);
+    private final LongAdder[] datagrams = adders(Datagram.values().length);
+
+    /** @param why counts one refused connection */
+    public void refused(Refusal why) {
+        refused[why.ordinal()].increment();
+    }
+
+    /** @return connections refused for {@code why} */
+    public long refusedCount(Refusal why) {
+        return refused[why.ordinal()].sum();
+    }
+
+    /** @param what counts one ingest datagram */
+    public void datagram(Datagram what) {
+        datagrams[what.ordinal()].increment();
+    }
+
+    /** @return ingest datagrams that ended as {@code what} */
+    public long datagramCount(Datagram what) {
+        return datagrams[what.ordinal()].sum();
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] a = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
+    }
 }

@@ -11,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -266,6 +267,21 @@ public final class StationServer implements AutoCloseable {
             ingestFileOwned = false;
             SocketFiles.remove(ingestPath);
         }
+    }
+
+    /**
+     * @return bytes written to client connections and not yet sent (replies and subscription
+     *     events), summed over the connections; read from any thread (each count is volatile)
+     */
+    public long pendingReplyBytes() {
+        long n = 0;
+        for (Channel ch : clients) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) { // null once the channel is closed
+                n += out.totalPendingWriteBytes();
+            }
+        }
+        return n;
     }
 
     /** @return the number of open client connections */

@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * check is what {@code sd_listen_fds(1)} achieves by unsetting them.
  *
  * <p>The command (stream) socket is the fd named {@code command} ({@code FileDescriptorName=} in
- * {@code stationd.socket}), the ingest (datagram) socket the one named {@code ingest}; an fd
- * without one of these names is matched by its socket type ({@code SO_TYPE}). The fd named
- * {@code netlink} ({@code stationd-netlink.socket}) is the rtnetlink socket of address learning,
- * checked by its user.
+ * {@code stationd.socket}), the ingest (datagram) socket the one named {@code ingest}, the
+ * metrics endpoint (a TCP listener, {@code stationd-metrics.socket}) the one named {@code metrics};
+ * an fd without one of these names is matched by its socket type ({@code SO_DOMAIN}, {@code SO_TYPE}).
+ * The fd named {@code netlink} ({@code stationd-netlink.socket}) is the rtnetlink socket of address
+ * learning, checked by its user.
  *
  * <p>systemd passes blocking sockets unless the socket unit says {@code NonBlocking=yes}; epoll
  * channels need non-blocking ones, so {@link #ensureNonBlocking(int)} sets {@code O_NONBLOCK}
@@ -44,6 +45,8 @@ public final class ListenFds {
     public static final String INGEST_NAME = "ingest";
     /** The {@code FileDescriptorName=} of the netlink socket ({@code stationd-netlink.socket}). */
     public static final String NETLINK_NAME = "netlink";
+    /** The {@code FileDescriptorName=} of the metrics endpoint's TCP socket. */
+    public static final String METRICS_NAME = "metrics";
     private static final Set<String> STREAM_NAMES = Set.of(COMMAND_NAME, "stream", "stationd.sock");
     private static final Set<String> DGRAM_NAMES = Set.of(INGEST_NAME, "datagram", "events", "events.sock");
     /** {@code SOCK_STREAM}. */
@@ -55,6 +58,8 @@ public final class ListenFds {
     private static final int SO_ACCEPTCONN = 30;
     private static final int SO_DOMAIN = 39;
     private static final int AF_UNIX = 1;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
 
     /** What the kernel says about an fd. */
     public interface Probe {
@@ -69,6 +74,12 @@ public final class ListenFds {
          * @return whether it is listening
          */
         boolean listening(int fd);
+
+        /**
+         * @param fd an inherited fd
+         * @return whether it is a listening TCP socket ({@code AF_INET} or {@code AF_INET6}, {@code SOCK_STREAM})
+         */
+        boolean tcpListener(int fd);
     }
 
     /** One inherited fd. @param fd the descriptor @param name its name ({@code ""} if none) */
@@ -76,18 +87,21 @@ public final class ListenFds {
     }
 
     private static final ListenFds NONE = new ListenFds(List.of(), OptionalInt.empty(), OptionalInt.empty(),
-            OptionalInt.empty());
+            OptionalInt.empty(), OptionalInt.empty());
 
     private final List<Fd> fds;
     private final OptionalInt stream;
     private final OptionalInt datagram;
     private final OptionalInt netlink;
+    private final OptionalInt metrics;
 
-    private ListenFds(List<Fd> fds, OptionalInt stream, OptionalInt datagram, OptionalInt netlink) {
+    private ListenFds(List<Fd> fds, OptionalInt stream, OptionalInt datagram, OptionalInt netlink,
+            OptionalInt metrics) {
         this.fds = List.copyOf(fds);
         this.stream = stream;
         this.datagram = datagram;
         this.netlink = netlink;
+        this.metrics = metrics;
     }
 
     /** @return no inherited sockets */
@@ -169,7 +183,7 @@ public final class ListenFds {
     }
 
     /**
-     * Assigns the fds to the command and ingest sockets: by name first, then by type.
+     * Assigns the fds to the command, ingest and metrics sockets: by name first, then by type.
      *
      * @param fds the inherited fds
      * @param probe how to ask the kernel about them
@@ -180,6 +194,7 @@ public final class ListenFds {
         Integer stream = null;
         Integer datagram = null;
         Integer netlink = null;
+        Integer metrics = null;
         for (Fd fd : fds) {
             String name = fd.name().toLowerCase(Locale.ROOT);
             if (name.equals(NETLINK_NAME)) {
@@ -192,11 +207,22 @@ public final class ListenFds {
             int type = probe.unixSocketType(fd.fd());
             boolean wantStream = STREAM_NAMES.contains(name);
             boolean wantDgram = DGRAM_NAMES.contains(name);
-            if (!wantStream && !wantDgram) {
+            boolean wantMetrics = METRICS_NAME.equals(name);
+            if (!wantStream && !wantDgram && !wantMetrics) {
                 wantStream = type == SOCK_STREAM;
                 wantDgram = type == SOCK_DGRAM;
+                wantMetrics = type < 0 && probe.tcpListener(fd.fd());
             }
-            if (wantStream) {
+            if (wantMetrics) {
+                if (!probe.tcpListener(fd.fd())) {
+                    throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd)
+                            + ") should be the metrics socket but is not a listening TCP socket");
+                }
+                if (metrics != null) {
+                    throw new IllegalStateException("two inherited metrics sockets: fd " + metrics + " and fd " + fd.fd());
+                }
+                metrics = fd.fd();
+            } else if (wantStream) {
                 if (type != SOCK_STREAM) {
                     throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd)
                             + ") should be the command socket but is not an AF_UNIX SOCK_STREAM socket");
@@ -218,12 +244,15 @@ public final class ListenFds {
                 }
                 datagram = fd.fd();
             } else {
-                LOG.warn("ignoring inherited fd {} ({}): not an AF_UNIX stream or datagram socket", fd.fd(), describe(fd));
+                LOG.warn("ignoring inherited fd {} ({}): not an AF_UNIX stream or datagram socket nor a TCP listener",
+                        fd.fd(), describe(fd));
             }
         }
-        return new ListenFds(fds, stream == null ? OptionalInt.empty() : OptionalInt.of(stream),
-                datagram == null ? OptionalInt.empty() : OptionalInt.of(datagram),
-                netlink == null ? OptionalInt.empty() : OptionalInt.of(netlink));
+        return new ListenFds(fds, optional(stream), optional(datagram), optional(netlink), optional(metrics));
+    }
+
+    private static OptionalInt optional(Integer fd) {
+        return fd == null ? OptionalInt.empty() : OptionalInt.of(fd);
     }
 
     private static String describe(Fd fd) {
@@ -252,6 +281,18 @@ public final class ListenFds {
             public boolean listening(int fd) {
                 try {
                     return new Socket(fd).getIntOpt(SOL_SOCKET, SO_ACCEPTCONN) != 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+
+            @Override
+            public boolean tcpListener(int fd) {
+                Socket s = new Socket(fd);
+                try {
+                    int domain = s.getIntOpt(SOL_SOCKET, SO_DOMAIN);
+                    return (domain == AF_INET || domain == AF_INET6) && s.getIntOpt(SOL_SOCKET, SO_TYPE) == SOCK_STREAM
+                            && s.getIntOpt(SOL_SOCKET, SO_ACCEPTCONN) != 0;
                 } catch (IOException e) {
                     return false;
                 }
@@ -335,7 +376,7 @@ public final class ListenFds {
 
     /** @return whether any socket was inherited */
     public boolean any() {
-        return stream.isPresent() || datagram.isPresent();
+        return stream.isPresent() || datagram.isPresent() || metrics.isPresent();
     }
 
     /** @return every announced fd */
@@ -356,5 +397,10 @@ public final class ListenFds {
     /** @return the inherited netlink socket ({@code FileDescriptorName=netlink}) */
     public OptionalInt netlink() {
         return netlink;
+    }
+
+    /** @return the inherited TCP listener of the metrics endpoint */
+    public OptionalInt metrics() {
+        return metrics;
     }
 }

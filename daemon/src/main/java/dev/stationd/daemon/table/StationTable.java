@@ -100,6 +100,18 @@ public final class StationTable {
         listeners.remove(l);
     }
 
+    /** What {@link #offer} did with an event. */
+    public enum Outcome {
+        /** Applied: the table changed, or an UPSERT repeated the stored record. */
+        APPLIED,
+        /** Nothing to do: a REMOVE of an absent station, a FLUSH of an empty interface. */
+        NO_CHANGE,
+        /** A new station while the table was full: dropped (counted in {@link #droppedFull()}). */
+        DROPPED_FULL,
+        /** An UPSERT of the all-zero MAC: dropped (counted in {@link #droppedInvalid()}). */
+        DROPPED_INVALID
+    }
+
     /**
      * Makes the table fill {@code ipv4}, {@code ipv6} and {@code hostname} from {@code source}
      * wherever a station's source leaves them at zero (see {@link LearnedMerge}); call
@@ -162,6 +174,16 @@ public final class StationTable {
      *     applied but emits nothing)
      */
     public boolean apply(StaEvent e) {
+        return offer(e) == Outcome.APPLIED;
+    }
+
+    /**
+     * {@link #apply}, telling what became of the event.
+     *
+     * @param e the event
+     * @return the outcome
+     */
+    public Outcome offer(StaEvent e) {
         StaListAttr sta = e.sta();
         switch (e.type()) {
             case UPSERT:
@@ -170,28 +192,28 @@ public final class StationTable {
                 synchronized (lock) {
                     StaListAttr removed = stations.remove(sta.mac());
                     if (removed == null) {
-                        return false;
+                        return Outcome.NO_CHANGE;
                     }
                     forgetLearned(removed);
                     applied++;
                     changed();
                     emit(EventType.REMOVE, removed);
-                    return true;
+                    return Outcome.APPLIED;
                 }
             case FLUSH:
-                return flush(sta.ifname());
+                return flush(sta.ifname()) ? Outcome.APPLIED : Outcome.NO_CHANGE;
             default:
                 throw new IllegalArgumentException("unknown event type " + e.type());
         }
     }
 
-    private boolean upsert(StaListAttr in) {
+    private Outcome upsert(StaListAttr in) {
         if (in.mac().isZero()) {
             synchronized (lock) {
                 droppedInvalid++;
             }
             log.debug("dropped station with zero MAC");
-            return false;
+            return Outcome.DROPPED_INVALID;
         }
         StaListAttr sta = in;
         if (sta.lastSeenMs() == 0) {
@@ -209,16 +231,16 @@ public final class StationTable {
                     log.warn("station table full ({} stations, max {}): dropping new station {} ({} dropped so far)",
                             stations.size(), maxStations, sta.mac(), n);
                 }
-                return false;
+                return Outcome.DROPPED_FULL;
             }
             applied++;
             if (sta.equals(old)) {
-                return true;
+                return Outcome.APPLIED;
             }
             stations.put(sta.mac(), sta);
             changed();
             emit(EventType.UPSERT, sta);
-            return true;
+            return Outcome.APPLIED;
         }
     }
 

@@ -60,7 +60,10 @@ class EnrichConfigTest {
             boolean in = false;
             for (String line : Files.readAllLines(file)) {
                 in |= line.equals("#enrich:");
-                if (in && line.startsWith("#")) {
+                if (in && !line.startsWith("#")) {
+                    break; // the commented example ends at the first line that is not a comment
+                }
+                if (in) {
                     yaml.append(line.substring(1)).append('\n');
                 }
             }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** What a reload applies and what it keeps, derived from the reload column of {@link ConfigKeys}. */
 class ReloadRulesTest {
-    /** {@link ConfigLoaderTest#FULL} plus the hostapd and enrich keys: every key differs from its default. */
+    /** {@link ConfigLoaderTest#FULL} plus the hostapd, enrich and metrics keys: every key differs from its default. */
     private static final String EVERY_KEY_CHANGED = ConfigLoaderTest.FULL + """
             hostapd:
               - ctrl: /run/hostapd/wlan0
@@ -20,6 +20,9 @@ class ReloadRulesTest {
               interfaces: [br-lan]
               leases:
                 - { path: /var/lib/misc/dnsmasq.leases, format: dnsmasq }
+            metrics:
+              listen: 127.0.0.1:9089
+              per_station: true
             """;
 
     private static StationdConfig parse(String yaml) throws ConfigException {
@@ -36,12 +39,13 @@ class ReloadRulesTest {
     }
 
     @Test
-    void restartOnlyKeysAreTheSocketsStateWriteBuffersHostapdAndEnrich() throws Exception {
+    void restartOnlyKeysAreTheSocketsStateWriteBuffersHostapdEnrichAndMetricsListen() throws Exception {
         List<String> restart = ConfigKeys.restartOnlyChanges(StationdConfig.defaults(), parse(EVERY_KEY_CHANGED));
         assertEquals(List.of("server.socket", "server.socket_mode", "server.socket_group", "server.backlog",
                 "server.io_threads", "server.write_buffer_high", "server.write_buffer_low",
                 "ingest.socket", "ingest.socket_mode", "ingest.socket_group", "state.directory",
-                "hostapd", "hostapd_resync", "enrich.neighbours", "enrich.interfaces", "enrich.leases"), restart);
+                "hostapd", "hostapd_resync", "enrich.neighbours", "enrich.interfaces", "enrich.leases",
+                "metrics.listen"), restart);
     }
 
     @Test

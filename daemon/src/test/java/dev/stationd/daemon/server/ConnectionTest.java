@@ -271,7 +271,7 @@ class ConnectionTest {
         assertTrue(first.isOpen());
         first.writeInbound(frame(CloudCmdAttr.of(Command.PING)));
         org.junit.jupiter.api.Assertions.assertArrayEquals(ACK, bytes(first.readOutbound()));
-        assertEquals(1, ctx.stats().refusedConnections.sum());
+        assertEquals(1, ctx.stats().refusedCount(ServerStats.Refusal.MAX_CONNECTIONS));
     }
 
     @Test
@@ -295,5 +295,48 @@ class ConnectionTest {
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "a subscriber past its backlog is disconnected");
         assertEquals(1, ctx.stats().subscribersDropped.sum());
+        assertEquals(0, ctx.stats().subscribers.get(), "the dropped subscriber is no longer counted");
+    }
+
+    @Test
+    void subscribersAreCountedWhileConnected() {
+        ServerContext ctx = context();
+        EmbeddedChannel ch = channel(ctx);
+        ch.writeInbound(frame(CloudCmdAttr.of(Command.SUBSCRIBE)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ACK, bytes(ch.readOutbound()));
+        assertEquals(1, ctx.stats().subscribers.get());
+        ch.close();
+        assertEquals(0, ctx.stats().subscribers.get());
+    }
+
+    /** Each answer is counted once, under its command and its result code; bad frames under "unknown". */
+    @Test
+    void answersAreCountedByCommandAndResult() {
+        ServerContext ctx = context();
+        EmbeddedChannel ch = channel(ctx);
+        ch.writeInbound(frame(CloudCmdAttr.of(Command.PING), CloudCmdAttr.of(Command.PING),
+                list(0, "", 0, 0, 0)));
+        ch.writeInbound(frame(new CloudCmdAttr(Command.FILTER_DEL, 0, 1, new MacAddress(0x020000000001L), 0, 0, 0, "")));
+        bytes(awaitOutbound(ch));
+        bytes(awaitOutbound(ch));
+        table(awaitOutbound(ch));
+        bytes(awaitOutbound(ch)); // NAK E_NOENT
+        ByteBuf badMagic = Unpooled.buffer();
+        CloudCmdAttr.of(Command.PING).encode(badMagic);
+        badMagic.setByte(0, 0);                                 // magic's first byte wrong: E_MAGIC, then closed
+        ch.writeInbound(badMagic);
+        bytes(awaitOutbound(ch));
+        RequestCounts r = ctx.stats().requests;
+        int noent = 1 + dev.stationd.protocol.ErrorCode.E_NOENT.ordinal();
+        int magic = 1 + dev.stationd.protocol.ErrorCode.E_MAGIC.ordinal();
+        assertEquals(2, r.get(Command.PING.ordinal(), RequestCounts.OK));
+        assertEquals(1, r.get(Command.STA_LIST.ordinal(), RequestCounts.OK));
+        assertEquals(1, r.get(Command.FILTER_DEL.ordinal(), noent));
+        assertEquals(0, r.get(Command.FILTER_DEL.ordinal(), RequestCounts.OK));
+        assertEquals(1, r.get(RequestCounts.UNKNOWN_COMMAND, magic));
+        assertEquals(5, r.total());
+        assertEquals(2, r.errors());
+        assertEquals("E_NOENT", RequestCounts.resultName(noent));
+        assertEquals("unknown", RequestCounts.commandName(RequestCounts.UNKNOWN_COMMAND));
     }
 }

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class ListenFdsTest {
-    /** fd 3 = stream, 4 = datagram, 5 = not a unix socket. */
+    /** fd 3 = stream, 4 = datagram, 5 = not a unix socket, 6 = a listening TCP socket. */
     private static final ListenFds.Probe PROBE = new ListenFds.Probe() {
         @Override
         public int unixSocketType(int fd) {
@@ -24,7 +24,12 @@ class ListenFdsTest {
 
         @Override
         public boolean listening(int fd) {
-            return fd == 3;
+            return fd == 3 || fd == 6;
+        }
+
+        @Override
+        public boolean tcpListener(int fd) {
+            return fd == 6;
         }
     };
 
@@ -76,6 +81,27 @@ class ListenFdsTest {
         assertTrue(ListenFds.fromEnvironment(Map.of("LISTEN_PID", "1", "LISTEN_FDS", "2"), 1, PROBE).netlink().isEmpty());
         assertThrows(IllegalStateException.class, () -> ListenFds.fromEnvironment(
                 Map.of("LISTEN_PID", "1", "LISTEN_FDS", "2", "LISTEN_FDNAMES", "netlink:netlink"), 1, PROBE));
+    }
+
+    @Test
+    void findsTheMetricsListenerByNameOrType() {
+        ListenFds byName = ListenFds.fromEnvironment(Map.of("LISTEN_PID", "1", "LISTEN_FDS", "4",
+                "LISTEN_FDNAMES", "command:ingest:other:metrics"), 1, PROBE);
+        assertEquals(OptionalInt.of(6), byName.metrics());
+        assertEquals(OptionalInt.of(3), byName.stream());
+        // unnamed: a TCP listener can only be the metrics socket; fd 5 (no socket at all) is ignored
+        ListenFds byType = ListenFds.fromEnvironment(Map.of("LISTEN_PID", "1", "LISTEN_FDS", "4"), 1, PROBE);
+        assertEquals(OptionalInt.of(6), byType.metrics());
+        ListenFds none = ListenFds.fromEnvironment(Map.of("LISTEN_PID", "1", "LISTEN_FDS", "2"), 1, PROBE);
+        assertTrue(none.metrics().isEmpty());
+    }
+
+    @Test
+    void refusesAMetricsNameOnAnythingButATcpListener() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ListenFds.fromEnvironment(
+                Map.of("LISTEN_PID", "1", "LISTEN_FDS", "1", "LISTEN_FDNAMES", "metrics"), 1, PROBE));
+        assertEquals("inherited fd 3 (name metrics) should be the metrics socket but is not a listening TCP socket",
+                e.getMessage());
     }
 
     @Test

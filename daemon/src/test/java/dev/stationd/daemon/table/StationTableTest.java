@@ -101,6 +101,22 @@ class StationTableTest {
         assertFalse(table.apply(StaEvent.flush(0, "")));
     }
 
+    /** What {@code offer} tells its caller (the ingest counts datagrams by it). */
+    @Test
+    void offerTellsWhatBecameOfTheEvent() {
+        table.setMaxStations(1);
+        assertEquals(StationTable.Outcome.APPLIED, table.offer(StaEvent.upsert(0, sta(1, "w", 5))));
+        assertEquals(StationTable.Outcome.APPLIED, table.offer(StaEvent.upsert(0, sta(1, "w", 5))), "repeated");
+        assertEquals(StationTable.Outcome.DROPPED_FULL, table.offer(StaEvent.upsert(0, sta(2, "w", 5))));
+        assertEquals(StationTable.Outcome.DROPPED_INVALID,
+                table.offer(StaEvent.upsert(0, StaListAttr.builder(MacAddress.ZERO).build())));
+        assertEquals(StationTable.Outcome.NO_CHANGE, table.offer(StaEvent.remove(0, mac(2))));
+        assertEquals(StationTable.Outcome.NO_CHANGE, table.offer(StaEvent.flush(0, "other")));
+        assertEquals(StationTable.Outcome.APPLIED, table.offer(StaEvent.flush(0, "w")));
+        assertEquals(1, table.droppedFull());
+        assertEquals(1, table.droppedInvalid());
+    }
+
     @Test
     void maxStationsDropsNewButUpdatesExisting() {
         for (int n = 1; n <= 4; n++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.it.metrics.Endpoint;
 import dev.stationd.protocol.EventType;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
@@ -51,8 +52,9 @@ class HostapdDaemonIT {
             long loginMs = lab.addStations(1, EARLY);
             System.out.printf("[hostapd-it] %d station logins (concurrent) took %d ms%n", EARLY, loginMs);
             lab.cli("raw", "DENY_ACL ADD_MAC " + FOREIGN); // an entry stationd did not add
+            int metricsPort = Endpoint.freePort();
             Path cfg = DaemonProcess.writeConfig(run, "hostapd:\n  - ctrl: " + lab.ctrl() + "\n    group_id: " + GROUP
-                    + "\nhostapd_resync: 30s\nlog:\n  level: info\n");
+                    + "\nhostapd_resync: 30s\nlog:\n  level: info\nmetrics:\n  listen: 127.0.0.1:" + metricsPort + "\n");
             long launched = System.nanoTime();
             try (DaemonProcess d = DaemonProcess.start(run, cfg);
                  StationClient client = StationClient.open(d.socket())) {
@@ -184,6 +186,17 @@ class HostapdDaemonIT {
                 awaitOrDump(d, Duration.ofSeconds(2), "the deny list restored after the restart",
                         () -> quiet(() -> lab.denyList().equals(Set.of(kept))));
                 assertTrue(d.output().contains("hostapd wlan0: lost"), d.output());
+                // what the metrics say of this link now: up again after one reconnect, its 3
+                // stations, stationd's one deny-list entry, restored after the restart
+                for (String series : List.of("stationd_hostapd_up{ifname=\"wlan0\"} 1.0",
+                        "stationd_hostapd_reconnects_total{ifname=\"wlan0\"} 1.0",
+                        "stationd_hostapd_stations{ifname=\"wlan0\"} 3.0",
+                        "stationd_hostapd_deny_list_entries{ifname=\"wlan0\"} 1.0")) {
+                    awaitOrDump(d, Duration.ofSeconds(5), series, () -> Endpoint.scrape(metricsPort).contains("\n" + series + "\n"));
+                }
+                assertTrue(Endpoint.scrape(metricsPort).lines().anyMatch(
+                        l -> l.matches("stationd_hostapd_deny_list_restores_total\\{ifname=\"wlan0\"} [1-9][0-9]*\\.0")),
+                        Endpoint.scrape(metricsPort));
                 client.ping();
                 assertEquals(0, d.stop(), d.output());
                 d.output().lines().filter(l -> l.contains("hostapd") || l.contains("started"))

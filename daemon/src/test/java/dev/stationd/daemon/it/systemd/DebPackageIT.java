@@ -31,6 +31,7 @@ class DebPackageIT {
         for (String path : List.of("./usr/share/stationd/stationd.jar", "./usr/share/stationd/jvm.options", "./usr/lib/systemd/system/stationd.service",
                 "./usr/lib/systemd/system/stationd.socket",
                 "./usr/lib/systemd/system/stationd-ingest.socket", "./usr/lib/systemd/system/stationd-netlink.socket",
+                "./usr/lib/systemd/system/stationd-metrics.socket", "./usr/share/doc/stationd/metrics.md",
                 "./usr/lib/sysusers.d/stationd.conf",
                 "./usr/lib/tmpfiles.d/stationd.conf", "./etc/stationd/stationd.yaml",
                 "./usr/lib/stationd/libnetty_transport_native_epoll_x86_64.so",

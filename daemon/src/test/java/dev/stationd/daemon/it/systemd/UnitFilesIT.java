@@ -65,7 +65,7 @@ class UnitFilesIT {
     void unitsPassSystemdAnalyzeVerify() throws Exception {
         assumeTrue(have("systemd-analyze"), "systemd-analyze is not installed");
         Result r = run(systemdDir(), null, "systemd-analyze", "verify", "./stationd.socket", "./stationd-ingest.socket",
-                "./stationd-netlink.socket", "./stationd.service");
+                "./stationd-netlink.socket", "./stationd-metrics.socket", "./stationd.service");
         // Accepted only: a machine where the package (its launcher /usr/sbin/stationd) is not installed.
         List<String> problems = new ArrayList<>();
         for (String line : r.output().lines().toList()) {
@@ -139,5 +139,10 @@ class UnitFilesIT {
         String netlink = Files.readString(systemdDir().resolve("stationd-netlink.socket"));
         assertTrue(netlink.contains("\nListenNetlink=route 5\n") && netlink.contains("\nFileDescriptorName=netlink\n")
                 && netlink.contains("\nService=stationd.service\n"), netlink);
+        // optional: not pulled in by Sockets=, handed over through its Service=; the sandbox stays AF_UNIX-only
+        String metrics = Files.readString(systemdDir().resolve("stationd-metrics.socket"));
+        assertTrue(metrics.contains("\nListenStream=127.0.0.1:9089\n") && metrics.contains("\nFileDescriptorName=metrics\n")
+                && metrics.contains("\nService=stationd.service\n"), metrics);
+        assertTrue(service.contains("\nRestrictAddressFamilies=AF_UNIX\n") && service.contains("\nPrivateNetwork=yes\n"), service);
     }
 }
