@@ -22,6 +22,7 @@ int main(void)
     F(cloud_cmd_attr, offset);
     F(cloud_cmd_attr, max_entries);
     F(cloud_cmd_attr, ifname);
+    F(cloud_cmd_attr, lifetime_s);
     F(cloud_cmd_attr, reserved);
     S(sta_list_attr);
     F(sta_list_attr, mac);
@@ -44,6 +45,13 @@ int main(void)
     F(sta_list_attr, assoc_time_ms);
     F(sta_list_attr, last_seen_ms);
     F(sta_list_attr, hostname);
+    S(filter_attr);
+    F(filter_attr, mac);
+    F(filter_attr, reserved0);
+    F(filter_attr, group_id);
+    F(filter_attr, flags);
+    F(filter_attr, created_ms);
+    F(filter_attr, expires_ms);
     S(sta_event);
     F(sta_event, magic);
     F(sta_event, version);
@@ -65,6 +73,10 @@ int main(void)
     C(STATIOND_CMD_FILTER_LIST);
     C(STATIOND_CMD_PING);
     C(STATIOND_CMD_SUBSCRIBE);
+    C(STATIOND_CMD_FILTER_DUMP);
+    C(STATIOND_CMD_STA_KICK);
+    C(STATIOND_FILTER_PRESENT);
+    C(STATIOND_FILTER_TIMED);
     C(STATIOND_LIST_ONLY_FILTERED);
     C(STATIOND_LIST_EXCLUDE_FILTERED);
     C(STATIOND_ACK_LEN);

@@ -44,10 +44,16 @@ extern "C" {
 #define STATIOND_CMD_FILTER_LIST   6  /* table reply, one record per filter */
 #define STATIOND_CMD_PING          7  /* ack reply */
 #define STATIOND_CMD_SUBSCRIBE     8  /* ack reply, then sta_event stream */
+#define STATIOND_CMD_FILTER_DUMP   9  /* table reply of filter_attr records, sorted by (group, mac) */
+#define STATIOND_CMD_STA_KICK     10  /* ack reply; admin only; NAK E_NOENT when no hostapd holds mac */
 
 /* ---- cloud_cmd_attr.flags for STA_LIST ---- */
 #define STATIOND_LIST_ONLY_FILTERED     0x1u
 #define STATIOND_LIST_EXCLUDE_FILTERED  0x2u
+
+/* ---- filter_attr.flags (FILTER_DUMP) ---- */
+#define STATIOND_FILTER_PRESENT  (1u << 0) /* the station is in the table now */
+#define STATIOND_FILTER_TIMED    (1u << 1) /* expires_ms is set */
 
 /* ---- ack reply literals: 4 bytes "ACK\0" / "NAK\0" (+ int32 code) ---- */
 #define STATIOND_ACK      "ACK"
@@ -95,12 +101,14 @@ typedef struct cloud_cmd_attr {
     uint16_t cmd;          /*  6: STATIOND_CMD_* */
     uint32_t seq;          /*  8: client's tag, logged, never interpreted */
     uint32_t group_id;     /* 12: 0 = every group */
-    uint8_t  mac[6];       /* 16: station MAC (STA_GET, FILTER_ADD, FILTER_DEL) */
+    uint8_t  mac[6];       /* 16: station MAC (STA_GET, FILTER_ADD, FILTER_DEL, STA_KICK) */
     uint16_t flags;        /* 22: STA_LIST: STATIOND_LIST_* */
     uint32_t offset;       /* 24: paging, records to skip */
     uint32_t max_entries;  /* 28: paging, 0 = no limit */
     char     ifname[STATIOND_IFNAME_LEN]; /* 32: "" = every interface */
-    uint8_t  reserved[16]; /* 48: must be zero */
+    uint32_t lifetime_s;   /* 48: FILTER_ADD, STA_KICK: seconds the filter holds (0 = permanent /
+                            *     no filter); must be zero for every other command */
+    uint8_t  reserved[12]; /* 52: must be zero */
 } cloud_cmd_attr;
 
 /* struct sta_list_attr -- 176 bytes, one station (protocol.md). */
@@ -126,6 +134,16 @@ typedef struct sta_list_attr {
     uint64_t last_seen_ms;    /* 136: Unix epoch ms of last update */
     char     hostname[STATIOND_HOSTNAME_LEN]; /* 144: from DHCP, "" = unknown */
 } sta_list_attr;
+
+/* struct filter_attr -- 32 bytes, one filter (FILTER_DUMP records). */
+typedef struct filter_attr {
+    uint8_t  mac[6];       /*  0: filtered MAC */
+    uint16_t reserved0;    /*  6: zero */
+    uint32_t group_id;     /*  8: the filter's group (0 = every group) */
+    uint32_t flags;        /* 12: STATIOND_FILTER_* */
+    uint64_t created_ms;   /* 16: Unix epoch ms of the FILTER_ADD that last set its expiry, 0 = unknown */
+    uint64_t expires_ms;   /* 24: Unix epoch ms of its expiry, 0 = permanent */
+} filter_attr;
 
 /* struct sta_event -- 192 bytes, one ingest datagram or subscription record. */
 typedef struct sta_event {
@@ -155,7 +173,8 @@ STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, flags) == 22, "cloud_cmd_attr.fl
 STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, offset) == 24, "cloud_cmd_attr.offset");
 STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, max_entries) == 28, "cloud_cmd_attr.max_entries");
 STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, ifname) == 32, "cloud_cmd_attr.ifname");
-STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, reserved) == 48, "cloud_cmd_attr.reserved");
+STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, lifetime_s) == 48, "cloud_cmd_attr.lifetime_s");
+STATIOND_STATIC_ASSERT(offsetof(cloud_cmd_attr, reserved) == 52, "cloud_cmd_attr.reserved");
 
 STATIOND_STATIC_ASSERT(sizeof(sta_list_attr) == 176, "sta_list_attr size");
 STATIOND_STATIC_ASSERT(offsetof(sta_list_attr, mac) == 0, "sta_list_attr.mac");
@@ -179,6 +198,14 @@ STATIOND_STATIC_ASSERT(offsetof(sta_list_attr, assoc_time_ms) == 128, "sta_list_
 STATIOND_STATIC_ASSERT(offsetof(sta_list_attr, last_seen_ms) == 136, "sta_list_attr.last_seen_ms");
 STATIOND_STATIC_ASSERT(offsetof(sta_list_attr, hostname) == 144, "sta_list_attr.hostname");
 
+STATIOND_STATIC_ASSERT(sizeof(filter_attr) == 32, "filter_attr size");
+STATIOND_STATIC_ASSERT(offsetof(filter_attr, mac) == 0, "filter_attr.mac");
+STATIOND_STATIC_ASSERT(offsetof(filter_attr, reserved0) == 6, "filter_attr.reserved0");
+STATIOND_STATIC_ASSERT(offsetof(filter_attr, group_id) == 8, "filter_attr.group_id");
+STATIOND_STATIC_ASSERT(offsetof(filter_attr, flags) == 12, "filter_attr.flags");
+STATIOND_STATIC_ASSERT(offsetof(filter_attr, created_ms) == 16, "filter_attr.created_ms");
+STATIOND_STATIC_ASSERT(offsetof(filter_attr, expires_ms) == 24, "filter_attr.expires_ms");
+
 STATIOND_STATIC_ASSERT(sizeof(sta_event) == 192, "sta_event size");
 STATIOND_STATIC_ASSERT(offsetof(sta_event, magic) == 0, "sta_event.magic");
 STATIOND_STATIC_ASSERT(offsetof(sta_event, version) == 4, "sta_event.version");
@@ -191,7 +218,8 @@ STATIOND_STATIC_ASSERT(offsetof(sta_event, sta) == 16, "sta_event.sta");
 #define STATIOND_FSIZE(t, f) sizeof(((t *)0)->f)
 STATIOND_STATIC_ASSERT(STATIOND_FSIZE(cloud_cmd_attr, mac) == 6, "cloud_cmd_attr.mac size");
 STATIOND_STATIC_ASSERT(STATIOND_FSIZE(cloud_cmd_attr, ifname) == 16, "cloud_cmd_attr.ifname size");
-STATIOND_STATIC_ASSERT(STATIOND_FSIZE(cloud_cmd_attr, reserved) == 16, "cloud_cmd_attr.reserved size");
+STATIOND_STATIC_ASSERT(STATIOND_FSIZE(cloud_cmd_attr, reserved) == 12, "cloud_cmd_attr.reserved size");
+STATIOND_STATIC_ASSERT(STATIOND_FSIZE(filter_attr, mac) == 6, "filter_attr.mac size");
 STATIOND_STATIC_ASSERT(STATIOND_FSIZE(sta_list_attr, mac) == 6, "sta_list_attr.mac size");
 STATIOND_STATIC_ASSERT(STATIOND_FSIZE(sta_list_attr, ipv4) == 4, "sta_list_attr.ipv4 size");
 STATIOND_STATIC_ASSERT(STATIOND_FSIZE(sta_list_attr, ipv6) == 16, "sta_list_attr.ipv6 size");

@@ -16,9 +16,11 @@ import io.netty.buffer.ByteBuf;
  * @param offset paging: records to skip ({@code u32})
  * @param maxEntries paging: at most this many records, 0 = no limit ({@code u32})
  * @param ifname interface selector, {@code ""} = every interface
+ * @param lifetimeS seconds a filter made by {@code FILTER_ADD} / {@code STA_KICK} holds ({@code u32};
+ *     0 = permanent for {@code FILTER_ADD}, no filter for {@code STA_KICK}; 0 for every other command)
  */
 public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac, int flags,
-                           long offset, long maxEntries, String ifname) {
+                           long offset, long maxEntries, String ifname, long lifetimeS) {
     /** {@code sizeof(cloud_cmd_attr)}. */
     public static final int SIZE = 64;
     /** {@code STATIOND_CMD_MAGIC}. */
@@ -33,8 +35,8 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
     public static final int KNOWN_FLAGS = ONLY_FILTERED | EXCLUDE_FILTERED;
     /** {@code char ifname[16]}. */
     public static final int IFNAME_SIZE = 16;
-    /** {@code u8 reserved[16]}. */
-    public static final int RESERVED_SIZE = 16;
+    /** {@code u8 reserved[12]}. */
+    public static final int RESERVED_SIZE = 12;
     /** Largest {@code u32}. */
     public static final long U32_MAX = 0xFFFF_FFFFL;
 
@@ -58,8 +60,10 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
     public static final int OFFSET_MAX_ENTRIES = 28;
     /** Offset of {@code ifname}. */
     public static final int OFFSET_IFNAME = 32;
+    /** Offset of {@code lifetime_s}. */
+    public static final int OFFSET_LIFETIME_S = 48;
     /** Offset of {@code reserved}. */
-    public static final int OFFSET_RESERVED = 48;
+    public static final int OFFSET_RESERVED = 52;
 
     /** Validates every component. */
     public CloudCmdAttr {
@@ -77,6 +81,33 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
             throw new IllegalArgumentException(command + " needs a non-zero mac");
         }
         WireStrings.requireFits("ifname", ifname, IFNAME_SIZE);
+        if (command.needsMacOrSelector() && mac.isZero() && groupId == 0 && ifname.isEmpty()) {
+            throw new IllegalArgumentException(command + " needs a non-zero mac, group_id or ifname");
+        }
+        if (lifetimeS < 0 || lifetimeS > U32_MAX) {
+            throw new IllegalArgumentException("lifetimeS must be u32: " + lifetimeS);
+        }
+        if (lifetimeS != 0 && !command.takesLifetime()) {
+            throw new IllegalArgumentException("lifetimeS " + lifetimeS + " on " + command
+                    + ": only FILTER_ADD and STA_KICK take a lifetime");
+        }
+    }
+
+    /**
+     * A command without a lifetime (the fields a version 1 client before {@code lifetime_s} sends).
+     *
+     * @param command the {@code cmd} field
+     * @param seq the client's tag
+     * @param groupId the {@code group_id}
+     * @param mac the {@code mac} field
+     * @param flags the {@code flags} field
+     * @param offset paging: records to skip
+     * @param maxEntries paging: at most this many records, 0 = no limit
+     * @param ifname interface selector
+     */
+    public CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac, int flags, long offset,
+                        long maxEntries, String ifname) {
+        this(command, seq, groupId, mac, flags, offset, maxEntries, ifname, 0);
     }
 
     /**
@@ -106,7 +137,15 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
      * @return a copy with {@code seq} replaced
      */
     public CloudCmdAttr withSeq(int newSeq) {
-        return new CloudCmdAttr(command, newSeq, groupId, mac, flags, offset, maxEntries, ifname);
+        return new CloudCmdAttr(command, newSeq, groupId, mac, flags, offset, maxEntries, ifname, lifetimeS);
+    }
+
+    /**
+     * @param seconds the lifetime ({@code u32}; only for {@code FILTER_ADD} and {@code STA_KICK})
+     * @return a copy with {@code lifetime_s} replaced
+     */
+    public CloudCmdAttr withLifetime(long seconds) {
+        return new CloudCmdAttr(command, seq, groupId, mac, flags, offset, maxEntries, ifname, seconds);
     }
 
     /**
@@ -126,7 +165,8 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         HostOrder.writeI32(buf, (int) offset);        // 24 offset
         HostOrder.writeI32(buf, (int) maxEntries);    // 28 max_entries
         WireStrings.write(buf, ifname, IFNAME_SIZE);  // 32 ifname[16]
-        buf.writeZero(RESERVED_SIZE);                 // 48 reserved[16]
+        HostOrder.writeI32(buf, (int) lifetimeS);     // 48 lifetime_s
+        buf.writeZero(RESERVED_SIZE);                 // 52 reserved[12]
     }
 
     /**
@@ -165,7 +205,8 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         }
         int cmd = HostOrder.readU16(buf);                     // 6  cmd
         if (!Command.isKnown(cmd)) {
-            throw new ProtocolException(ErrorCode.E_CMD, "cmd", OFFSET_CMD, String.valueOf(cmd), "1..8");
+            throw new ProtocolException(ErrorCode.E_CMD, "cmd", OFFSET_CMD, String.valueOf(cmd),
+                    "1.." + Command.MAX_CODE);
         }
         Command command = Command.valueOf(cmd);
         int seq = HostOrder.readI32(buf);                     // 8  seq
@@ -183,7 +224,16 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         long offset = HostOrder.readU32(buf);                 // 24 offset
         long maxEntries = HostOrder.readU32(buf);             // 28 max_entries
         String ifname = WireStrings.read(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME); // 32 ifname[16]
-        for (int i = 0; i < RESERVED_SIZE; i++) {             // 48 reserved[16]
+        if (command.needsMacOrSelector() && mac.isZero() && groupId == 0 && ifname.isEmpty()) {
+            throw new ProtocolException(ErrorCode.E_ARG, "mac", OFFSET_MAC, mac.toString(),
+                    "a non-zero MAC, group_id or ifname for " + command);
+        }
+        long lifetimeS = HostOrder.readU32(buf);              // 48 lifetime_s
+        if (lifetimeS != 0 && !command.takesLifetime()) {
+            throw new ProtocolException(ErrorCode.E_ARG, "lifetime_s", OFFSET_LIFETIME_S, String.valueOf(lifetimeS),
+                    "0 for " + command + " (only FILTER_ADD and STA_KICK take a lifetime)");
+        }
+        for (int i = 0; i < RESERVED_SIZE; i++) {             // 52 reserved[12]
             byte b = buf.readByte();
             if (b != 0) {
                 throw new ProtocolException(ErrorCode.E_ARG, "reserved", OFFSET_RESERVED + i,
@@ -191,7 +241,7 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
             }
         }
         assert buf.readerIndex() == start + SIZE;
-        return new CloudCmdAttr(command, seq, groupId, mac, flags, offset, maxEntries, ifname);
+        return new CloudCmdAttr(command, seq, groupId, mac, flags, offset, maxEntries, ifname, lifetimeS);
     }
 
     @Override
@@ -199,6 +249,6 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         return "CloudCmdAttr[command=" + command + ", seq=" + Integer.toUnsignedString(seq)
                 + ", groupId=" + Integer.toUnsignedString(groupId) + ", mac=" + mac
                 + ", flags=" + ProtocolException.hex(flags) + ", offset=" + offset
-                + ", maxEntries=" + maxEntries + ", ifname=" + ifname + "]";
+                + ", maxEntries=" + maxEntries + ", ifname=" + ifname + ", lifetimeS=" + lifetimeS + "]";
     }
 }

@@ -44,6 +44,7 @@ class AbiCheckTest {
     static {
         STRUCTS.put("cloud_cmd_attr", CloudCmdAttr.class);
         STRUCTS.put("sta_list_attr", StaListAttr.class);
+        STRUCTS.put("filter_attr", FilterAttr.class);
         STRUCTS.put("sta_event", StaEvent.class);
     }
 
@@ -145,6 +146,7 @@ class AbiCheckTest {
         put(m, "cloud_cmd_attr.SIZE", "CloudCmdAttr.SIZE", CloudCmdAttr.SIZE);
         put(m, "sta_list_attr.SIZE", "StaListAttr.SIZE", StaListAttr.SIZE);
         put(m, "sta_event.SIZE", "StaEvent.SIZE", StaEvent.SIZE);
+        put(m, "filter_attr.SIZE", "FilterAttr.SIZE", FilterAttr.SIZE);
         // offsets: every public static int OFFSET_X of the record is the C field x
         for (Map.Entry<String, Class<?>> s : STRUCTS.entrySet()) {
             for (Field f : s.getValue().getFields()) {
@@ -168,6 +170,9 @@ class AbiCheckTest {
         // list flags
         put(m, "STATIOND_LIST_ONLY_FILTERED", "CloudCmdAttr.ONLY_FILTERED", CloudCmdAttr.ONLY_FILTERED);
         put(m, "STATIOND_LIST_EXCLUDE_FILTERED", "CloudCmdAttr.EXCLUDE_FILTERED", CloudCmdAttr.EXCLUDE_FILTERED);
+        // filter_attr flags
+        put(m, "STATIOND_FILTER_PRESENT", "FilterAttr.PRESENT", FilterAttr.PRESENT);
+        put(m, "STATIOND_FILTER_TIMED", "FilterAttr.TIMED", FilterAttr.TIMED);
         // the "ACK\0" reply length
         put(m, "STATIOND_ACK_LEN", "ReplyEncoder.size(Reply.ack())", ReplyEncoder.size(Reply.ack()));
         // enums
@@ -254,8 +259,8 @@ class AbiCheckTest {
                 }
             }
         }
-        // protocol.md tables: cloud_cmd_attr 11 fields, sta_list_attr 20, sta_event 6
-        assertEquals(11 + 20 + 6, offsets, "OFFSET_* constants found by reflection");
+        // protocol.md tables: cloud_cmd_attr 12 fields, sta_list_attr 20, filter_attr 6, sta_event 6
+        assertEquals(12 + 20 + 6 + 6, offsets, "OFFSET_* constants found by reflection");
         long cOffsets = abi.keySet().stream().filter(k -> k.contains(".") && !k.endsWith(".SIZE")).count();
         assertEquals(offsets, cOffsets, "every C offset line has a Java OFFSET_* constant and vice versa");
     }

@@ -32,21 +32,24 @@ class CloudCmdAttrTest {
         long[] pages = {0, 1, 0x7FFF_FFFFL, 0x8000_0000L, CloudCmdAttr.U32_MAX};
         String[] ifnames = {"", "w", "wlan0", Wire.ascii(15), "wlän-ü" /* multi-byte, 8 bytes */};
         MacAddress[] macs = {MAC, MacAddress.parse("ff:ff:ff:ff:ff:ff"), MacAddress.parse("00:00:00:00:00:01")};
+        long[] lifetimes = {0, 1, 600, 0x8000_0000L, CloudCmdAttr.U32_MAX};
         int i = 0;
         for (Command c : Command.values()) {
             for (int g : groups) {
                 for (int f : flags) {
                     for (String ifn : ifnames) {
                         // vary the remaining fields deterministically so every value is used with every command
-                        MacAddress mac = !c.needsMac() && i % 4 == 0 ? MacAddress.ZERO : macs[i % macs.length];
+                        boolean zeroMacOk = !c.needsMac() && (!c.needsMacOrSelector() || g != 0 || !ifn.isEmpty());
+                        MacAddress mac = zeroMacOk && i % 4 == 0 ? MacAddress.ZERO : macs[i % macs.length];
+                        long lifetime = c.takesLifetime() ? lifetimes[i % lifetimes.length] : 0;
                         all.add(new CloudCmdAttr(c, seqs[i % seqs.length], g, mac, f,
-                                pages[i % pages.length], pages[(i / pages.length + i) % pages.length], ifn));
+                                pages[i % pages.length], pages[(i / pages.length + i) % pages.length], ifn, lifetime));
                         i++;
                     }
                 }
             }
             all.add(new CloudCmdAttr(c, -1, -1, MacAddress.parse("ff:ff:ff:ff:ff:ff"), CloudCmdAttr.EXCLUDE_FILTERED,
-                    CloudCmdAttr.U32_MAX, CloudCmdAttr.U32_MAX, Wire.ascii(15)));
+                    CloudCmdAttr.U32_MAX, CloudCmdAttr.U32_MAX, Wire.ascii(15), c.takesLifetime() ? CloudCmdAttr.U32_MAX : 0));
         }
         return all.stream();
     }
@@ -68,7 +71,8 @@ class CloudCmdAttrTest {
             assertEquals(cmd.offset(), Wire.u32(buf, 24), "24 offset");
             assertEquals(cmd.maxEntries(), Wire.u32(buf, 28), "28 max_entries");
             assertArrayEquals(Wire.cString(cmd.ifname(), 16), Wire.slice(buf, 32, 16), "32 ifname[16] NUL padded");
-            assertArrayEquals(new byte[16], Wire.slice(buf, 48, 16), "48 reserved[16] zero");
+            assertEquals(cmd.lifetimeS(), Wire.u32(buf, 48), "48 lifetime_s");
+            assertArrayEquals(new byte[12], Wire.slice(buf, 52, 12), "52 reserved[12] zero");
 
             CloudCmdAttr back = CloudCmdAttr.decode(buf);
             assertEquals(cmd, back);
@@ -93,6 +97,41 @@ class CloudCmdAttrTest {
         assertEquals(new CloudCmdAttr(Command.STA_LIST, 0xCAFEBABE, -1, MAC, CloudCmdAttr.EXCLUDE_FILTERED,
                 0xFFFF_FFFFL, 100, "wlan1"), cmd);
         assertEquals("4294967295", Integer.toUnsignedString(cmd.groupId()));
+    }
+
+    @Test
+    void decodeTimedFilterAddFromHandWrittenFixture() {
+        byte[] frame = Wire.CmdFrame.cmd(3)                 // 6  cmd = FILTER_ADD
+                .groupId(7)                                 // 12 group_id
+                .mac(0x02, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5)    // 16 mac
+                .lifetime(600)                              // 48 lifetime_s = 10 min
+                .bytes();
+        assertEquals(CloudCmdAttr.forMac(Command.FILTER_ADD, MAC, 7).withLifetime(600), decode(frame));
+        byte[] max = Wire.CmdFrame.cmd(3).mac(2, 0, 0, 0, 0, 1).lifetime(-1).bytes(); // 48 lifetime_s = 2^32-1
+        assertEquals(CloudCmdAttr.U32_MAX, decode(max).lifetimeS(), "lifetime_s is unsigned");
+    }
+
+    @Test
+    void decodeKicksFromHandWrittenFixtures() {
+        byte[] one = Wire.CmdFrame.cmd(10)                  // 6  cmd = STA_KICK
+                .mac(0x02, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5)    // 16 mac: one station
+                .lifetime(60)                               // 48 lifetime_s: banned for a minute
+                .bytes();
+        assertEquals(CloudCmdAttr.forMac(Command.STA_KICK, MAC, 0).withLifetime(60), decode(one));
+        byte[] group = Wire.CmdFrame.cmd(10).groupId(3).bytes();     // 12 group_id = 3, 16 mac all zero
+        assertEquals(new CloudCmdAttr(Command.STA_KICK, 0, 3, MacAddress.ZERO, 0, 0, 0, ""), decode(group));
+        byte[] ifname = Wire.CmdFrame.cmd(10).ifname("wlan1").bytes(); // 32 ifname, group 0, mac zero
+        assertEquals(new CloudCmdAttr(Command.STA_KICK, 0, 0, MacAddress.ZERO, 0, 0, 0, "wlan1"), decode(ifname));
+    }
+
+    @Test
+    void decodeFilterDumpFromHandWrittenFixture() {
+        byte[] frame = Wire.CmdFrame.cmd(9)                 // 6  cmd = FILTER_DUMP
+                .groupId(5)                                 // 12 group_id
+                .offset(10)                                 // 24 offset
+                .maxEntries(20)                             // 28 max_entries
+                .bytes();
+        assertEquals(new CloudCmdAttr(Command.FILTER_DUMP, 0, 5, MacAddress.ZERO, 0, 10, 20, ""), decode(frame));
     }
 
     @Test
@@ -163,7 +202,7 @@ class CloudCmdAttrTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 9, 10, 0x100, 0xFFFF})
+    @ValueSource(ints = {0, 11, 12, 0x100, 0xFFFF})
     void unknownCmd(int cmd) {
         ProtocolException e = decodeFails(Wire.CmdFrame.cmd(cmd).bytes(), ErrorCode.E_CMD, "cmd", 6);
         assertTrue(e.getMessage().contains("got " + cmd), e.getMessage());
@@ -180,10 +219,33 @@ class CloudCmdAttrTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 7, 15})
+    @EnumSource(value = Command.class, names = {"STA_LIST", "STA_GET", "FILTER_DEL", "FILTER_FLUSH", "FILTER_LIST",
+        "PING", "SUBSCRIBE", "FILTER_DUMP"})
+    void lifetimeOnACommandThatTakesNoneIsEArg(Command c) {
+        byte[] frame = Wire.CmdFrame.cmd(c.code()).mac(2, 0, 0, 0, 0, 1).lifetime(60).bytes(); // 48 lifetime_s = 60
+        ProtocolException e = decodeFails(frame, ErrorCode.E_ARG, "lifetime_s", 48);
+        assertTrue(e.getMessage().contains("got 60") && e.getMessage().contains(c.name()), e.getMessage());
+    }
+
+    @Test
+    void lifetimeHighByteAloneIsStillALifetime() {
+        byte[] frame = Wire.CmdFrame.cmd(7).bytes();
+        frame[51] = 1; // 51 = last byte of lifetime_s, not reserved: PING takes no lifetime
+        decodeFails(frame, ErrorCode.E_ARG, "lifetime_s", 48);
+    }
+
+    @Test
+    void kickWithNeitherMacGroupNorIfnameIsEArg() {
+        ProtocolException e = decodeFails(Wire.CmdFrame.cmd(10).lifetime(60).bytes(), // mac, group_id, ifname all empty
+                ErrorCode.E_ARG, "mac", 16);
+        assertTrue(e.getMessage().contains("STA_KICK") && e.getMessage().contains("group_id"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 7, 11})
     void nonZeroReserved(int index) {
-        ProtocolException e = decodeFails(Wire.CmdFrame.cmd(7).reserved(index, 0x80).bytes(), // 48+i reserved
-                ErrorCode.E_ARG, "reserved", 48 + index);
+        ProtocolException e = decodeFails(Wire.CmdFrame.cmd(7).reserved(index, 0x80).bytes(), // 52+i reserved
+                ErrorCode.E_ARG, "reserved", 52 + index);
         assertTrue(e.getMessage().contains("0x80"), e.getMessage());
     }
 
@@ -233,7 +295,8 @@ class CloudCmdAttrTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Command.class, names = {"STA_LIST", "FILTER_FLUSH", "FILTER_LIST", "PING", "SUBSCRIBE"})
+    @EnumSource(value = Command.class, names = {"STA_LIST", "FILTER_FLUSH", "FILTER_LIST", "PING", "SUBSCRIBE",
+        "FILTER_DUMP"})
     void zeroMacIsFineForOtherCommands(Command c) {
         assertEquals(CloudCmdAttr.of(c), decode(Wire.CmdFrame.cmd(c.code()).bytes()));
     }
@@ -272,7 +335,12 @@ class CloudCmdAttrTest {
                 Arguments.of("STA_GET zero mac", (Runnable) () -> CloudCmdAttr.of(Command.STA_GET)),
                 Arguments.of("ifname 16 bytes", (Runnable) () -> new CloudCmdAttr(Command.PING, 0, 0, MacAddress.ZERO, 0, 0, 0, Wire.ascii(16))),
                 Arguments.of("ifname 16 UTF-8 bytes", (Runnable) () -> new CloudCmdAttr(Command.PING, 0, 0, MacAddress.ZERO, 0, 0, 0, "éééééééé")),
-                Arguments.of("ifname with NUL", (Runnable) () -> new CloudCmdAttr(Command.PING, 0, 0, MacAddress.ZERO, 0, 0, 0, "wl\0an0")));
+                Arguments.of("ifname with NUL", (Runnable) () -> new CloudCmdAttr(Command.PING, 0, 0, MacAddress.ZERO, 0, 0, 0, "wl\0an0")),
+                Arguments.of("lifetime on PING", (Runnable) () -> CloudCmdAttr.of(Command.PING).withLifetime(1)),
+                Arguments.of("lifetime on FILTER_DEL", (Runnable) () -> CloudCmdAttr.forMac(Command.FILTER_DEL, MAC, 1).withLifetime(1)),
+                Arguments.of("lifetime -1", (Runnable) () -> CloudCmdAttr.forMac(Command.FILTER_ADD, MAC, 1).withLifetime(-1)),
+                Arguments.of("lifetime 2^32", (Runnable) () -> CloudCmdAttr.forMac(Command.FILTER_ADD, MAC, 1).withLifetime(1L << 32)),
+                Arguments.of("STA_KICK without target", (Runnable) () -> new CloudCmdAttr(Command.STA_KICK, 0, 0, MacAddress.ZERO, 0, 0, 0, "")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -38,7 +38,7 @@ class ProtocolBasicsTest {
 
     @Test
     void decodeErrorsNameFieldValueExpectedAndOffset() {
-        byte[] frame = Wire.CmdFrame.cmd(7).reserved(5, 0x7f).bytes(); // 53 = reserved[5]
+        byte[] frame = Wire.CmdFrame.cmd(7).reserved(1, 0x7f).bytes(); // 53 = reserved[1]
         ByteBuf buf = Unpooled.wrappedBuffer(frame);
         try {
             ProtocolException e = assertThrowsExactly(ProtocolException.class, () -> CloudCmdAttr.decode(buf));
@@ -56,23 +56,33 @@ class ProtocolBasicsTest {
 
     @Test
     void commandCodesAndReplyForms() {
-        assertEquals(8, Command.values().length);
+        assertEquals(10, Command.values().length);
+        assertEquals(10, Command.MAX_CODE);
         Set<Command> table = EnumSet.of(Command.STA_LIST, Command.STA_GET, Command.FILTER_LIST);
         Set<Command> mac = EnumSet.of(Command.STA_GET, Command.FILTER_ADD, Command.FILTER_DEL);
-        Set<Command> mutation = EnumSet.of(Command.FILTER_ADD, Command.FILTER_DEL, Command.FILTER_FLUSH);
-        String[] names = {null, "STA_LIST", "STA_GET", "FILTER_ADD", "FILTER_DEL", "FILTER_FLUSH", "FILTER_LIST", "PING", "SUBSCRIBE"};
-        for (int code = 1; code <= 8; code++) {
+        Set<Command> admin = EnumSet.of(Command.FILTER_ADD, Command.FILTER_DEL, Command.FILTER_FLUSH, Command.STA_KICK);
+        Set<Command> lifetime = EnumSet.of(Command.FILTER_ADD, Command.STA_KICK);
+        String[] names = {null, "STA_LIST", "STA_GET", "FILTER_ADD", "FILTER_DEL", "FILTER_FLUSH", "FILTER_LIST", "PING",
+            "SUBSCRIBE", "FILTER_DUMP", "STA_KICK"};
+        for (int code = 1; code <= 10; code++) {
             Command c = Command.valueOf(code);
             assertEquals(names[code], c.name());
             assertEquals(code, c.code());
-            assertEquals(table.contains(c) ? Command.ReplyForm.TABLE : Command.ReplyForm.ACK, c.replyForm(), c.name());
+            Command.ReplyForm form = c == Command.FILTER_DUMP ? Command.ReplyForm.FILTER_TABLE
+                    : table.contains(c) ? Command.ReplyForm.TABLE : Command.ReplyForm.ACK;
+            assertEquals(form, c.replyForm(), c.name());
+            assertEquals(form == Command.ReplyForm.ACK, c.isAckReply(), c.name());
             assertEquals(mac.contains(c), c.needsMac(), c.name());
-            assertEquals(mutation.contains(c), c.isMutation(), c.name());
+            assertEquals(c == Command.STA_KICK, c.needsMacOrSelector(), c.name());
+            assertEquals(admin.contains(c), c.isAdmin(), c.name());
+            assertEquals(admin.contains(c) ? Command.Access.ADMIN : Command.Access.READ, c.access(), c.name());
+            assertEquals(admin.contains(c), c.isMutation(), "every admin command changes state: " + c.name());
+            assertEquals(lifetime.contains(c), c.takesLifetime(), c.name());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 9, 10, 0xFFFF, Integer.MAX_VALUE})
+    @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 11, 12, 0xFFFF, Integer.MAX_VALUE})
     void unknownCommandCodes(int code) {
         assertFalse(Command.isKnown(code));
         assertThrows(IllegalArgumentException.class, () -> Command.valueOf(code));

@@ -40,6 +40,8 @@ public final class Wire {
     public static final int FILTER_LIST = 6;
     public static final int PING = 7;
     public static final int SUBSCRIBE = 8;
+    public static final int FILTER_DUMP = 9;
+    public static final int STA_KICK = 10;
 
     /** Error codes (int32), spelled out from protocol.md. */
     public static final int E_MAGIC = -1;
@@ -319,9 +321,18 @@ public final class Wire {
             return ifnameBytes(cString(s, 16));
         }
 
-        /** 48 + i: u8 reserved[i]. */
+        /** 48: u32 lifetime_s. */
+        public CmdFrame lifetime(int v) {
+            putI32(f, 48, v);
+            return this;
+        }
+
+        /** 52 + i: u8 reserved[i], i in 0..11. */
         public CmdFrame reserved(int i, int v) {
-            f[48 + i] = (byte) v;
+            if (i < 0 || i >= 12) {
+                throw new IllegalArgumentException("reserved has 12 bytes: " + i);
+            }
+            f[52 + i] = (byte) v;
             return this;
         }
 

@@ -60,6 +60,8 @@ public final class CommandProcessor implements AutoCloseable {
                 return Reply.table(table.snapshot().filterList(filters.current()));
             case PING:
                 return Reply.ack();
+            case FILTER_DUMP:
+                return Reply.error(ErrorCode.E_CMD); // not served yet: the answer of a daemon that predates it
             default:
                 throw new IllegalArgumentException("not a query: " + cmd.command());
         }
@@ -84,6 +86,8 @@ public final class CommandProcessor implements AutoCloseable {
             case FILTER_FLUSH:
                 result = filters.flush(cmd.groupId());
                 break;
+            case STA_KICK:
+                return CompletableFuture.completedFuture(Reply.error(ErrorCode.E_CMD)); // not served yet
             default:
                 throw new IllegalArgumentException("not a mutation: " + cmd.command());
         }

@@ -198,10 +198,10 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             mayAdmin = peer.isAdmin(access, server.selfUid());
             mayRead = mayAdmin || peer.isReader(access, server.selfUid());
         }
-        boolean ok = c.isMutation() ? mayAdmin : mayRead;
+        boolean ok = c.isAdmin() ? mayAdmin : mayRead;
         if (!ok && !permLogged) {
             permLogged = true; // once per connection, and rate-limited across connections
-            server.badInputLog().warn("denied {} to {} (not in access.{})", c, peer, c.isMutation() ? "admin" : "read");
+            server.badInputLog().warn("denied {} to {} (not in access.{})", c, peer, c.isAdmin() ? "admin" : "read");
         }
         return ok;
     }

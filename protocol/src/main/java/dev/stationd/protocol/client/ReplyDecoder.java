@@ -2,6 +2,7 @@ package dev.stationd.protocol.client;
 
 import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.HostOrder;
 import dev.stationd.protocol.ProtocolException;
 import dev.stationd.protocol.StaEvent;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Client side: decodes the daemon's replies. Replies carry no type, so the decoder is told the
@@ -65,7 +67,11 @@ public final class ReplyDecoder extends ByteToMessageDecoder {
             }
             return null;
         }
-        Reply reply = head.replyForm() == Command.ReplyForm.TABLE ? decodeTable(in) : decodeAck(in);
+        Reply reply = switch (head.replyForm()) {
+            case TABLE -> decodeTable(in, StaListAttr.SIZE, StaListAttr::decode, Reply.Table::new);
+            case FILTER_TABLE -> decodeTable(in, FilterAttr.SIZE, FilterAttr::decode, Reply.FilterTable::new);
+            case ACK -> decodeAck(in);
+        };
         if (reply != null) {
             expected.poll();
             if (head == Command.SUBSCRIBE && reply instanceof Reply.Ack) {
@@ -75,7 +81,8 @@ public final class ReplyDecoder extends ByteToMessageDecoder {
         return reply;
     }
 
-    private static Reply decodeTable(ByteBuf in) {
+    private static <T> Reply decodeTable(ByteBuf in, int recordSize, Function<ByteBuf, T> record,
+                                         Function<List<T>, Reply> reply) {
         if (in.readableBytes() < ReplyEncoder.NUM_SIZE) {
             return null;
         }
@@ -88,16 +95,16 @@ public final class ReplyDecoder extends ByteToMessageDecoder {
         if (num > MAX_TABLE_RECORDS) {
             throw new ProtocolException(ErrorCode.E_ARG, "num", 0, String.valueOf(num), "<= " + MAX_TABLE_RECORDS);
         }
-        long total = ReplyEncoder.NUM_SIZE + (long) num * StaListAttr.SIZE;
+        long total = ReplyEncoder.NUM_SIZE + (long) num * recordSize;
         if (in.readableBytes() < total) {
             return null;
         }
         in.skipBytes(ReplyEncoder.NUM_SIZE);
-        List<StaListAttr> records = new ArrayList<>(num);
+        List<T> records = new ArrayList<>(num);
         for (int i = 0; i < num; i++) {
-            records.add(StaListAttr.decode(in));                     // 4 + i*176 sta_list_attr
+            records.add(record.apply(in));                           // 4 + i*size: sta_list_attr / filter_attr
         }
-        return new Reply.Table(records);
+        return reply.apply(records);
     }
 
     private static Reply decodeAck(ByteBuf in) {

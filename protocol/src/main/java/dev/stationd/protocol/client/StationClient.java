@@ -2,6 +2,7 @@ package dev.stationd.protocol.client;
 
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
@@ -39,8 +40,14 @@ import java.util.function.Consumer;
  * timed-out request closes the connection, since a late reply could not be matched any more.
  * The client (re)connects on demand, so it also works against a one-shot server that closes
  * after every reply: requests left unanswered by such a close are sent again on a new connection
- * (up to {@link #MAX_RESENDS} times each, within the request's timeout; a {@code FILTER_DEL}
- * only when the server had answered on that connection, since repeating it is not harmless).
+ * (up to {@link #MAX_RESENDS} times each, within the request's timeout; a {@code FILTER_DEL} or
+ * {@code STA_KICK} only when the server had answered on that connection, since repeating one is
+ * not harmless).
+ *
+ * <p>Transport: this class and {@link EventSender} need Netty's native epoll transport
+ * ({@code netty-transport-classes-epoll} and {@code netty-transport-native-epoll} for the
+ * platform), which this artifact declares optional: add them to use the client; the records and
+ * codecs alone need neither.
  *
  * <p>Thread-safe. Asynchronous methods return futures failing with {@link StationdException};
  * blocking methods throw it. Future callbacks and subscription listeners run on the client's
@@ -188,6 +195,65 @@ public final class StationClient implements AutoCloseable {
                 .thenApply(r -> null);
     }
 
+    /**
+     * {@code FILTER_ADD} with a lifetime: a timed filter that ends by itself. Adding a filter that
+     * exists replaces its expiry (the last add wins).
+     *
+     * @param groupId the group
+     * @param mac the station
+     * @param lifetime how long the filter holds ({@link Duration#ZERO} = permanent); a fraction of a
+     *     second is rounded up, so the filter never ends earlier than asked
+     * @return completes when durable
+     * @throws IllegalArgumentException for a negative lifetime or one beyond {@code u32} seconds
+     */
+    public CompletableFuture<Void> filterAddAsync(int groupId, MacAddress mac, Duration lifetime) {
+        return send(CloudCmdAttr.forMac(Command.FILTER_ADD, mac, groupId).withLifetime(seconds(lifetime)))
+                .thenApply(r -> null);
+    }
+
+    /**
+     * {@code FILTER_DUMP}.
+     *
+     * @param groupId the group, 0 = every group
+     * @param offset records to skip
+     * @param maxEntries at most this many, 0 = no limit
+     * @return the filters sorted by (group, MAC), with their expiry and whether the station is present
+     */
+    public CompletableFuture<List<FilterAttr>> filterDumpAsync(int groupId, long offset, long maxEntries) {
+        return send(new CloudCmdAttr(Command.FILTER_DUMP, 0, groupId, MacAddress.ZERO, 0, offset, maxEntries, ""))
+                .thenApply(r -> ((Reply.FilterTable) r).records());
+    }
+
+    /**
+     * {@code STA_KICK} of one station: disconnects it from the hostapd BSS that holds it.
+     *
+     * @param mac the station (not zero)
+     * @param ban how long it stays filtered afterwards in its group ({@link Duration#ZERO} = no ban);
+     *     rounded up to whole seconds
+     * @return completes when kicked (and the ban is durable); fails with {@code E_NOENT} when no
+     *     followed hostapd holds the station
+     */
+    public CompletableFuture<Void> kickAsync(MacAddress mac, Duration ban) {
+        if (mac == null || mac.isZero()) {
+            throw new IllegalArgumentException("kick needs a non-zero MAC; use kickAllAsync for a group");
+        }
+        return send(CloudCmdAttr.forMac(Command.STA_KICK, mac, 0).withLifetime(seconds(ban))).thenApply(r -> null);
+    }
+
+    /**
+     * {@code STA_KICK} of every station a followed hostapd holds in a group and / or on an interface,
+     * in one request.
+     *
+     * @param groupId the group, 0 = any
+     * @param ifname the interface, {@code ""} = any (not both "any")
+     * @param ban how long each kicked station stays filtered in its group ({@link Duration#ZERO} = no ban)
+     * @return completes when kicked (and the bans are durable)
+     */
+    public CompletableFuture<Void> kickAllAsync(int groupId, String ifname, Duration ban) {
+        return send(new CloudCmdAttr(Command.STA_KICK, 0, groupId, MacAddress.ZERO, 0, 0, 0, ifname, seconds(ban)))
+                .thenApply(r -> null);
+    }
+
     /** @return one record per filter */
     public CompletableFuture<List<StaListAttr>> filterListAsync() {
         return send(CloudCmdAttr.of(Command.FILTER_LIST)).thenApply(r -> ((Reply.Table) r).records());
@@ -254,9 +320,44 @@ public final class StationClient implements AutoCloseable {
         await(filterFlushAsync(groupId));
     }
 
+    /** @param groupId group @param mac station @param lifetime see {@link #filterAddAsync(int, MacAddress, Duration)} */
+    public void filterAdd(int groupId, MacAddress mac, Duration lifetime) {
+        await(filterAddAsync(groupId, mac, lifetime));
+    }
+
     /** @return one record per filter */
     public List<StaListAttr> filterList() {
         return await(filterListAsync());
+    }
+
+    /** @return every filter with its expiry, sorted by (group, MAC) */
+    public List<FilterAttr> filterDump() {
+        return await(filterDumpAsync(0, 0, 0));
+    }
+
+    /**
+     * @param groupId group, 0 = every group
+     * @param offset records to skip
+     * @param maxEntries at most this many, 0 = no limit
+     * @return the page of filters
+     */
+    public List<FilterAttr> filterDump(int groupId, long offset, long maxEntries) {
+        return await(filterDumpAsync(groupId, offset, maxEntries));
+    }
+
+    /** @param mac station @param ban see {@link #kickAsync(MacAddress, Duration)} */
+    public void kick(MacAddress mac, Duration ban) {
+        await(kickAsync(mac, ban));
+    }
+
+    /** @param mac station, kicked without a ban */
+    public void kick(MacAddress mac) {
+        await(kickAsync(mac, Duration.ZERO));
+    }
+
+    /** @param groupId group, 0 = any @param ifname interface, "" = any @param ban see {@link #kickAllAsync} */
+    public void kickAll(int groupId, String ifname, Duration ban) {
+        await(kickAllAsync(groupId, ifname, ban));
     }
 
     /** Round trip to the daemon. */
@@ -422,8 +523,10 @@ public final class StationClient implements AutoCloseable {
             }
             // Resend what the server never answered: everything after a server that answered on this
             // connection (a one-shot server reads one command per connection), and any command
-            // that is safe to repeat. FILTER_DEL is not: a repeat of an applied delete says E_NOENT.
-            boolean safe = oneShotServer || p.cmd.command() != Command.FILTER_DEL;
+            // that is safe to repeat. FILTER_DEL and STA_KICK are not: a repeat of an applied one
+            // says E_NOENT.
+            Command c = p.cmd.command();
+            boolean safe = oneShotServer || (c != Command.FILTER_DEL && c != Command.STA_KICK);
             if (safe && !closed && p.resends < MAX_RESENDS) {
                 p.resends++;
                 retry.add(p);
@@ -482,6 +585,18 @@ public final class StationClient implements AutoCloseable {
     private static StationdException protocolFailure(Command command, dev.stationd.protocol.ErrorCode code) {
         return new StationdException(StationdException.Kind.PROTOCOL, code,
                 command + " failed: " + code + " (" + code.code() + ")", null);
+    }
+
+    /** @return {@code d} in whole seconds, rounded up, as a {@code u32} {@code lifetime_s} */
+    static long seconds(Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException("lifetime must be >= 0: " + d);
+        }
+        long whole = d.getSeconds();
+        if (whole > CloudCmdAttr.U32_MAX || (whole == CloudCmdAttr.U32_MAX && d.getNano() > 0)) {
+            throw new IllegalArgumentException("lifetime " + d + " is more than " + CloudCmdAttr.U32_MAX + " seconds");
+        }
+        return whole + (d.getNano() > 0 ? 1 : 0);
     }
 
     private <T> T await(CompletableFuture<T> f) {

@@ -1,11 +1,12 @@
 package dev.stationd.protocol.codec;
 
 import dev.stationd.protocol.ErrorCode;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.StaListAttr;
 import java.util.List;
 
 /** A reply from the daemon, encoded by {@link ReplyEncoder}. */
-public sealed interface Reply permits Reply.Table, Reply.Ack, Reply.Nak, Reply.Error {
+public sealed interface Reply permits Reply.Table, Reply.FilterTable, Reply.Ack, Reply.Nak, Reply.Error {
     /** {@code "ACK\0"}. */
     Ack ACK = new Ack();
 
@@ -15,6 +16,14 @@ public sealed interface Reply permits Reply.Table, Reply.Ack, Reply.Nak, Reply.E
      */
     static Table table(List<StaListAttr> records) {
         return new Table(List.copyOf(records));
+    }
+
+    /**
+     * @param records the filters, in order
+     * @return a filter table reply ({@code FILTER_DUMP})
+     */
+    static FilterTable filterTable(List<FilterAttr> records) {
+        return new FilterTable(List.copyOf(records));
     }
 
     /** @return the ack reply */
@@ -54,6 +63,25 @@ public sealed interface Reply permits Reply.Table, Reply.Ack, Reply.Nak, Reply.E
         @Override
         public String toString() {
             return "Table[records=" + records.size() + "]";
+        }
+    }
+
+    /**
+     * {@code int32 num} + {@code num} {@code filter_attr} records.
+     *
+     * @param records the filters
+     */
+    record FilterTable(List<FilterAttr> records) implements Reply {
+        /** Validates. */
+        public FilterTable {
+            if (records == null) {
+                throw new IllegalArgumentException("records must not be null");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "FilterTable[records=" + records.size() + "]";
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.stationd.protocol.codec;
 
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.HostOrder;
 import dev.stationd.protocol.StaListAttr;
 import io.netty.buffer.ByteBuf;
@@ -45,6 +46,9 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
         if (msg instanceof Reply.Table t) {
             return NUM_SIZE + t.records().size() * StaListAttr.SIZE;
         }
+        if (msg instanceof Reply.FilterTable t) {
+            return NUM_SIZE + t.records().size() * FilterAttr.SIZE;
+        }
         return msg instanceof Reply.Nak ? 8 : 4;
     }
 
@@ -59,6 +63,11 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
             HostOrder.writeI32(out, t.records().size());  // int32 num
             for (StaListAttr r : t.records()) {
                 r.encode(out);                              // num x sta_list_attr
+            }
+        } else if (msg instanceof Reply.FilterTable t) {
+            HostOrder.writeI32(out, t.records().size());  // int32 num
+            for (FilterAttr r : t.records()) {
+                r.encode(out);                              // num x filter_attr
             }
         } else if (msg instanceof Reply.Ack) {
             out.writeInt(ACK_BYTES);                        // "ACK\0"

@@ -9,6 +9,7 @@ import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
 import dev.stationd.protocol.EventType;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
@@ -118,6 +119,10 @@ class StationClientTest {
                 reply = Reply.nak(ErrorCode.E_NOENT);
             } else if (cmd.command() == Command.FILTER_LIST) {
                 reply = Reply.error(ErrorCode.E_PERM);
+            } else if (cmd.command() == Command.FILTER_DUMP) {
+                reply = Reply.filterTable(List.of(FilterAttr.of(new MacAddress(7), cmd.groupId(), true, 1000, 61_000)));
+            } else if (cmd.command() == Command.STA_KICK && cmd.mac().value() == 0xdead) {
+                reply = Reply.nak(ErrorCode.E_NOENT);
             } else if (cmd.command() == Command.SUBSCRIBE) {
                 ctx.write(Reply.ack());
                 ByteBuf ev = ctx.alloc().buffer(StaEvent.SIZE * 2);
@@ -166,6 +171,41 @@ class StationClientTest {
             assertEquals(ErrorCode.E_PERM, perm.errorCode(), "negative num in a table reply");
             assertEquals(new CloudCmdAttr(Command.FILTER_ADD, 0, 3, new MacAddress(7), 0, 0, 0, ""), received.get(1));
         }
+    }
+
+    @Test
+    void policyApiSendsLifetimesAndDecodesTheFilterDump() throws Exception {
+        Path sock = serve(Mode.PERSISTENT);
+        try (StationClient c = StationClient.open(sock)) {
+            c.filterAdd(3, new MacAddress(7), Duration.ofMinutes(10));
+            c.filterAdd(3, new MacAddress(7), Duration.ofMillis(1500)); // rounded up: never shorter than asked
+            assertEquals(List.of(FilterAttr.of(new MacAddress(7), 4, true, 1000, 61_000)), c.filterDump(4, 0, 0));
+            c.kick(new MacAddress(8), Duration.ofSeconds(30));
+            c.kick(new MacAddress(9));
+            c.kickAll(3, "", Duration.ZERO);
+            StationdException noent = assertThrows(StationdException.class, () -> c.kick(new MacAddress(0xdead)));
+            assertEquals(ErrorCode.E_NOENT, noent.errorCode());
+            assertEquals(List.of(
+                    CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(7), 3).withLifetime(600),
+                    CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(7), 3).withLifetime(2),
+                    new CloudCmdAttr(Command.FILTER_DUMP, 0, 4, MacAddress.ZERO, 0, 0, 0, ""),
+                    CloudCmdAttr.forMac(Command.STA_KICK, new MacAddress(8), 0).withLifetime(30),
+                    CloudCmdAttr.forMac(Command.STA_KICK, new MacAddress(9), 0),
+                    new CloudCmdAttr(Command.STA_KICK, 0, 3, MacAddress.ZERO, 0, 0, 0, ""),
+                    CloudCmdAttr.forMac(Command.STA_KICK, new MacAddress(0xdead), 0)),
+                    received.stream().map(x -> x.withSeq(0)).toList());
+        }
+    }
+
+    @Test
+    void lifetimesOutsideU32SecondsAreRefusedBeforeSending() {
+        assertEquals(0, StationClient.seconds(Duration.ZERO));
+        assertEquals(1, StationClient.seconds(Duration.ofNanos(1)));
+        assertEquals(CloudCmdAttr.U32_MAX, StationClient.seconds(Duration.ofSeconds(CloudCmdAttr.U32_MAX)));
+        assertThrows(IllegalArgumentException.class, () -> StationClient.seconds(Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> StationClient.seconds(Duration.ofSeconds(CloudCmdAttr.U32_MAX).plusNanos(1)));
+        assertThrows(IllegalArgumentException.class, () -> StationClient.seconds(Duration.ofSeconds(Long.MAX_VALUE)));
     }
 
     @Test

@@ -126,7 +126,7 @@ class CommandPipelineTest {
                 CmdFrame.cmd(PING).version(2).bytes(),                         // E_VERSION
                 CmdFrame.cmd(STA_LIST).flags(3).bytes(),                       // E_ARG, table form
                 CmdFrame.cmd(FILTER_ADD).mac(2, 0, 0, 0, 0, 1).bytes(),        // fine
-                CmdFrame.cmd(9).bytes(),                                       // E_CMD
+                CmdFrame.cmd(11).bytes(),                                      // E_CMD
                 CmdFrame.cmd(FILTER_DEL).bytes()));                            // E_ARG (zero mac), ack form
         p.expectReply(ACK);
         p.expectReply(E_VERSION);
@@ -183,7 +183,7 @@ class CommandPipelineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 9})
+    @ValueSource(ints = {0, 11})
     void unknownCmdRepliesBareMinusThreeAndKeepsTheConnection(int cmd) {
         Pipe p = new Pipe();
         p.feedByteByByte(CmdFrame.cmd(cmd).bytes());           // 6 cmd
@@ -199,7 +199,7 @@ class CommandPipelineTest {
     @Test
     void nonZeroReservedOnPingIsNak() {
         Pipe p = new Pipe();
-        p.feedByteByByte(CmdFrame.cmd(PING).reserved(15, 1).bytes()); // 63 reserved[15] = 1
+        p.feedByteByByte(CmdFrame.cmd(PING).reserved(11, 1).bytes()); // 63 reserved[11] = 1
         p.expectReply(E_ARG_NAK);
         p.expectNoReply();
         assertErrorAnswered(p, ErrorCode.E_ARG);
@@ -210,7 +210,7 @@ class CommandPipelineTest {
     @Test
     void nonZeroReservedOnStaListIsNegativeNum() {
         Pipe p = new Pipe();
-        p.feedByteByByte(CmdFrame.cmd(STA_LIST).reserved(0, 0xFF).bytes()); // 48 reserved[0] = 0xff
+        p.feedByteByByte(CmdFrame.cmd(STA_LIST).reserved(0, 0xFF).bytes()); // 52 reserved[0] = 0xff
         p.expectReply(E_ARG_TABLE);
         p.expectNoReply();
         assertErrorAnswered(p, ErrorCode.E_ARG);

@@ -39,8 +39,11 @@ final class MimicDaemonHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (msg instanceof CloudCmdAttr cmd) {
                 answered.add(cmd);
-                ctx.writeAndFlush(cmd.command().replyForm() == Command.ReplyForm.ACK
-                        ? Reply.ack() : Reply.table(List.of()));
+                ctx.writeAndFlush(switch (cmd.command().replyForm()) {
+                    case ACK -> Reply.ack();
+                    case TABLE -> Reply.table(List.of());
+                    case FILTER_TABLE -> Reply.filterTable(List.of());
+                });
             } else {
                 throw new AssertionError("decoders passed through " + msg);
             }

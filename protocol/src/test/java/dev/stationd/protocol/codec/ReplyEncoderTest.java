@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.stationd.protocol.Band;
 import dev.stationd.protocol.ErrorCode;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.Wire;
@@ -49,6 +50,32 @@ class ReplyEncoderTest {
                     .txBytes(-1L - i).hostname("h" + i).build());
         }
         return list;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3})
+    void filterTableOfNRecordsIsOneBufferOf4Plus32N(int n) {
+        List<FilterAttr> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            records.add(FilterAttr.of(new MacAddress(0x020000000000L + i), i, i % 2 == 0, 1000 + i, i == 1 ? 5000 : 0));
+        }
+        byte[] out = encodeOnce(Reply.filterTable(records));
+        assertEquals(4 + 32 * n, out.length);
+        ByteBuf b = Unpooled.wrappedBuffer(out);
+        try {
+            assertEquals(n, Wire.i32(b, 0), "0 int32 num");
+            for (int i = 0; i < n; i++) {
+                int at = 4 + 32 * i;
+                assertEquals(0x020000000000L + i, MacAddress.of(Wire.slice(b, at, 6)).value(), at + " mac");
+                assertEquals(i, Wire.i32(b, at + 8), (at + 8) + " group_id");
+                assertEquals(records.get(i).flags(), Wire.i32(b, at + 12), (at + 12) + " flags");
+                assertEquals(1000 + i, Wire.i64(b, at + 16), (at + 16) + " created_ms");
+                assertEquals(i == 1 ? 5000 : 0, Wire.i64(b, at + 24), (at + 24) + " expires_ms");
+            }
+        } finally {
+            b.release();
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Reply.FilterTable(null));
     }
 
     @ParameterizedTest

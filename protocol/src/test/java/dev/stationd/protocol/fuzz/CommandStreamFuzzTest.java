@@ -109,13 +109,17 @@ class CommandStreamFuzzTest {
             return ErrorCode.E_VERSION;
         }
         int cmd = Short.toUnsignedInt(b.getShort(6));
-        if (cmd < 1 || cmd > 8) {
+        if (cmd < 1 || cmd > 10) {
             return ErrorCode.E_CMD;
         }
-        if (cString(f, 32, 16) == null) {
+        String ifname = cString(f, 32, 16);
+        if (ifname == null) {
             return ErrorCode.E_ARG;
         }
-        for (int i = 48; i < 64; i++) {
+        if (b.getInt(48) != 0 && cmd != 3 && cmd != 10) { // lifetime_s: FILTER_ADD and STA_KICK only
+            return ErrorCode.E_ARG;
+        }
+        for (int i = 52; i < 64; i++) {
             if (f[i] != 0) {
                 return ErrorCode.E_ARG;
             }
@@ -129,6 +133,9 @@ class CommandStreamFuzzTest {
             macZero &= f[i] == 0;
         }
         if ((cmd == 2 || cmd == 3 || cmd == 4) && macZero) {
+            return ErrorCode.E_ARG;
+        }
+        if (cmd == 10 && macZero && b.getInt(12) == 0 && ifname.isEmpty()) { // STA_KICK needs a target
             return ErrorCode.E_ARG;
         }
         return null;
@@ -173,6 +180,7 @@ class CommandStreamFuzzTest {
             assertEquals(Integer.toUnsignedLong(b.getInt(24)), c.offset(), where + " offset");
             assertEquals(Integer.toUnsignedLong(b.getInt(28)), c.maxEntries(), where + " max_entries");
             assertEquals(cString(f, 32, 16), c.ifname(), where + " ifname");
+            assertEquals(Integer.toUnsignedLong(b.getInt(48)), c.lifetimeS(), where + " lifetime_s");
             ByteBuf re = Unpooled.buffer(CloudCmdAttr.SIZE);
             try {
                 c.encode(re);

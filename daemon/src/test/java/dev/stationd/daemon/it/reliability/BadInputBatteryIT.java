@@ -8,9 +8,11 @@ import static dev.stationd.protocol.Wire.E_VERSION;
 import static dev.stationd.protocol.Wire.FILTER_ADD;
 import static dev.stationd.protocol.Wire.FILTER_DEL;
 import static dev.stationd.protocol.Wire.FILTER_FLUSH;
+import static dev.stationd.protocol.Wire.FILTER_DUMP;
 import static dev.stationd.protocol.Wire.FILTER_LIST;
 import static dev.stationd.protocol.Wire.PING;
 import static dev.stationd.protocol.Wire.STA_GET;
+import static dev.stationd.protocol.Wire.STA_KICK;
 import static dev.stationd.protocol.Wire.STA_LIST;
 import static dev.stationd.protocol.Wire.SUBSCRIBE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -352,22 +354,22 @@ class BadInputBatteryIT {
 
         // ---- cmd --------------------------------------------------------------------------
         cases.add(c("cmd 0 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(0).bytes(), E_CMD)));
-        cases.add(c("cmd 9 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(9).bytes(), E_CMD)));
+        cases.add(c("cmd 11 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(11).bytes(), E_CMD)));
         cases.add(c("cmd 65535 -> bare E_CMD, kept", bareKept(CmdFrame.cmd(65535).bytes(), E_CMD)));
         cases.add(c("cmd 65535 with reserved junk -> E_CMD wins (wire order)",
                 bareKept(CmdFrame.cmd(65535).reserved(3, 1).bytes(), E_CMD)));
 
         // ---- reserved ---------------------------------------------------------------------
-        cases.add(c("reserved byte 0..15 non-zero on STA_LIST -> bare E_ARG each, kept", () -> {
+        cases.add(c("reserved byte 0..11 non-zero on STA_LIST -> bare E_ARG each, kept", () -> {
             try (RawConnection c = conn()) {
-                for (int i = 0; i < 16; i++) {
+                for (int i = 0; i < 12; i++) {
                     c.write(reservedFrame(STA_LIST, i));
                     c.expectBare(E_ARG, "reserved[" + i + "]");
                 }
                 pingStillWorks(c, "reserved");
             }
         }));
-        cases.add(c("reserved non-zero on PING -> NAK E_ARG, kept", nakKept(reservedFrame(PING, 15), E_ARG)));
+        cases.add(c("reserved non-zero on PING -> NAK E_ARG, kept", nakKept(reservedFrame(PING, 11), E_ARG)));
         cases.add(c("reserved non-zero on FILTER_LIST -> bare E_ARG", bareKept(reservedFrame(FILTER_LIST, 0), E_ARG)));
         cases.add(c("reserved non-zero on STA_GET -> bare E_ARG", bareKept(reservedFrame(STA_GET, 7), E_ARG)));
         cases.add(c("reserved non-zero on SUBSCRIBE -> NAK E_ARG, no subscription", nakKept(reservedFrame(SUBSCRIBE, 1), E_ARG)));
@@ -375,6 +377,21 @@ class BadInputBatteryIT {
             long m = mac();
             nakKept(CmdFrame.cmd(FILTER_ADD).mac(m).groupId(77).reserved(9, 0xFF).bytes(), E_ARG).run();
             assertFalse(hasFilter(m, 77), "a rejected FILTER_ADD added a filter");
+        }));
+
+        // ---- lifetime_s, STA_KICK targets -------------------------------------------------
+        cases.add(c("lifetime_s on PING -> NAK E_ARG, kept", nakKept(CmdFrame.cmd(PING).lifetime(60).bytes(), E_ARG)));
+        cases.add(c("lifetime_s on STA_LIST -> bare E_ARG, kept", bareKept(CmdFrame.cmd(STA_LIST).lifetime(1).bytes(), E_ARG)));
+        cases.add(c("lifetime_s on FILTER_DUMP -> bare E_ARG, kept",
+                bareKept(CmdFrame.cmd(FILTER_DUMP).lifetime(1).bytes(), E_ARG)));
+        cases.add(c("lifetime_s on FILTER_DEL -> NAK E_ARG, kept",
+                nakKept(CmdFrame.cmd(FILTER_DEL).mac(mac()).lifetime(-1).bytes(), E_ARG)));
+        cases.add(c("STA_KICK with neither MAC, group nor ifname -> NAK E_ARG, kept",
+                nakKept(CmdFrame.cmd(STA_KICK).lifetime(60).bytes(), E_ARG)));
+        cases.add(c("FILTER_ADD with lifetime_s and reserved junk -> NAK E_ARG and nothing added", () -> {
+            long m = mac();
+            nakKept(CmdFrame.cmd(FILTER_ADD).mac(m).groupId(77).lifetime(60).reserved(0, 1).bytes(), E_ARG).run();
+            assertFalse(hasFilter(m, 77), "a rejected timed FILTER_ADD added a filter");
         }));
 
         // ---- strings, MACs, flags ---------------------------------------------------------
