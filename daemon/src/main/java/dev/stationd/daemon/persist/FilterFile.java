@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,17 +18,20 @@ import org.slf4j.LoggerFactory;
  * Durable, human-readable storage of a {@link FilterSet} as {@code filters.conf} in a directory:
  *
  * <pre>
- * # stationd filters, format 1. One filter per line: GROUP MAC
+ * # stationd filters, format 2. One filter per line: GROUP MAC [created=EPOCH_MS] [expires=EPOCH_MS]
  * # Written by stationd; edit only while it is stopped.
  * 0 aa:bb:cc:dd:ee:ff
- * 7 02:00:00:00:00:01
+ * 7 02:00:00:00:00:01 created=1764312345678 expires=1764312945678
  * # end count=2 crc32=1a2b3c4d
  * </pre>
  *
  * <p>The trailer must be the last line (newline-terminated) and carries the number of filters and
  * the CRC-32 (8 lowercase hex digits) of every byte before it, so a torn or mis-edited file is
  * detected instead of being loaded as a different set. Lines starting with {@code #} and blank
- * lines are comments; {@code GROUP} is a decimal {@code u32}.
+ * lines are comments; {@code GROUP} is a decimal {@code u32}. {@code created=} (when the filter's
+ * expiry was last set) and {@code expires=} (when a timed filter ends) are optional Unix epoch
+ * milliseconds, so a file of format 1 ({@code GROUP MAC} lines only) reads as permanent filters of
+ * unknown age. Expired filters are loaded like any other; dropping them is the service's job.
  *
  * <p>{@link #save} never leaves a moment without a valid {@code filters.conf} ({@link AtomicFile}):
  * it writes and fsyncs {@code filters.conf.tmp}, keeps the current file as {@code filters.conf.prev}
@@ -45,7 +49,8 @@ public class FilterFile {
     /** Suffix of the file being written. */
     public static final String TMP_SUFFIX = AtomicFile.TMP_SUFFIX;
     /** First header line. */
-    static final String HEADER1 = "# stationd filters, format 1. One filter per line: GROUP MAC";
+    static final String HEADER1 =
+            "# stationd filters, format 2. One filter per line: GROUP MAC [created=EPOCH_MS] [expires=EPOCH_MS]";
     /** Second header line. */
     static final String HEADER2 = "# Written by stationd; edit only while it is stopped.";
     /** Start of the trailer line. */
@@ -54,6 +59,8 @@ public class FilterFile {
     private static final Logger log = LoggerFactory.getLogger(FilterFile.class);
     private static final Pattern GROUP = Pattern.compile("0|[1-9][0-9]{0,9}");
     private static final Pattern MAC = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}");
+    private static final Pattern TIME = Pattern.compile("(created|expires)=(0|[1-9][0-9]{0,18})");
+    private static final String CREATED = "created";
 
     private final Path directory;
     private final Path file;
@@ -151,7 +158,15 @@ public class FilterFile {
         StringBuilder sb = new StringBuilder(64 + filters.size() * 24);
         sb.append(HEADER1).append('\n').append(HEADER2).append('\n');
         for (FilterSet.Filter f : filters.sorted()) {
-            sb.append(Integer.toUnsignedString(f.groupId())).append(' ').append(f.mac()).append('\n');
+            sb.append(Integer.toUnsignedString(f.groupId())).append(' ').append(f.mac());
+            FilterSet.Lifetime l = filters.lifetimeOf(f.groupId(), f.mac());
+            if (l.createdMs() != 0) {
+                sb.append(" created=").append(l.createdMs());
+            }
+            if (l.expiresMs() != 0) {
+                sb.append(" expires=").append(l.expiresMs());
+            }
+            sb.append('\n');
         }
         return SealedText.seal(sb.toString(), filters.size());
     }
@@ -175,8 +190,9 @@ public class FilterFile {
                                   Map<FilterSet.Filter, Integer> firstLine) throws StateFileException {
         String line = raw.strip();
         String[] parts = line.split("[ \t]+");
-        if (parts.length != 2) {
-            throw new StateFileException(name, lineNo, "expected 'GROUP MAC', got '" + SealedText.printable(raw) + "'");
+        if (parts.length < 2 || parts.length > 4) {
+            throw new StateFileException(name, lineNo, "expected 'GROUP MAC [created=EPOCH_MS] [expires=EPOCH_MS]', got '"
+                    + SealedText.printable(raw) + "'");
         }
         if (!GROUP.matcher(parts[0]).matches() || Long.parseLong(parts[0]) > CloudCmdAttr.U32_MAX) {
             throw new StateFileException(name, lineNo, "bad group '" + SealedText.printable(parts[0])
@@ -195,7 +211,36 @@ public class FilterFile {
         if (first != null) {
             throw new StateFileException(name, lineNo, "duplicate filter '" + f + "' (first on line " + first + ")");
         }
-        set.add(group, mac);
+        set.put(group, mac, parseLifetime(name, lineNo, parts));
+    }
+
+    /** The optional {@code created=} and {@code expires=} fields after GROUP and MAC, each at most once. */
+    private static FilterSet.Lifetime parseLifetime(Path name, int lineNo, String[] parts) throws StateFileException {
+        long created = -1;
+        long expires = -1;
+        for (int i = 2; i < parts.length; i++) {
+            Matcher m = TIME.matcher(parts[i]);
+            long value;
+            try {
+                value = m.matches() ? Long.parseLong(m.group(2)) : -1;
+            } catch (NumberFormatException e) {
+                value = -1; // 19 digits beyond Long.MAX_VALUE
+            }
+            if (value < 0) {
+                throw new StateFileException(name, lineNo, "bad field '" + SealedText.printable(parts[i])
+                        + "': expected created=EPOCH_MS or expires=EPOCH_MS (decimal milliseconds)");
+            }
+            boolean isCreated = CREATED.equals(m.group(1));
+            if ((isCreated ? created : expires) >= 0) {
+                throw new StateFileException(name, lineNo, "'" + m.group(1) + "=' appears twice");
+            }
+            if (isCreated) {
+                created = value;
+            } else {
+                expires = value;
+            }
+        }
+        return new FilterSet.Lifetime(Math.max(created, 0), Math.max(expires, 0));
     }
 
 }

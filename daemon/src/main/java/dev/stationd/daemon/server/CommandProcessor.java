@@ -10,6 +10,7 @@ import dev.stationd.protocol.codec.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -36,7 +37,7 @@ public final class CommandProcessor implements AutoCloseable {
     /**
      * Answers a query at once. Table replies come pre-encoded from {@link EncodedTable}.
      *
-     * @param cmd a {@code STA_LIST}, {@code STA_GET}, {@code FILTER_LIST} or {@code PING}
+     * @param cmd a {@code STA_LIST}, {@code STA_GET}, {@code FILTER_LIST}, {@code FILTER_DUMP} or {@code PING}
      * @param alloc allocator for reply buffers
      * @return the reply: a {@link Reply} or an encoded {@link ByteBuf} (the caller owns it)
      */
@@ -61,7 +62,8 @@ public final class CommandProcessor implements AutoCloseable {
             case PING:
                 return Reply.ack();
             case FILTER_DUMP:
-                return Reply.error(ErrorCode.E_CMD); // not served yet: the answer of a daemon that predates it
+                return Reply.filterTable(table.snapshot().filterDump(filters.current(), cmd.groupId(), cmd.offset(),
+                        cmd.maxEntries()));
             default:
                 throw new IllegalArgumentException("not a query: " + cmd.command());
         }
@@ -78,7 +80,7 @@ public final class CommandProcessor implements AutoCloseable {
         CompletableFuture<FilterResult> result;
         switch (cmd.command()) {
             case FILTER_ADD:
-                result = filters.add(cmd.groupId(), cmd.mac());
+                result = filters.add(cmd.groupId(), cmd.mac(), Duration.ofSeconds(cmd.lifetimeS()));
                 break;
             case FILTER_DEL:
                 result = filters.del(cmd.groupId(), cmd.mac());

@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable set of filters, each a ({@code group_id}, MAC) pair.
+ * An immutable set of filters, each a ({@code group_id}, MAC) pair with its {@link Lifetime}
+ * (when its expiry was last set, and when it expires: timed filters end by themselves).
  *
  * <p>A filter in group {@code 0} applies to the MAC in every group; see {@link #matches(StaListAttr)}.
  * Group ids are {@code u32} on the wire and are ordered unsigned. The all-zero MAC is never a filter.
@@ -48,17 +49,53 @@ public final class FilterSet {
         }
     }
 
+    /**
+     * When a filter's expiry was set and when it ends.
+     *
+     * @param createdMs Unix epoch milliseconds of the add that last set its expiry, 0 = unknown
+     * @param expiresMs Unix epoch milliseconds of its expiry, 0 = permanent
+     */
+    public record Lifetime(long createdMs, long expiresMs) {
+        /** A permanent filter of unknown age (what a file without lifetimes holds). */
+        public static final Lifetime UNKNOWN = new Lifetime(0, 0);
+
+        /** Validates. */
+        public Lifetime {
+            if (createdMs < 0 || expiresMs < 0) {
+                throw new IllegalArgumentException("createdMs/expiresMs must be >= 0: " + createdMs + "/" + expiresMs);
+            }
+        }
+
+        /** @return whether the filter ends by itself */
+        public boolean isTimed() {
+            return expiresMs != 0;
+        }
+
+        /** @param nowMs the wall clock @return whether a timed filter has reached its expiry */
+        public boolean isExpired(long nowMs) {
+            return expiresMs != 0 && expiresMs <= nowMs;
+        }
+    }
+
+    /** Orders by group (unsigned), then MAC: the order of {@code FILTER_DUMP}. */
+    public static final Comparator<Filter> BY_GROUP = Comparator.comparing(Filter::groupId, Integer::compareUnsigned)
+            .thenComparing(Filter::mac);
+
     private static final int[] NO_GROUPS = new int[0];
-    private static final FilterSet EMPTY = new FilterSet(Map.of(), 0);
+    private static final FilterSet EMPTY = new FilterSet(Map.of(), 0, Map.of());
 
     /** MAC to its groups, sorted unsigned, never empty; arrays are never mutated once published. */
     private final Map<MacAddress, int[]> byMac;
     private final int size;
+    /** The lifetime of every filter that has one other than {@link Lifetime#UNKNOWN}. */
+    private final Map<Filter, Lifetime> lifetimes;
     private volatile List<Filter> sorted; // lazily computed, benign race
+    private volatile List<Filter> byGroup; // likewise
 
-    private FilterSet(Map<MacAddress, int[]> byMac, int size) {
+    private FilterSet(Map<MacAddress, int[]> byMac, int size, Map<Filter, Lifetime> lifetimes) {
         this.byMac = byMac;
         this.size = size;
+        this.lifetimes = lifetimes;
     }
 
     /** @return the empty set */
@@ -90,6 +127,43 @@ public final class FilterSet {
      */
     public boolean contains(int group, MacAddress mac) {
         return indexOf(byMac.get(mac), group) >= 0;
+    }
+
+    /**
+     * @param group the group
+     * @param mac the MAC
+     * @return the filter's lifetime; {@link Lifetime#UNKNOWN} when it has none recorded or is absent
+     */
+    public Lifetime lifetimeOf(int group, MacAddress mac) {
+        return lifetimes.getOrDefault(new Filter(group, mac), Lifetime.UNKNOWN);
+    }
+
+    /** @return every timed filter with its lifetime (unmodifiable; no order) */
+    public Map<Filter, Lifetime> timed() {
+        Map<Filter, Lifetime> out = new HashMap<>();
+        lifetimes.forEach((f, l) -> {
+            if (l.isTimed()) {
+                out.put(f, l);
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * @param nowMs the wall clock
+     * @return a set without the timed filters expired at {@code nowMs} ({@code this} if none)
+     */
+    public FilterSet withoutExpired(long nowMs) {
+        Builder b = null;
+        for (Map.Entry<Filter, Lifetime> e : lifetimes.entrySet()) {
+            if (e.getValue().isExpired(nowMs)) {
+                if (b == null) {
+                    b = toBuilder();
+                }
+                b.remove(e.getKey().groupId(), e.getKey().mac());
+            }
+        }
+        return b == null ? this : b.build();
     }
 
     /**
@@ -175,12 +249,25 @@ public final class FilterSet {
         return s;
     }
 
+    /** @return every filter, sorted by group (unsigned) then MAC ({@link #BY_GROUP}); unmodifiable */
+    public List<Filter> sortedByGroup() {
+        List<Filter> s = byGroup;
+        if (s == null) {
+            Filter[] all = sorted().toArray(new Filter[0]);
+            Arrays.sort(all, BY_GROUP);
+            s = Collections.unmodifiableList(Arrays.asList(all));
+            byGroup = s;
+        }
+        return s;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof FilterSet other) || other.size != size || other.byMac.size() != byMac.size()) {
+        if (!(o instanceof FilterSet other) || other.size != size || other.byMac.size() != byMac.size()
+                || !other.lifetimes.equals(lifetimes)) {
             return false;
         }
         for (Map.Entry<MacAddress, int[]> e : byMac.entrySet()) {
@@ -197,7 +284,7 @@ public final class FilterSet {
         for (Map.Entry<MacAddress, int[]> e : byMac.entrySet()) {
             h += e.getKey().hashCode() ^ Arrays.hashCode(e.getValue());
         }
-        return h;
+        return h + lifetimes.hashCode();
     }
 
     @Override
@@ -230,10 +317,12 @@ public final class FilterSet {
     public static final class Builder {
         private Map<MacAddress, int[]> byMac;
         private int size;
+        private Map<Filter, Lifetime> lifetimes;
 
         private Builder(FilterSet from) {
             byMac = new HashMap<>(from.byMac); // group arrays are shared: they are replaced, never mutated
             size = from.size;
+            lifetimes = new HashMap<>(from.lifetimes);
         }
 
         /**
@@ -243,6 +332,34 @@ public final class FilterSet {
          */
         public boolean contains(int group, MacAddress mac) {
             return indexOf(byMac.get(mac), group) >= 0;
+        }
+
+        /**
+         * @param group the group
+         * @param mac the MAC
+         * @return the filter's lifetime ({@link Lifetime#UNKNOWN} when none is recorded or it is absent)
+         */
+        public Lifetime lifetimeOf(int group, MacAddress mac) {
+            return lifetimes.getOrDefault(new Filter(group, mac), Lifetime.UNKNOWN);
+        }
+
+        /**
+         * Adds a filter, or replaces the lifetime of a present one.
+         *
+         * @param group the group
+         * @param mac the MAC (not zero)
+         * @param lifetime when its expiry was set and when it ends
+         * @return this
+         */
+        public Builder put(int group, MacAddress mac, Lifetime lifetime) {
+            add(group, mac);
+            Filter f = new Filter(group, mac);
+            if (lifetime.equals(Lifetime.UNKNOWN)) {
+                lifetimes.remove(f);
+            } else {
+                lifetimes.put(f, lifetime);
+            }
+            return this;
         }
 
         /**
@@ -293,6 +410,7 @@ public final class FilterSet {
                     byMac.put(mac, shrunk);
                 }
                 size--;
+                lifetimes.remove(new Filter(group, mac));
             }
             return this;
         }
@@ -306,8 +424,10 @@ public final class FilterSet {
             if (group == 0) {
                 byMac = new HashMap<>();
                 size = 0;
+                lifetimes = new HashMap<>();
                 return before;
             }
+            lifetimes.keySet().removeIf(f -> f.groupId() == group);
             var it = byMac.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<MacAddress, int[]> e = it.next();
@@ -338,8 +458,9 @@ public final class FilterSet {
             if (size == 0) {
                 return EMPTY;
             }
-            FilterSet s = new FilterSet(byMac, size);
+            FilterSet s = new FilterSet(byMac, size, lifetimes);
             byMac = null; // handed over; further use fails fast
+            lifetimes = null;
             return s;
         }
     }

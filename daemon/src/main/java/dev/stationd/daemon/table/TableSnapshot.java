@@ -1,6 +1,7 @@
 package dev.stationd.daemon.table;
 
 import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaFlags;
 import dev.stationd.protocol.StaListAttr;
@@ -199,6 +200,56 @@ public final class TableSnapshot {
             out[i++] = rec;
         }
         return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    /**
+     * {@code FILTER_DUMP}: the filters of {@code filterSet} in {@code groupId} (0 = every group), sorted
+     * by group (unsigned) then MAC, paged; {@link FilterAttr#PRESENT} is set when a station with the
+     * filter's MAC is in this snapshot.
+     *
+     * @param filterSet the filters to dump
+     * @param groupId {@code 0} = every group, otherwise the exact group
+     * @param offset matching records to skip ({@code u32})
+     * @param maxEntries at most this many records ({@code u32}), {@code 0} = no limit
+     * @return the page (unmodifiable)
+     */
+    public List<FilterAttr> filterDump(FilterSet filterSet, int groupId, long offset, long maxEntries) {
+        List<FilterSet.Filter> sorted = filterSet.sortedByGroup();
+        int from = 0;
+        int to = sorted.size();
+        if (groupId != 0) { // the group's filters are one run of the (group, MAC) order
+            from = bound(sorted, groupId, false);
+            to = bound(sorted, groupId, true);
+        }
+        from = (int) Math.min(to, from + Math.min(offset, Integer.MAX_VALUE));
+        if (maxEntries != 0) {
+            to = (int) Math.min(to, from + Math.min(maxEntries, Integer.MAX_VALUE));
+        }
+        List<FilterAttr> out = new ArrayList<>(to - from);
+        for (FilterSet.Filter f : sorted.subList(from, to)) {
+            FilterSet.Lifetime l = filterSet.lifetimeOf(f.groupId(), f.mac());
+            out.add(FilterAttr.of(f.mac(), f.groupId(), get(f.mac()) != null, l.createdMs(), l.expiresMs()));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * @return the index of the first filter whose group is above {@code group} ({@code after}) or not
+     *     below it (unsigned order)
+     */
+    private static int bound(List<FilterSet.Filter> byGroup, int group, boolean after) {
+        int lo = 0;
+        int hi = byGroup.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Integer.compareUnsigned(byGroup.get(mid).groupId(), group);
+            if (c < 0 || (after && c == 0)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     @Override

@@ -102,10 +102,10 @@ class FilterIT {
                         "live fields of an absent station are zero");
             }
 
-            // the state file is human readable and names every filter
+            // the state file is human readable and names every filter (with the time it was added)
             String state = Files.readString(daemon.stateDir().resolve("filters.conf"), StandardCharsets.UTF_8);
             for (String line : List.of("3 " + a.mac(), "0 " + b.mac(), "2 " + d.mac(), "5 " + absent)) {
-                assertTrue(state.contains(line + "\n"), () -> "'" + line + "' not in filters.conf:\n" + state);
+                assertTrue(state.contains("\n" + line + " created="), () -> "'" + line + "' not in filters.conf:\n" + state);
             }
             assertTrue(state.contains(a.mac().toString()));
 
@@ -168,7 +168,7 @@ class FilterIT {
             c.filterFlush(7);
             assertEquals(List.of("0 " + m3, "1 " + m1, "4294967294 " + m2), filterKeys(c));
             String state = Files.readString(daemon.stateDir().resolve("filters.conf"));
-            assertTrue(state.contains("4294967294 " + m2 + "\n"), state);
+            assertTrue(state.contains("\n4294967294 " + m2 + " created="), state);
             assertFalse(state.contains("7 " + m3), state);
 
             c.filterFlush(0);   // group 0 = every group, including group-0 filters
@@ -182,8 +182,8 @@ class FilterIT {
             assertEquals(0, daemon.stop(), daemon::output);
             Path stateFile = daemon.stateDir().resolve("filters.conf");
             String text = Files.readString(stateFile);
-            assertTrue(text.contains("1 02:00:00:00:02:01\n"), text);
-            Files.writeString(stateFile, text.replace("1 02:00:00:00:02:01\n", "1 02:00:00:00:02:09\n"));
+            assertTrue(text.contains("\n1 02:00:00:00:02:01 created="), text);
+            Files.writeString(stateFile, text.replace("\n1 02:00:00:00:02:01 ", "\n1 02:00:00:00:02:09 "));
             try (DaemonProcess bad = DaemonProcess.launch(dir, "--config", dir.resolve("stationd.yaml").toString())) {
                 int code = bad.awaitExit(DaemonProcess.START_DEADLINE);
                 String out = bad.output();

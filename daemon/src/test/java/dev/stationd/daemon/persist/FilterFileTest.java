@@ -37,6 +37,10 @@ class FilterFileTest {
         file = new FilterFile(dir);
     }
 
+    private static final String HEADER =
+            "# stationd filters, format 2. One filter per line: GROUP MAC [created=EPOCH_MS] [expires=EPOCH_MS]\n"
+            + "# Written by stationd; edit only while it is stopped.\n";
+
     private static FilterSet sample() {
         return FilterSet.empty().with(0, A).with(7, B).with(-1, B).with(7, A);
     }
@@ -69,8 +73,7 @@ class FilterFileTest {
         assertTrue(Files.isDirectory(dir), "directory created");
         assertEquals(sample(), new FilterFile(dir).load());
         String text = Files.readString(file.path());
-        String body = "# stationd filters, format 1. One filter per line: GROUP MAC\n"
-                + "# Written by stationd; edit only while it is stopped.\n"
+        String body = HEADER
                 + "7 02:00:00:00:00:01\n"
                 + "4294967295 02:00:00:00:00:01\n"
                 + "0 aa:bb:cc:dd:ee:ff\n"
@@ -83,9 +86,70 @@ class FilterFileTest {
     void emptySetRoundTrip() throws IOException {
         file.save(FilterSet.empty());
         assertEquals(FilterSet.empty(), file.load());
-        assertTrue(Files.readString(file.path()).endsWith("# end count=0 crc32=" + crcOf(
-                "# stationd filters, format 1. One filter per line: GROUP MAC\n"
-                        + "# Written by stationd; edit only while it is stopped.\n") + "\n"));
+        assertTrue(Files.readString(file.path()).endsWith("# end count=0 crc32=" + crcOf(HEADER) + "\n"));
+    }
+
+    /** A file exactly as the daemon wrote it before filters had lifetimes (format 1). */
+    @Test
+    void readsAFormatOneFileAsPermanentFiltersOfUnknownAge() throws IOException {
+        String body = "# stationd filters, format 1. One filter per line: GROUP MAC\n"
+                + "# Written by stationd; edit only while it is stopped.\n"
+                + "7 02:00:00:00:00:01\n"
+                + "4294967295 02:00:00:00:00:01\n"
+                + "0 aa:bb:cc:dd:ee:ff\n"
+                + "7 aa:bb:cc:dd:ee:ff\n";
+        writeWithTrailer(body, 4);
+        FilterSet loaded = file.load();
+        assertEquals(sample(), loaded);
+        for (FilterSet.Filter f : loaded.sorted()) {
+            assertEquals(FilterSet.Lifetime.UNKNOWN, loaded.lifetimeOf(f.groupId(), f.mac()), f.toString());
+        }
+        file.save(loaded); // written back in format 2, still without lifetimes
+        assertEquals(HEADER + body.substring(body.indexOf("7 02")), Files.readString(file.path()).replaceAll("# end.*\n", ""));
+    }
+
+    @Test
+    void lifetimesRoundTrip() throws IOException {
+        FilterSet s = FilterSet.empty().toBuilder()
+                .put(7, B, new FilterSet.Lifetime(1_764_312_345_678L, 1_764_312_945_678L)) // timed
+                .put(0, A, new FilterSet.Lifetime(1_764_312_000_000L, 0))                  // permanent, known age
+                .add(-1, B)                                                                 // unknown age
+                .build();
+        file.save(s);
+        String body = HEADER
+                + "7 02:00:00:00:00:01 created=1764312345678 expires=1764312945678\n"
+                + "4294967295 02:00:00:00:00:01\n"
+                + "0 aa:bb:cc:dd:ee:ff created=1764312000000\n";
+        assertEquals(body + "# end count=3 crc32=" + crcOf(body) + "\n", Files.readString(file.path()));
+        FilterSet back = file.load();
+        assertEquals(s, back);
+        assertEquals(new FilterSet.Lifetime(1_764_312_345_678L, 1_764_312_945_678L), back.lifetimeOf(7, B));
+    }
+
+    @Test
+    void fieldsInEitherOrderAndExpiresAlone() throws IOException {
+        writeWithTrailer(HEADER + "7 02:00:00:00:00:01 expires=5000 created=1000\n1 02:00:00:00:00:01 expires=9\n", 2);
+        FilterSet s = file.load();
+        assertEquals(new FilterSet.Lifetime(1000, 5000), s.lifetimeOf(7, B));
+        assertEquals(new FilterSet.Lifetime(0, 9), s.lifetimeOf(1, B));
+    }
+
+    @Test
+    void badLifetimeFields() throws IOException {
+        String[] bad = {
+            "7 02:00:00:00:00:01 expires=-5\n",                    // negative
+            "7 02:00:00:00:00:01 expires=01\n",                    // leading zero
+            "7 02:00:00:00:00:01 expires=99999999999999999999\n",  // beyond 2^63
+            "7 02:00:00:00:00:01 expires=9223372036854775808\n",   // 2^63: 19 digits, still too big
+            "7 02:00:00:00:00:01 ttl=5\n",                         // unknown field
+            "7 02:00:00:00:00:01 created=1 created=2\n",           // twice
+            "7 02:00:00:00:00:01 created=1 expires=2 x\n",         // five fields
+        };
+        for (String line : bad) {
+            writeWithTrailer(HEADER + line, 1);
+            StateFileException e = corrupt();
+            assertEquals(3, e.line(), line + ": " + e.getMessage());
+        }
     }
 
     @Test
@@ -168,7 +232,9 @@ class FilterFileTest {
         assertEquals(3, e.line());
         assertTrue(e.getMessage().contains("filters.conf, line 3: bad group 'hello'"), e.getMessage());
         writeWithTrailer("0 aa:bb:cc:dd:ee:ff extra\n", 1);
-        assertTrue(corrupt().getMessage().contains("line 1: expected 'GROUP MAC'"));
+        assertTrue(corrupt().getMessage().contains("line 1: bad field 'extra'"));
+        writeWithTrailer("0\n", 1);
+        assertTrue(corrupt().getMessage().contains("line 1: expected 'GROUP MAC [created=EPOCH_MS] [expires=EPOCH_MS]'"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.table.FilterSet.Filter;
+import dev.stationd.daemon.table.FilterSet.Lifetime;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.util.List;
@@ -121,5 +122,50 @@ class FilterSetTest {
         assertEquals(List.of(new Filter(1, A)), base.sorted(), "the source set is untouched");
         assertEquals(1, base.groupsOf(A).length);
         assertEquals(0, base.groupsOf(C).length);
+    }
+
+    @Test
+    void lifetimesAreKeptReplacedAndDroppedWithTheirFilter() {
+        FilterSet.Builder b = FilterSet.empty().toBuilder();
+        b.put(7, A, new Lifetime(1000, 61_000)).put(8, A, new Lifetime(1000, 0)).add(9, B);
+        FilterSet s = b.build();
+        assertEquals(new Lifetime(1000, 61_000), s.lifetimeOf(7, A));
+        assertEquals(new Lifetime(1000, 0), s.lifetimeOf(8, A), "permanent with a known creation time");
+        assertEquals(Lifetime.UNKNOWN, s.lifetimeOf(9, B), "added without a lifetime");
+        assertEquals(Lifetime.UNKNOWN, s.lifetimeOf(7, B), "absent");
+        assertEquals(java.util.Map.of(new Filter(7, A), new Lifetime(1000, 61_000)), s.timed());
+
+        FilterSet.Builder re = s.toBuilder();
+        re.put(7, A, new Lifetime(2000, 0)); // re-added as permanent: the last add wins
+        FilterSet t = re.build();
+        assertEquals(3, t.size(), "replacing a lifetime adds no filter");
+        assertEquals(new Lifetime(2000, 0), t.lifetimeOf(7, A));
+        assertEquals(java.util.Map.of(), t.timed());
+        assertNotEquals(s, t, "sets differing only in a lifetime are different");
+
+        assertEquals(Lifetime.UNKNOWN, s.without(7, A).with(7, A).lifetimeOf(7, A), "removal drops the lifetime");
+        assertEquals(Lifetime.UNKNOWN, s.flush(7).with(7, A).lifetimeOf(7, A), "so does a flush of its group");
+        assertEquals(Lifetime.UNKNOWN, s.flush(0).with(8, A).lifetimeOf(8, A), "and a flush of all");
+        assertEquals(new Lifetime(1000, 61_000), s.flush(8).lifetimeOf(7, A), "other groups keep theirs");
+    }
+
+    @Test
+    void withoutExpiredDropsOnlyTimedFiltersAtOrBeforeNow() {
+        FilterSet s = FilterSet.empty().toBuilder().put(1, A, new Lifetime(10, 100)).put(2, A, new Lifetime(10, 200))
+                .put(3, B, new Lifetime(10, 0)).add(4, C).build();
+        assertSame(s, s.withoutExpired(99), "nothing expired yet");
+        assertEquals(List.of(new Filter(2, A), new Filter(3, B), new Filter(4, C)), s.withoutExpired(100).sorted(),
+                "expiry is inclusive");
+        assertEquals(List.of(new Filter(3, B), new Filter(4, C)), s.withoutExpired(Long.MAX_VALUE).sorted(),
+                "permanent filters never expire");
+        assertFalse(new Lifetime(10, 0).isExpired(Long.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> new Lifetime(-1, 0));
+    }
+
+    @Test
+    void sortedByGroupIsUnsignedGroupThenMac() {
+        FilterSet s = FilterSet.empty().with(-1, A).with(7, C).with(0, B).with(7, A).with(0, A).with(3, C);
+        assertEquals(List.of(new Filter(0, A), new Filter(0, B), new Filter(3, C), new Filter(7, A), new Filter(7, C),
+                new Filter(-1, A)), s.sortedByGroup());
     }
 }

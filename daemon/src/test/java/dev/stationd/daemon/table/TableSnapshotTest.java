@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.protocol.CloudCmdAttr;
+import dev.stationd.protocol.FilterAttr;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaFlags;
 import dev.stationd.protocol.StaListAttr;
@@ -164,5 +165,31 @@ class TableSnapshotTest {
         assertEquals(StaListAttr.builder(mac(99)).groupId(9).flags(StaFlags.FILTERED).build(), absent);
         assertEquals(List.of(), snap.filterList(FilterSet.empty()));
         assertEquals(4, snap.filterList().size(), "own filters");
+    }
+
+    @Test
+    void filterDumpSortedByUnsignedGroupThenMacPagedWithPresenceAndLifetimes() {
+        FilterSet f = FilterSet.empty().toBuilder()
+                .put(1, mac(5), new FilterSet.Lifetime(1000, 61_000))   // timed, present
+                .put(-1, mac(3), new FilterSet.Lifetime(2000, 0))       // group 0xFFFFFFFF, present
+                .add(9, mac(99))                                        // absent, unknown age
+                .add(1, mac(4))
+                .add(0, mac(4))
+                .build();
+        List<FilterAttr> all = snap.filterDump(f, 0, 0, 0);
+        assertEquals(List.of(
+                FilterAttr.of(mac(4), 0, true, 0, 0),
+                FilterAttr.of(mac(4), 1, true, 0, 0),
+                FilterAttr.of(mac(5), 1, true, 1000, 61_000),
+                FilterAttr.of(mac(99), 9, false, 0, 0),
+                FilterAttr.of(mac(3), -1, true, 2000, 0)), all);
+        assertEquals(FilterAttr.PRESENT | FilterAttr.TIMED, all.get(2).flags());
+        assertEquals(all.subList(1, 3), snap.filterDump(f, 1, 0, 0), "one group");
+        assertEquals(all.subList(2, 3), snap.filterDump(f, 1, 1, 5), "paged inside the group");
+        assertEquals(List.of(all.get(4)), snap.filterDump(f, -1, 0, 0), "the largest group");
+        assertEquals(all.subList(1, 4), snap.filterDump(f, 0, 1, 3), "paged over all groups");
+        assertEquals(List.of(), snap.filterDump(f, 0, U32_MAX, U32_MAX), "offset past the end");
+        assertEquals(List.of(), snap.filterDump(f, 2, 0, 0), "a group without filters");
+        assertEquals(List.of(), snap.filterDump(FilterSet.empty(), 0, 0, 0));
     }
 }
