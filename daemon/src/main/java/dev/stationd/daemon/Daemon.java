@@ -152,7 +152,7 @@ public final class Daemon {
             table.setFilters(fs);
             hostapd.filtersChanged(fs);
         });
-        context = new ServerContext(config, table, new CommandProcessor(table, filters));
+        context = new ServerContext(config, table, new CommandProcessor(table, filters, hostapd));
         server = new StationServer(context);
         try {
             server.start(activated);

@@ -78,6 +78,11 @@ final class BssStations {
         return known.containsKey(mac);
     }
 
+    /** @return the MACs of the stations connected to this BSS as last read (a copy) */
+    List<MacAddress> macs() {
+        return new ArrayList<>(known.keySet());
+    }
+
     /** @return the BSS's SSID as last read */
     String ssid() {
         return ssid;

@@ -5,6 +5,10 @@ import dev.stationd.protocol.MacAddress;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +54,8 @@ final class HostapdLink implements ControlChannel.Listener {
     private boolean lost;
     private long downSinceNanos = -1;
     private volatile long reconnects;
+    /** Kicks whose {@code DEAUTHENTICATE} requests are queued or in flight on the channel. */
+    private final Set<KickRound> kicks = new LinkedHashSet<>();
 
     HostapdLink(HostapdSource source, HostapdConfig cfg, Path clientPath, EventLoop loop, DenyLedger ledger) {
         this.source = source;
@@ -120,6 +126,7 @@ final class HostapdLink implements ControlChannel.Listener {
         cancel(retryTask);
         cancel(flushTask);
         stations.connectionLost();
+        abortKicks();
         enforcer.stop();
         ControlChannel ch = channel;
         channel = null;
@@ -203,6 +210,7 @@ final class HostapdLink implements ControlChannel.Listener {
         cancelTimers();
         ch.close(false);
         stations.connectionLost();
+        abortKicks();
         enforcer.detach();
         state = LinkState.DOWN;
         if (downSinceNanos < 0 && (wasUp || stations.size() > 0)) {
@@ -225,6 +233,73 @@ final class HostapdLink implements ControlChannel.Listener {
         long delay = backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         retryTask = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- kicks
+
+    /**
+     * @param mac one station, or zero for every station matching the selectors
+     * @param group with a zero mac: the group, 0 = any
+     * @param ifnameSel with a zero mac: the BSS, "" = any
+     * @return the matching stations this BSS holds now (none unless connected: attached or syncing)
+     */
+    List<StationKicker.Target> holding(MacAddress mac, int group, String ifnameSel) {
+        if (!connected()) {
+            return List.of();
+        }
+        if (!mac.isZero()) {
+            return stations.contains(mac) ? List.of(new StationKicker.Target(mac, cfg.groupId(), ifname)) : List.of();
+        }
+        if ((group != 0 && group != cfg.groupId()) || (!ifnameSel.isEmpty() && !ifnameSel.equals(ifname))) {
+            return List.of();
+        }
+        List<StationKicker.Target> out = new ArrayList<>();
+        for (MacAddress m : stations.macs()) {
+            out.add(new StationKicker.Target(m, cfg.groupId(), ifname));
+        }
+        return out;
+    }
+
+    /**
+     * Queues the {@code DEAUTHENTICATE} of every target of {@code round} at once (one round of
+     * requests for the BSS); each confirmed station leaves the table (its
+     * {@code AP-STA-DISCONNECTED} normally came first).
+     */
+    void kick(KickRound round) {
+        if (!connected() || round.targets().isEmpty()) {
+            round.abort();
+            return;
+        }
+        kicks.add(round);
+        round.done().whenComplete((r, t) -> kicks.remove(round));
+        ControlChannel ch = channel;
+        for (StationKicker.Target t : round.targets()) {
+            ch.request("DEAUTHENTICATE " + t.mac(), reply -> {
+                boolean ok = reply.startsWith("OK");
+                if (ok) {
+                    LOG.info("hostapd {}: station {} kicked", ifname, t.mac());
+                    stations.left(t.mac());
+                } else {
+                    LOG.warn("hostapd {}: DEAUTHENTICATE {} for a kick failed: {}", ifname, t.mac(),
+                            ControlChannel.brief(reply));
+                }
+                round.answered(t, ok);
+            });
+        }
+    }
+
+    /** Requests can go out: a walk in progress queues a kick behind its own requests. */
+    private boolean connected() {
+        return (state == LinkState.UP || state == LinkState.SYNCING) && channel != null
+                && channel.state() == ControlChannel.State.OPEN;
+    }
+
+    /** The channel is gone and its queued requests with it: the kicks end with what was confirmed. */
+    private void abortKicks() {
+        for (KickRound r : List.copyOf(kicks)) {
+            r.abort();
+        }
+        kicks.clear();
     }
 
     private void flushIfStillGone() {

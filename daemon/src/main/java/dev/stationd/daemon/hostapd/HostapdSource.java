@@ -18,8 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: {@link #filtersChanged} may be called from any thread; {@link #start} and
  * {@link #close} from the daemon's main thread.
  */
-public final class HostapdSource implements AutoCloseable {
+public final class HostapdSource implements StationKicker, AutoCloseable {
     /** Name of the directory (under the runtime directory) holding the client sockets. */
     public static final String CLIENT_DIR = "hostapd-client";
     private static final Logger LOG = LoggerFactory.getLogger(HostapdSource.class);
@@ -224,6 +227,64 @@ public final class HostapdSource implements AutoCloseable {
     /** @return the client socket directory */
     public Path clientDir() {
         return clientDir;
+    }
+
+    @Override
+    public CompletableFuture<List<Target>> find(MacAddress mac, int groupId, String ifname) {
+        return onLoop(() -> {
+            List<Target> out = new ArrayList<>();
+            for (HostapdLink link : links) {
+                out.addAll(link.holding(mac, groupId, ifname));
+            }
+            return CompletableFuture.completedFuture(out);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<Target>> kick(List<Target> targets) {
+        return onLoop(() -> {
+            Map<String, List<Target>> byBss = new LinkedHashMap<>();
+            for (Target t : targets) {
+                byBss.computeIfAbsent(t.ifname(), k -> new ArrayList<>()).add(t);
+            }
+            List<CompletableFuture<List<Target>>> rounds = new ArrayList<>();
+            for (HostapdLink link : links) {
+                List<Target> mine = byBss.remove(link.ifname());
+                if (mine != null) {
+                    KickRound round = new KickRound(mine);
+                    link.kick(round); // one round of requests per BSS, all BSSs at once
+                    rounds.add(round.done());
+                }
+            }
+            return CompletableFuture.allOf(rounds.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                List<Target> kicked = new ArrayList<>();
+                for (CompletableFuture<List<Target>> r : rounds) {
+                    kicked.addAll(r.join());
+                }
+                return kicked;
+            });
+        });
+    }
+
+    /** Runs {@code task} on the links' loop; no loop (nothing followed): an empty result. */
+    private CompletableFuture<List<Target>> onLoop(Supplier<CompletableFuture<List<Target>>> task) {
+        EventLoop l = loop;
+        if (l == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        CompletableFuture<List<Target>> out = new CompletableFuture<>();
+        try {
+            l.execute(() -> task.get().whenComplete((r, t) -> {
+                if (t != null) {
+                    out.completeExceptionally(t);
+                } else {
+                    out.complete(r);
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            out.complete(List.of()); // shutting down: the links are gone
+        }
+        return out;
     }
 
     // ---- for the links (on the loop) ----

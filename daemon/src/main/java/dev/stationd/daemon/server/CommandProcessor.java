@@ -1,5 +1,6 @@
 package dev.stationd.daemon.server;
 
+import dev.stationd.daemon.hostapd.StationKicker;
 import dev.stationd.daemon.persist.FilterResult;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.table.StationTable;
@@ -23,15 +24,28 @@ import java.util.concurrent.CompletableFuture;
 public final class CommandProcessor implements AutoCloseable {
     private final StationTable table;
     private final FilterService filters;
+    private final StaKick kicks;
     private final EncodedTable encoded = new EncodedTable(PooledByteBufAllocator.DEFAULT);
 
     /**
+     * A processor that follows no hostapd ({@code STA_KICK} finds no station).
+     *
      * @param table the live station table
      * @param filters the durable filter set
      */
     public CommandProcessor(StationTable table, FilterService filters) {
+        this(table, filters, StationKicker.NONE);
+    }
+
+    /**
+     * @param table the live station table
+     * @param filters the durable filter set
+     * @param kicker disconnects stations from the followed hostapd BSSs ({@code STA_KICK})
+     */
+    public CommandProcessor(StationTable table, FilterService filters, StationKicker kicker) {
         this.table = table;
         this.filters = filters;
+        this.kicks = new StaKick(kicker, filters);
     }
 
     /**
@@ -70,10 +84,10 @@ public final class CommandProcessor implements AutoCloseable {
     }
 
     /**
-     * Starts a filter change; the future completes once the change is durable (never on an
-     * event loop thread's time: callers hop back to their loop).
+     * Starts a filter change or a kick; the future completes once the change is durable and the
+     * kick confirmed (never on an event loop thread's time: callers hop back to their loop).
      *
-     * @param cmd {@code FILTER_ADD}, {@code FILTER_DEL} or {@code FILTER_FLUSH}
+     * @param cmd {@code FILTER_ADD}, {@code FILTER_DEL}, {@code FILTER_FLUSH} or {@code STA_KICK}
      * @return the reply, when durable
      */
     public CompletableFuture<Reply> mutate(CloudCmdAttr cmd) {
@@ -89,7 +103,7 @@ public final class CommandProcessor implements AutoCloseable {
                 result = filters.flush(cmd.groupId());
                 break;
             case STA_KICK:
-                return CompletableFuture.completedFuture(Reply.error(ErrorCode.E_CMD)); // not served yet
+                return kicks.run(cmd);
             default:
                 throw new IllegalArgumentException("not a mutation: " + cmd.command());
         }

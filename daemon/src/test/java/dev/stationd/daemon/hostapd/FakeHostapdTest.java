@@ -225,4 +225,71 @@ class FakeHostapdTest {
         assertEquals(1, st.reconnects(), st.toString());
         assertEquals(1, table.size(), "A is still listed: kept");
     }
+
+    /** A BSS holding A, B and C; {@code deauth} answers each DEAUTHENTICATE. */
+    private StationTable kickLab(Path ctrl, Function<String, List<String>> deauth) throws Exception {
+        fakeHostapd(ctrl, cmd -> {
+            if (cmd.equals("PING")) {
+                return List.of("PONG\n");
+            }
+            if (cmd.equals("STA-FIRST")) {
+                return List.of(sta(A, 0));
+            }
+            if (cmd.equals("STA-NEXT " + A)) {
+                return List.of(sta(B, 0));
+            }
+            if (cmd.equals("STA-NEXT " + B)) {
+                return List.of(sta(C, 0));
+            }
+            if (cmd.startsWith("STA-NEXT")) {
+                return List.of();
+            }
+            if (cmd.startsWith("DEAUTHENTICATE ")) {
+                return deauth.apply(cmd.substring("DEAUTHENTICATE ".length()));
+            }
+            return List.of("OK\n");
+        });
+        StationTable table = table();
+        start(table, ctrl);
+        await("UP with A, B and C", () -> source.status().equals("hostapd 1/1 up") && table.size() == 3);
+        return table;
+    }
+
+    @Test
+    void kickFindsWhatTheBssHoldsAndSendsOneRoundOfDeauthentications() throws Exception {
+        Path ctrl = dir.resolve("fk4");
+        StationTable table = kickLab(ctrl, mac -> List.of("OK\n"));
+        var all = List.of(new StationKicker.Target(A, 9, "fk4"), new StationKicker.Target(B, 9, "fk4"),
+                new StationKicker.Target(C, 9, "fk4"));
+        assertEquals(List.of(all.get(0)), source.find(A, 0, "").get(5, java.util.concurrent.TimeUnit.SECONDS), "one MAC");
+        assertEquals(List.of(), source.find(MacAddress.parse("02:00:00:00:0a:99"), 0, "").get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(all, sorted(source.find(MacAddress.ZERO, 9, "").get(5, java.util.concurrent.TimeUnit.SECONDS)), "the BSS's group");
+        assertEquals(all, sorted(source.find(MacAddress.ZERO, 0, "fk4").get(5, java.util.concurrent.TimeUnit.SECONDS)), "the BSS's name");
+        assertEquals(List.of(), source.find(MacAddress.ZERO, 8, "").get(5, java.util.concurrent.TimeUnit.SECONDS), "another group");
+        assertEquals(List.of(), source.find(MacAddress.ZERO, 9, "fk9").get(5, java.util.concurrent.TimeUnit.SECONDS), "another BSS");
+
+        assertEquals(all, sorted(source.kick(all).get(5, java.util.concurrent.TimeUnit.SECONDS)), "all three confirmed");
+        assertEquals(List.of("DEAUTHENTICATE " + A, "DEAUTHENTICATE " + B, "DEAUTHENTICATE " + C),
+                received().stream().filter(r -> r.startsWith("DEAUTHENTICATE")).toList());
+        assertEquals(0, table.size(), "confirmed kicks leave the table");
+        assertEquals(List.of(), source.find(A, 0, "").get(5, java.util.concurrent.TimeUnit.SECONDS), "held no more");
+    }
+
+    @Test
+    void aKickLostWithTheLinkConfirmsOnlyWhatHostapdAnswered() throws Exception {
+        Path ctrl = dir.resolve("fk5");
+        // B's DEAUTHENTICATE gets two replies: the second is where the fence PONG belongs -> link dropped
+        StationTable table = kickLab(ctrl, mac -> mac.equals(B.toString()) ? List.of("OK\n", "OK\n") : List.of("OK\n"));
+        var all = List.of(new StationKicker.Target(A, 9, "fk5"), new StationKicker.Target(B, 9, "fk5"),
+                new StationKicker.Target(C, 9, "fk5"));
+        assertEquals(List.of(all.get(0)), source.kick(all).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(table.snapshot().get(A) == null && table.snapshot().get(C) != null, "C was never kicked");
+        assertEquals(List.of(), new HostapdSource(new HostapdSettings(List.of(), Duration.ofSeconds(30)), table,
+                () -> Duration.ofSeconds(300), dir, dir.resolve("state")).find(A, 0, "").get(5, java.util.concurrent.TimeUnit.SECONDS),
+                "a source that follows nothing holds nothing");
+    }
+
+    private static List<StationKicker.Target> sorted(List<StationKicker.Target> t) {
+        return t.stream().sorted(java.util.Comparator.comparing(StationKicker.Target::mac)).toList();
+    }
 }
