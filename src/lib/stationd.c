@@ -305,10 +305,11 @@ static int daemon_error(reader *r, int32_t code)
 
 typedef struct reply {
     int table;                /* 0 = ack reply */
-    sta_list_attr *out;       /* table: caller's buffer */
+    size_t rec_size;          /* table: sizeof one record (sta_list_attr, filter_attr) */
+    void *out;                /* table: caller's buffer of cap records */
     size_t cap;
     size_t *n;
-    sta_list_attr **alloc;    /* table: allocate exactly (cap ignored) */
+    void **alloc;             /* table: allocate exactly (cap ignored) */
     size_t max_records;       /* table: more than this is malformed (STA_GET: 1), 0 = no bound */
 } reply;
 
@@ -347,12 +348,12 @@ static int read_table(reader *r, const reply *rep)
     }
     size_t total = (size_t)num;
     size_t store;
-    sta_list_attr *dst;
+    void *dst;
     if (rep->alloc != NULL) {
         *rep->alloc = NULL;
         dst = NULL;
         if (total > 0 && total <= MAX_ALLOC_RECORDS) {
-            dst = malloc(total * sizeof(sta_list_attr));
+            dst = malloc(total * rep->rec_size);
         }
         store = dst != NULL ? total : 0;
     } else {
@@ -360,7 +361,7 @@ static int read_table(reader *r, const reply *rep)
         store = total < rep->cap ? total : rep->cap;
     }
     if (store > 0) {
-        rc = rd_exact(r, dst, store * sizeof(sta_list_attr));
+        rc = rd_exact(r, dst, store * rep->rec_size);
         if (rc != 0) {
             if (rep->alloc != NULL) {
                 free(dst);
@@ -369,7 +370,7 @@ static int read_table(reader *r, const reply *rep)
         }
     }
     if (store < total) {
-        rc = rd_skip(r, (uint64_t)(total - store) * sizeof(sta_list_attr));
+        rc = rd_skip(r, (uint64_t)(total - store) * rep->rec_size);
         if (rc != 0) {
             return rc == STATIOND_ERR_CLOSED ? STATIOND_ERR_SHORT : rc;
         }
@@ -445,9 +446,9 @@ static void init_cmd(cloud_cmd_attr *c, uint16_t cmd)
     c->cmd = cmd;
 }
 
-static int fill_query(cloud_cmd_attr *c, const stationd_query *q)
+static int fill_query(cloud_cmd_attr *c, uint16_t cmd, const stationd_query *q)
 {
-    init_cmd(c, STATIOND_CMD_STA_LIST);
+    init_cmd(c, cmd);
     if (q == NULL) {
         return 0;
     }
@@ -471,6 +472,29 @@ static int is_zero_mac(const uint8_t mac[6])
     return memcmp(mac, zero, 6) == 0;
 }
 
+/* A table request into out[0..cap) of rec_size-byte records. */
+static int table_into(stationd *h, cloud_cmd_attr *c, size_t rec_size, void *out, size_t cap, size_t *n)
+{
+    if (n == NULL || (out == NULL && cap > 0)) {
+        return STATIOND_ERR_INVAL;
+    }
+    *n = 0;
+    reply rep = { .table = 1, .rec_size = rec_size, .out = out, .cap = cap, .n = n };
+    return transact(h, c, &rep);
+}
+
+/* A table request into a malloc()ed array sized to the reply (*out = NULL when empty). */
+static int table_alloc(stationd *h, cloud_cmd_attr *c, size_t rec_size, void **out, size_t *n)
+{
+    if (n == NULL || out == NULL) {
+        return STATIOND_ERR_INVAL;
+    }
+    *out = NULL;
+    *n = 0;
+    reply rep = { .table = 1, .rec_size = rec_size, .alloc = out, .n = n };
+    return transact(h, c, &rep);
+}
+
 /* ------------------------------------------------------------ public API */
 
 int stationd_ping(stationd *h)
@@ -483,31 +507,31 @@ int stationd_ping(stationd *h)
 
 int stationd_list(stationd *h, const stationd_query *q, sta_list_attr *out, size_t cap, size_t *n)
 {
-    if (n == NULL || (out == NULL && cap > 0)) {
-        return STATIOND_ERR_INVAL;
-    }
-    *n = 0;
     cloud_cmd_attr c;
-    if (fill_query(&c, q) != 0) {
+    if (n != NULL) {
+        *n = 0;
+    }
+    if (fill_query(&c, STATIOND_CMD_STA_LIST, q) != 0) {
         return STATIOND_ERR_INVAL;
     }
-    reply rep = { .table = 1, .out = out, .cap = cap, .n = n };
-    return transact(h, &c, &rep);
+    return table_into(h, &c, sizeof(*out), out, cap, n);
 }
 
 int stationd_list_alloc(stationd *h, const stationd_query *q, sta_list_attr **out, size_t *n)
 {
-    if (n == NULL || out == NULL) {
+    if (out == NULL || n == NULL) {
         return STATIOND_ERR_INVAL;
     }
     *out = NULL;
     *n = 0;
     cloud_cmd_attr c;
-    if (fill_query(&c, q) != 0) {
+    if (fill_query(&c, STATIOND_CMD_STA_LIST, q) != 0) {
         return STATIOND_ERR_INVAL;
     }
-    reply rep = { .table = 1, .alloc = out, .n = n };
-    return transact(h, &c, &rep);
+    void *p = NULL;
+    int rc = table_alloc(h, &c, sizeof(**out), &p, n);
+    *out = p;
+    return rc;
 }
 
 int stationd_get(stationd *h, const uint8_t mac[6], sta_list_attr *out, int *found)
@@ -523,7 +547,7 @@ int stationd_get(stationd *h, const uint8_t mac[6], sta_list_attr *out, int *fou
     init_cmd(&c, STATIOND_CMD_STA_GET);
     memcpy(c.mac, mac, 6);
     size_t n = 0;
-    reply rep = { .table = 1, .out = out, .cap = 1, .n = &n, .max_records = 1 };
+    reply rep = { .table = 1, .rec_size = sizeof(*out), .out = out, .cap = 1, .n = &n, .max_records = 1 };
     int rc = transact(h, &c, &rep);
     if (rc == 0) {
         *found = n == 1;
@@ -531,11 +555,12 @@ int stationd_get(stationd *h, const uint8_t mac[6], sta_list_attr *out, int *fou
     return rc;
 }
 
-static int filter_cmd(stationd *h, uint16_t cmd, uint32_t group, const uint8_t mac[6])
+static int filter_cmd(stationd *h, uint16_t cmd, uint32_t group, const uint8_t mac[6], uint32_t lifetime_s)
 {
     cloud_cmd_attr c;
     init_cmd(&c, cmd);
     c.group_id = group;
+    c.lifetime_s = lifetime_s;
     if (mac != NULL) {
         if (is_zero_mac(mac)) {
             return STATIOND_ERR_INVAL;
@@ -548,41 +573,101 @@ static int filter_cmd(stationd *h, uint16_t cmd, uint32_t group, const uint8_t m
 
 int stationd_filter_add(stationd *h, uint32_t group, const uint8_t mac[6])
 {
-    return mac == NULL ? STATIOND_ERR_INVAL : filter_cmd(h, STATIOND_CMD_FILTER_ADD, group, mac);
+    return mac == NULL ? STATIOND_ERR_INVAL : filter_cmd(h, STATIOND_CMD_FILTER_ADD, group, mac, 0);
+}
+
+int stationd_filter_add_timed(stationd *h, uint32_t group, const uint8_t mac[6], uint32_t lifetime_s)
+{
+    return mac == NULL ? STATIOND_ERR_INVAL : filter_cmd(h, STATIOND_CMD_FILTER_ADD, group, mac, lifetime_s);
 }
 
 int stationd_filter_del(stationd *h, uint32_t group, const uint8_t mac[6])
 {
-    return mac == NULL ? STATIOND_ERR_INVAL : filter_cmd(h, STATIOND_CMD_FILTER_DEL, group, mac);
+    return mac == NULL ? STATIOND_ERR_INVAL : filter_cmd(h, STATIOND_CMD_FILTER_DEL, group, mac, 0);
 }
 
 int stationd_filter_flush(stationd *h, uint32_t group)
 {
-    return filter_cmd(h, STATIOND_CMD_FILTER_FLUSH, group, NULL);
+    return filter_cmd(h, STATIOND_CMD_FILTER_FLUSH, group, NULL, 0);
 }
 
 int stationd_filter_list(stationd *h, sta_list_attr *out, size_t cap, size_t *n)
 {
-    if (n == NULL || (out == NULL && cap > 0)) {
-        return STATIOND_ERR_INVAL;
-    }
-    *n = 0;
     cloud_cmd_attr c;
     init_cmd(&c, STATIOND_CMD_FILTER_LIST);
-    reply rep = { .table = 1, .out = out, .cap = cap, .n = n };
-    return transact(h, &c, &rep);
+    return table_into(h, &c, sizeof(*out), out, cap, n);
 }
 
 int stationd_filter_list_alloc(stationd *h, sta_list_attr **out, size_t *n)
 {
-    if (n == NULL || out == NULL) {
+    if (out == NULL || n == NULL) {
+        return STATIOND_ERR_INVAL;
+    }
+    cloud_cmd_attr c;
+    init_cmd(&c, STATIOND_CMD_FILTER_LIST);
+    void *p = NULL;
+    int rc = table_alloc(h, &c, sizeof(**out), &p, n);
+    *out = p;
+    return rc;
+}
+
+/* FILTER_DUMP selects by group and pages; the station selectors of stationd_query do not apply. */
+static int fill_dump(cloud_cmd_attr *c, const stationd_query *q)
+{
+    if (q != NULL && (q->flags != 0 || (q->ifname != NULL && q->ifname[0] != '\0'))) {
+        return STATIOND_ERR_INVAL;
+    }
+    return fill_query(c, STATIOND_CMD_FILTER_DUMP, q);
+}
+
+int stationd_filter_dump(stationd *h, const stationd_query *q, filter_attr *out, size_t cap, size_t *n)
+{
+    cloud_cmd_attr c;
+    if (n != NULL) {
+        *n = 0;
+    }
+    if (fill_dump(&c, q) != 0) {
+        return STATIOND_ERR_INVAL;
+    }
+    return table_into(h, &c, sizeof(*out), out, cap, n);
+}
+
+int stationd_filter_dump_alloc(stationd *h, const stationd_query *q, filter_attr **out, size_t *n)
+{
+    cloud_cmd_attr c;
+    if (out == NULL || n == NULL) {
         return STATIOND_ERR_INVAL;
     }
     *out = NULL;
     *n = 0;
+    if (fill_dump(&c, q) != 0) {
+        return STATIOND_ERR_INVAL;
+    }
+    void *p = NULL;
+    int rc = table_alloc(h, &c, sizeof(**out), &p, n);
+    *out = p;
+    return rc;
+}
+
+int stationd_kick(stationd *h, const uint8_t mac[6], uint32_t group, const char *ifname, uint32_t ban_s)
+{
     cloud_cmd_attr c;
-    init_cmd(&c, STATIOND_CMD_FILTER_LIST);
-    reply rep = { .table = 1, .alloc = out, .n = n };
+    init_cmd(&c, STATIOND_CMD_STA_KICK);
+    size_t len = ifname == NULL ? 0 : strlen(ifname);
+    if (len >= sizeof(c.ifname)) {
+        return STATIOND_ERR_INVAL;
+    }
+    int one = mac != NULL && !is_zero_mac(mac);
+    if (one ? (group != 0 || len != 0) : (group == 0 && len == 0)) {
+        return STATIOND_ERR_INVAL; /* one station, or a group / interface: not both, not neither */
+    }
+    if (one) {
+        memcpy(c.mac, mac, 6);
+    }
+    c.group_id = group;
+    memcpy(c.ifname, ifname == NULL ? "" : ifname, len);
+    c.lifetime_s = ban_s;
+    reply rep = { 0 };
     return transact(h, &c, &rep);
 }
 

@@ -166,6 +166,46 @@ static void send_i32(int fd, int32_t v)
     write_full(fd, &v, sizeof(v));
 }
 
+static void fake_filter(filter_attr *r, int i)
+{
+    memset(r, 0, sizeof(*r));
+    r->mac[0] = 0x02;
+    r->mac[5] = (uint8_t)(i + 1);
+    r->group_id = (uint32_t)i;
+    r->flags = STATIOND_FILTER_TIMED | (i % 2 ? STATIOND_FILTER_PRESENT : 0);
+    r->created_ms = 1000u + (unsigned)i;
+    r->expires_ms = 61000u + (unsigned)i;
+}
+
+static void send_filters(int fd, int32_t num)
+{
+    write_full(fd, &num, sizeof(num));
+    for (int i = 0; i < num; i++) {
+        filter_attr r;
+        fake_filter(&r, i);
+        write_full(fd, &r, sizeof(r));
+    }
+}
+
+/* The normal fake checks what the library put on the wire for the commands with arguments. */
+static int fake_args_ok(const cloud_cmd_attr *c)
+{
+    static const uint8_t zero[6];
+    switch (c->cmd) {
+    case STATIOND_CMD_FILTER_ADD: /* stationd_filter_add_timed(h, 7, 02:..:01, 600) or a plain add */
+        return c->lifetime_s == 0 || (c->lifetime_s == 600 && c->group_id == 7 && c->mac[5] == 1);
+    case STATIOND_CMD_FILTER_DUMP: /* stationd_filter_dump with group 4, offset 1, max 3 or no query */
+        return c->lifetime_s == 0 && c->ifname[0] == '\0'
+               && ((c->group_id == 4 && c->offset == 1 && c->max_entries == 3) || c->group_id == 0);
+    case STATIOND_CMD_STA_KICK: /* one MAC banned 60 s, or group 3 on wlan1 without a ban */
+        return (c->mac[5] == 9 && c->group_id == 0 && c->ifname[0] == '\0' && c->lifetime_s == 60)
+               || (memcmp(c->mac, zero, 6) == 0 && c->group_id == 3 && strcmp(c->ifname, "wlan1") == 0
+                   && c->lifetime_s == 0);
+    default:
+        return c->lifetime_s == 0;
+    }
+}
+
 /* Serves one connection; returns 1 to keep the fd open (never answers). */
 static int fake_serve(int fd, enum fake_mode mode)
 {
@@ -216,8 +256,17 @@ static int fake_serve(int fd, enum fake_mode mode)
                 send_i32(fd, STATIOND_E_MAGIC);
                 return 0;
             }
-            if (c.cmd == STATIOND_CMD_STA_LIST || c.cmd == STATIOND_CMD_FILTER_LIST) {
+            if (!fake_args_ok(&c)) {
+                if (c.cmd == STATIOND_CMD_FILTER_DUMP) {
+                    send_i32(fd, STATIOND_E_ARG);
+                } else {
+                    write_full(fd, "NAK", 4);
+                    send_i32(fd, STATIOND_E_ARG);
+                }
+            } else if (c.cmd == STATIOND_CMD_STA_LIST || c.cmd == STATIOND_CMD_FILTER_LIST) {
                 send_table(fd, 10, 10);
+            } else if (c.cmd == STATIOND_CMD_FILTER_DUMP) {
+                send_filters(fd, 10);
             } else if (c.cmd == STATIOND_CMD_STA_GET) {
                 send_table(fd, 2, 2);
             } else if (c.cmd == STATIOND_CMD_SUBSCRIBE) {
@@ -343,6 +392,20 @@ static void test_args(void)
         CHECK_RC(stationd_list(h, NULL, NULL, 1, &n), STATIOND_ERR_INVAL);
         CHECK_RC(stationd_get(h, zero, &r, &found), STATIOND_ERR_INVAL);
         CHECK_RC(stationd_filter_del(h, 1, zero), STATIOND_ERR_INVAL);
+        CHECK_RC(stationd_filter_add_timed(h, 1, NULL, 60), STATIOND_ERR_INVAL);
+        CHECK_RC(stationd_filter_add_timed(h, 1, zero, 60), STATIOND_ERR_INVAL);
+        filter_attr fa;
+        stationd_query qi = { .ifname = "wlan0" };
+        CHECK_RC(stationd_filter_dump(h, &qi, &fa, 1, &n), STATIOND_ERR_INVAL);
+        stationd_query qf = { .flags = STATIOND_LIST_ONLY_FILTERED };
+        CHECK_RC(stationd_filter_dump(h, &qf, &fa, 1, &n), STATIOND_ERR_INVAL);
+        CHECK_RC(stationd_filter_dump(h, NULL, NULL, 1, &n), STATIOND_ERR_INVAL);
+        CHECK_RC(stationd_filter_dump_alloc(h, NULL, NULL, &n), STATIOND_ERR_INVAL);
+        CHECK_RC(stationd_kick(h, NULL, 0, NULL, 0), STATIOND_ERR_INVAL);       /* no target */
+        CHECK_RC(stationd_kick(h, zero, 0, "", 60), STATIOND_ERR_INVAL);        /* no target */
+        CHECK_RC(stationd_kick(h, mac, 3, NULL, 0), STATIOND_ERR_INVAL);        /* MAC and group */
+        CHECK_RC(stationd_kick(h, mac, 0, "wlan0", 0), STATIOND_ERR_INVAL);     /* MAC and ifname */
+        CHECK_RC(stationd_kick(h, NULL, 0, "an-interface-name-too-long", 0), STATIOND_ERR_INVAL);
         sta_event ev;
         CHECK_RC(stationd_next_event(h, &ev, 0), STATIOND_ERR_INVAL); /* not subscribed */
         CHECK_RC(stationd_ping(h), 0);
@@ -505,6 +568,35 @@ static void test_fake_tables(void)
     unsigned char c33[sizeof(sta_list_attr)];
     memset(c33, 0x33, sizeof(c33));
     CHECK(memcmp(&one[1], c33, sizeof(c33)) == 0, "filter_list canary");
+
+    /* FILTER_DUMP: 32-byte records, same cap / canary / drain rules */
+    filter_attr fbuf[5];
+    memset(fbuf, 0x6B, sizeof(fbuf));
+    unsigned char c6b[sizeof(filter_attr)];
+    memset(c6b, 0x6B, sizeof(c6b));
+    CHECK_RC(stationd_filter_dump(h, NULL, fbuf, 4, &n), STATIOND_ERR_TOO_SMALL);
+    CHECK(n == 10, "dump TOO_SMALL total %zu", n);
+    CHECK(memcmp(&fbuf[4], c6b, sizeof(c6b)) == 0, "dump: no write past cap");
+    for (int i = 0; i < 4; i++) {
+        filter_attr want;
+        fake_filter(&want, i);
+        CHECK(memcmp(&fbuf[i], &want, sizeof(want)) == 0, "filter record %d stored", i);
+    }
+    CHECK_RC(stationd_ping(h), 0);
+    filter_attr *fall = NULL;
+    stationd_query qd = { .group_id = 4, .offset = 1, .max_entries = 3 };
+    CHECK_RC(stationd_filter_dump_alloc(h, &qd, &fall, &n), 0);
+    CHECK(n == 10 && fall != NULL && fall[9].expires_ms == 61009 && fall[9].group_id == 9
+              && fall[9].flags == (STATIOND_FILTER_TIMED | STATIOND_FILTER_PRESENT), "dump_alloc");
+    free(fall);
+    uint8_t m1[6] = { 2, 0, 0, 0, 0, 1 };
+    uint8_t m9[6] = { 2, 0, 0, 0, 0, 9 };
+    CHECK_RC(stationd_filter_add_timed(h, 7, m1, 600), 0);    /* the fake checks the wire fields */
+    CHECK_RC(stationd_filter_add_timed(h, 8, m1, 600), STATIOND_E_ARG);
+    CHECK_RC(stationd_kick(h, m9, 0, NULL, 60), 0);
+    CHECK_RC(stationd_kick(h, NULL, 3, "wlan1", 0), 0);
+    CHECK_RC(stationd_kick(h, NULL, 3, "wlan1", 1), STATIOND_E_ARG);
+    CHECK(stationd_fd(h) >= 0, "connection kept after NAK E_ARG");
 
     /* STA_GET answering two records is malformed */
     uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
@@ -811,6 +903,54 @@ static void test_daemon(const char *sock)
     CHECK_RC(stationd_filter_flush(h, GROUP_EVEN), 0);
     CHECK_RC(stationd_list(h, &qf, v, 8, &n), 0);
     CHECK(n == 0, "flushed: %zu filtered left", n);
+
+    /* timed filters and FILTER_DUMP */
+    uint64_t t0 = wall_ms();
+    CHECK_RC(stationd_filter_add_timed(h, GROUP_EVEN, st[0].mac, 600), 0);
+    CHECK_RC(stationd_filter_add(h, GROUP_EVEN, st[2].mac), 0);
+    uint64_t t1 = wall_ms();
+    uint8_t gone[6] = { 0x02, 0xc7, 0xff, 0xff, 0xff, 0xfd };
+    CHECK_RC(stationd_filter_add_timed(h, GROUP_EVEN, gone, 1), 0);
+    stationd_query qdump = { .group_id = GROUP_EVEN };
+    filter_attr *dump = NULL;
+    CHECK_RC(stationd_filter_dump_alloc(h, &qdump, &dump, &n), 0);
+    CHECK(n == 3, "dump of the group: %zu filters", n);
+    if (n == 3) {
+        /* sorted by MAC within the group: st[0] < st[2] < gone */
+        CHECK(memcmp(dump[0].mac, st[0].mac, 6) == 0 && dump[0].group_id == GROUP_EVEN, "dump[0] is the timed one");
+        CHECK(dump[0].flags == (STATIOND_FILTER_PRESENT | STATIOND_FILTER_TIMED), "dump[0] flags 0x%x", dump[0].flags);
+        CHECK(dump[0].created_ms >= t0 && dump[0].created_ms <= t1, "created_ms %llu in [%llu, %llu]",
+              (unsigned long long)dump[0].created_ms, (unsigned long long)t0, (unsigned long long)t1);
+        CHECK(dump[0].expires_ms == dump[0].created_ms + 600000, "expires_ms = created_ms + 600 s");
+        CHECK(memcmp(dump[1].mac, st[2].mac, 6) == 0 && dump[1].flags == STATIOND_FILTER_PRESENT
+                  && dump[1].expires_ms == 0, "dump[1] is permanent and present");
+        CHECK(memcmp(dump[2].mac, gone, 6) == 0 && dump[2].flags == STATIOND_FILTER_TIMED, "dump[2] is absent");
+    }
+    free(dump);
+    filter_attr page[2];
+    stationd_query qpage = { .group_id = GROUP_EVEN, .offset = 1, .max_entries = 1 };
+    CHECK_RC(stationd_filter_dump(h, &qpage, page, 2, &n), 0);
+    CHECK(n == 1 && memcmp(page[0].mac, st[2].mac, 6) == 0, "dump paged: %zu", n);
+    CHECK_RC(stationd_filter_add_timed(h, GROUP_EVEN, st[0].mac, 0), 0); /* the last add wins: permanent */
+    CHECK_RC(stationd_filter_dump(h, &qdump, page, 1, &n), STATIOND_ERR_TOO_SMALL);
+    CHECK(page[0].expires_ms == 0 && page[0].flags == STATIOND_FILTER_PRESENT, "re-added as permanent");
+    /* the 1 s filter ends by itself */
+    int ended = 0;
+    for (double end = mono() + 10; mono() < end && !ended; msleep(50)) {
+        if (stationd_filter_dump(h, &qdump, page, 2, &n) == 0 && n == 2) {
+            ended = 1;
+        }
+    }
+    CHECK(ended, "the 1 s timed filter expired");
+    CHECK_RC(stationd_filter_del(h, GROUP_EVEN, gone), STATIOND_E_NOENT);
+    CHECK_RC(stationd_filter_flush(h, GROUP_EVEN), 0);
+
+    /* STA_KICK: no hostapd is followed here, so no BSS holds any station */
+    CHECK_RC(stationd_kick(h, st[0].mac, 0, NULL, 0), STATIOND_E_NOENT);
+    CHECK_RC(stationd_kick(h, st[0].mac, 0, NULL, 60), STATIOND_E_NOENT);
+    CHECK_RC(stationd_kick(h, NULL, GROUP_EVEN, NULL, 60), 0); /* nothing to kick, nothing banned */
+    CHECK_RC(stationd_filter_dump(h, &qdump, page, 2, &n), 0);
+    CHECK(n == 0, "a kick that kicked nobody banned nobody: %zu", n);
 
     /* subscription: subscribe first, then change the table */
     stationd *sub = stationd_open(sock, 3000);

@@ -106,6 +106,34 @@ int stationd_filter_list(stationd *h, sta_list_attr *out, size_t cap, size_t *n)
 int stationd_filter_list_alloc(stationd *h, sta_list_attr **out, size_t *n);
 
 /*
+ * FILTER_ADD of a timed filter: it ends by itself lifetime_s seconds after the daemon
+ * applies the request (0 = permanent, as stationd_filter_add). Adding a filter that exists
+ * replaces its expiry (the last add wins). Durable before it returns 0. STATIOND_E_FULL
+ * when filters.max_filters is reached; STATIOND_E_CMD from a daemon without timed filters.
+ */
+int stationd_filter_add_timed(stationd *h, uint32_t group, const uint8_t mac[6], uint32_t lifetime_s);
+
+/*
+ * FILTER_DUMP: the filters as filter_attr records (created_ms, expires_ms, flags
+ * STATIOND_FILTER_PRESENT / _TIMED), sorted by (group_id, mac). q selects group_id
+ * (0 = every group) and pages with offset / max_entries; its ifname and flags must be
+ * empty (STATIOND_ERR_INVAL otherwise); NULL = every filter. Same cap / *n rules as
+ * stationd_list. STATIOND_E_CMD from a daemon that predates the command.
+ */
+int stationd_filter_dump(stationd *h, const stationd_query *q, filter_attr *out, size_t cap, size_t *n);
+int stationd_filter_dump_alloc(stationd *h, const stationd_query *q, filter_attr **out, size_t *n);
+
+/*
+ * STA_KICK (admin only): disconnects stations from the hostapd BSS that holds them.
+ * mac non-NULL and not all zero: that station (STATIOND_E_NOENT when no followed hostapd
+ * holds it; group and ifname must then be 0 / NULL). mac NULL or all zero: every station
+ * a followed hostapd holds in group (0 = any) and on ifname (NULL or "" = any), in one
+ * request; not both "any" (STATIOND_ERR_INVAL). ban_s > 0 also gives each kicked MAC a
+ * timed filter of ban_s seconds in its group, durable before the ACK.
+ */
+int stationd_kick(stationd *h, const uint8_t mac[6], uint32_t group, const char *ifname, uint32_t ban_s);
+
+/*
  * SUBSCRIBE: after 0, the handle only delivers events (other requests return
  * STATIOND_ERR_INVAL). Subscribe first, then list on another handle, to miss nothing.
  */
