@@ -38,16 +38,22 @@ static void usage(FILE *f)
         "commands:\n"
         "  list [--group N] [--ifname IF] [--filtered|--unfiltered]   station table\n"
         "  get MAC                                  one station\n"
-        "  filter add|del MAC [--group N]           add / remove a filter\n"
+        "  filter add MAC [--group N] [--for DURATION]   add a filter (timed with --for)\n"
+        "  filter del MAC [--group N]               remove a filter\n"
         "  filter flush [--group N]                 remove filters (all groups by default)\n"
-        "  filter list                              the filters\n"
+        "  filter list [--group N]                  the filters, with their expiry\n"
+        "  kick MAC [--ban DURATION]                disconnect a station from hostapd (admin)\n"
+        "  kick --group N|--ifname IF [--ban DURATION]   disconnect every station of a group / interface\n"
         "  ping                                     check the daemon answers\n"
-        "  watch [--count N]                        print table changes until interrupted\n"
+        "  watch [--count N] [--changes joins,leaves,roams,updates,flushes]\n"
+        "                                           print table changes until interrupted\n"
         "  simulate [--stations N] [--rate EVENTS_PER_S] [--seconds S] [--seed N]\n"
         "                                           send simulated station events to the ingest socket\n"
         "  stats [--metrics HOST:PORT]              the daemon's counters, from its metrics endpoint\n"
         "                                           ($STATIOND_METRICS, default 127.0.0.1:9089)\n"
         "\n"
+        "DURATION: seconds, or a number with a unit: 90s, 10m, 2h, 1d, 1h30m\n"
+        "global options (before or after the command): -s, -e, -t, --json\n"
         "sockets: -s (or $STATIOND_SOCKET, default %s),\n"
         "         -e (or $STATIOND_EVENTS, default %s)\n"
         "exit codes: 0 ok, 1 protocol error, 2 usage, 3 cannot connect\n",
@@ -71,12 +77,22 @@ static void __attribute__((noreturn)) die_code(const char *what, int rc)
     exit(EXIT_PROTO);
 }
 
+/* Why a connect failed, with a hint when the socket is not where we looked. */
+static void __attribute__((noreturn)) die_connect(const char *path, int err, const char *option, const char *env)
+{
+    fprintf(stderr, "stationctl: cannot connect to %s: %s\n", path, strerror(err));
+    if (err == ENOENT || err == ECONNREFUSED) {
+        fprintf(stderr, "stationctl: is stationd running? another socket path is given with %s PATH or $%s\n",
+                option, env);
+    }
+    exit(EXIT_CONNECT);
+}
+
 static stationd *open_or_die(void)
 {
     stationd *h = stationd_open(sock_path, timeout_ms);
     if (h == NULL) {
-        fprintf(stderr, "stationctl: cannot connect to %s: %s\n", sock_path, strerror(errno));
-        exit(EXIT_CONNECT);
+        die_connect(sock_path, errno, "-s", "STATIOND_SOCKET");
     }
     return h;
 }
@@ -101,6 +117,45 @@ static double parse_positive(const char *opt, const char *text)
         die_usage("%s: not a positive number: '%s'", opt, text);
     }
     return v;
+}
+
+/* A lifetime: seconds, or number+unit groups (90s, 10m, 2h, 1d, 1h30m); 1 .. UINT32_MAX seconds. */
+static uint32_t parse_duration(const char *opt, const char *text)
+{
+    uint64_t total = 0;
+    const char *p = text;
+    if (*p == '\0') {
+        die_usage("%s: empty duration", opt);
+    }
+    while (*p != '\0') {
+        if (*p < '0' || *p > '9') {
+            die_usage("%s: not a duration: '%s' (expected e.g. 90s, 10m, 2h, 1d)", opt, text);
+        }
+        uint64_t n = 0;
+        while (*p >= '0' && *p <= '9') {
+            n = n * 10 + (uint64_t)(*p++ - '0');
+            if (n > UINT32_MAX) {
+                die_usage("%s: too long: '%s' (at most %u seconds)", opt, text, UINT32_MAX);
+            }
+        }
+        uint64_t unit;
+        if (*p == 's' || *p == 'm' || *p == 'h' || *p == 'd') {
+            unit = *p == 's' ? 1 : *p == 'm' ? 60 : *p == 'h' ? 3600 : 86400;
+            p++;
+        } else if (*p == '\0' && total == 0 && text[strspn(text, "0123456789")] == '\0') {
+            unit = 1; /* a bare number of seconds, only on its own */
+        } else {
+            die_usage("%s: not a duration: '%s' (expected e.g. 90s, 10m, 2h, 1d)", opt, text);
+        }
+        total += n * unit;
+        if (total > UINT32_MAX) {
+            die_usage("%s: too long: '%s' (at most %u seconds)", opt, text, UINT32_MAX);
+        }
+    }
+    if (total == 0) {
+        die_usage("%s: must be longer than 0 s: '%s'", opt, text);
+    }
+    return (uint32_t)total;
 }
 
 static void parse_mac_or_die(const char *text, uint8_t mac[6])
@@ -215,13 +270,9 @@ static void format_bytes(uint64_t v, char *buf, size_t len)
     snprintf(buf, len, "%.1f%c", d, units[u]);
 }
 
-static void format_duration(uint64_t assoc_ms, uint64_t now, char *buf, size_t len)
+/* 58s, 9m58s, 2h05m, 3d04h */
+static void format_secs(uint64_t s, char *buf, size_t len)
 {
-    if (assoc_ms == 0) {
-        snprintf(buf, len, "-");
-        return;
-    }
-    uint64_t s = now > assoc_ms ? (now - assoc_ms) / 1000 : 0;
     if (s < 60) {
         snprintf(buf, len, "%llus", (unsigned long long)s);
     } else if (s < 3600) {
@@ -231,6 +282,15 @@ static void format_duration(uint64_t assoc_ms, uint64_t now, char *buf, size_t l
     } else {
         snprintf(buf, len, "%llud%02lluh", (unsigned long long)(s / 86400), (unsigned long long)(s % 86400 / 3600));
     }
+}
+
+static void format_duration(uint64_t assoc_ms, uint64_t now, char *buf, size_t len)
+{
+    if (assoc_ms == 0) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    format_secs(now > assoc_ms ? (now - assoc_ms) / 1000 : 0, buf, len);
 }
 
 /* ================================================================= tables */
@@ -375,7 +435,8 @@ void json_str(const char *s, size_t maxlen)
     putchar('"');
 }
 
-static void json_station(const sta_list_attr *s)
+/* The members of a station object, without the braces (callers may add members). */
+static void json_station_members(const sta_list_attr *s)
 {
     char mac[18], v4[INET_ADDRSTRLEN], v6[INET6_ADDRSTRLEN];
     static const char *flag_names[] = { "AUTHORIZED", "AUTHENTICATED", "ASSOCIATED", "WMM", "HT", "VHT",
@@ -383,7 +444,7 @@ static void json_station(const sta_list_attr *s)
     inet_ntop(AF_INET, &s->ipv4, v4, sizeof(v4));
     inet_ntop(AF_INET6, &s->ipv6, v6, sizeof(v6));
     uint64_t now = wall_ms();
-    printf("{\"mac\":\"%s\",\"vlan_id\":%u,\"ipv4\":", stationd_format_mac(s->mac, mac), (unsigned)s->vlan_id);
+    printf("\"mac\":\"%s\",\"vlan_id\":%u,\"ipv4\":", stationd_format_mac(s->mac, mac), (unsigned)s->vlan_id);
     if (is_zero(&s->ipv4, sizeof(s->ipv4))) {
         fputs("null", stdout);
     } else {
@@ -421,6 +482,12 @@ static void json_station(const sta_list_attr *s)
            (unsigned long long)(s->assoc_time_ms != 0 && now > s->assoc_time_ms
                                 ? (now - s->assoc_time_ms) / 1000 : 0));
     json_str(s->hostname, sizeof(s->hostname));
+}
+
+static void json_station(const sta_list_attr *s)
+{
+    putchar('{');
+    json_station_members(s);
     putchar('}');
 }
 
@@ -477,13 +544,54 @@ static void print_stations(const sta_list_attr *v, size_t n)
     table_print(&t);
 }
 
-/* Parses a subcommand's options with getopt_long; returns optind in sub. */
+/* The options every command takes, before or after the command name. */
+static const struct option global_lo[] = {
+    { "socket", required_argument, NULL, 's' },
+    { "events", required_argument, NULL, 'e' },
+    { "timeout", required_argument, NULL, 't' },
+    { "json", no_argument, NULL, 'j' },
+    { "help", no_argument, NULL, 'h' },
+};
+#define GLOBAL_SHORT "s:e:t:jh"
+#define N_GLOBAL (sizeof(global_lo) / sizeof(global_lo[0]))
+
+/* Applies a global option; 0 when c is not one. */
+static int global_opt(int c, const char *arg)
+{
+    switch (c) {
+    case 's': sock_path = arg; return 1;
+    case 'e': events_path = arg; return 1;
+    case 't': {
+        uint32_t v = parse_u32("--timeout", arg);
+        if (v == 0 || v > INT_MAX) {
+            die_usage("--timeout: 1..%d ms", INT_MAX);
+        }
+        timeout_ms = (int)v;
+        return 1;
+    }
+    case 'j': opt_json = 1; return 1;
+    case 'h': usage(stdout); exit(0);
+    default: return 0;
+    }
+}
+
+/* Parses a subcommand's options (and the global ones) with getopt_long; returns optind in sub. */
 static int sub_getopt(int argc, char **argv, const struct option *lo, void (*each)(int, const char *))
 {
+    struct option all[24];
+    size_t n = 0;
+    while (lo[n].name != NULL && n < sizeof(all) / sizeof(all[0]) - N_GLOBAL - 1) {
+        all[n] = lo[n];
+        n++;
+    }
+    for (size_t i = 0; i < N_GLOBAL; i++) {
+        all[n++] = global_lo[i];
+    }
+    memset(&all[n], 0, sizeof(all[n]));
     optind = 0; /* glibc: full re-initialisation */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "-", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-" GLOBAL_SHORT, all, NULL)) != -1) {
         if (c == 1) { /* positional (with "-" in optstring positionals come in order) */
             each(1, optarg);
             continue;
@@ -491,7 +599,9 @@ static int sub_getopt(int argc, char **argv, const struct option *lo, void (*eac
         if (c == '?' || c == ':') {
             die_usage("%s: unknown option or missing value: %s", argv[0], argv[optind - 1]);
         }
-        each(c, optarg);
+        if (!global_opt(c, optarg)) {
+            each(c, optarg);
+        }
     }
     return optind;
 }
@@ -621,6 +731,7 @@ static int cmd_get(int argc, char **argv)
 /* ---- filter */
 
 static uint32_t filter_group;
+static uint32_t filter_for;
 static char *filter_pos[4];
 static int filter_npos;
 
@@ -628,6 +739,8 @@ static void filter_opt(int c, const char *arg)
 {
     if (c == 'g') {
         filter_group = parse_u32("--group", arg);
+    } else if (c == 'F') {
+        filter_for = parse_duration("--for", arg);
     } else if (c == 1) {
         if (filter_npos < 4) {
             filter_pos[filter_npos] = (char *)arg;
@@ -641,10 +754,139 @@ static void print_ok(void)
     puts(opt_json ? "{\"ok\":true}" : "OK");
 }
 
+/* FILTER_LIST order: MAC, then group (unsigned). */
+static int cmp_filter_rec(const void *a, const void *b)
+{
+    const sta_list_attr *x = a, *y = b;
+    int c = memcmp(x->mac, y->mac, 6);
+    return c != 0 ? c : (x->group_id > y->group_id) - (x->group_id < y->group_id);
+}
+
+/* "expires in 9m58s", "permanent" */
+static void format_expiry(uint64_t expires_ms, uint64_t now, char *buf, size_t len)
+{
+    if (expires_ms == 0) {
+        snprintf(buf, len, "permanent");
+    } else if (expires_ms <= now) {
+        snprintf(buf, len, "expiring");
+    } else {
+        char d[32];
+        format_secs((expires_ms - now + 999) / 1000, d, sizeof(d));
+        snprintf(buf, len, "expires in %s", d);
+    }
+}
+
+/*
+ * One line per filter: FILTER_DUMP gives the filters with their expiry, FILTER_LIST the live
+ * fields of present stations. A daemon without FILTER_DUMP (E_CMD) gets the list without expiries.
+ */
+static int filter_list(void)
+{
+    stationd *h = open_or_die();
+    filter_attr *fv = NULL;
+    size_t nf = 0;
+    stationd_query q = { .group_id = filter_group };
+    int rc = stationd_filter_dump_alloc(h, &q, &fv, &nf);
+    int legacy = rc == STATIOND_E_CMD;
+    sta_list_attr *sv = NULL;
+    size_t ns = 0;
+    if (rc == 0 || legacy) {
+        rc = stationd_filter_list_alloc(h, &sv, &ns);
+    }
+    stationd_close(h);
+    if (rc != 0) {
+        free(fv);
+        die_code("filter list", rc);
+    }
+    if (legacy) { /* the records of FILTER_LIST stand in for the dump */
+        fv = calloc(ns ? ns : 1, sizeof(*fv));
+        if (fv == NULL) {
+            fprintf(stderr, "stationctl: out of memory\n");
+            return EXIT_PROTO;
+        }
+        for (size_t i = 0; i < ns; i++) {
+            if (filter_group == 0 || sv[i].group_id == filter_group) {
+                memcpy(fv[nf].mac, sv[i].mac, 6);
+                fv[nf].group_id = sv[i].group_id;
+                fv[nf].flags = sv[i].last_seen_ms != 0 || sv[i].ifname[0] != '\0' ? STATIOND_FILTER_PRESENT : 0;
+                nf++;
+            }
+        }
+    }
+    uint64_t now = wall_ms();
+    table t = { .ncols = 7, .head = { "MAC", "GROUP", "PRESENT", "EXPIRES", "IFNAME", "IP", "HOSTNAME" },
+                .right = { 0, 1, 0, 0, 0, 0, 0 } };
+    if (opt_json) {
+        putchar('[');
+    }
+    for (size_t i = 0; i < nf; i++) {
+        const filter_attr *f = &fv[i];
+        sta_list_attr key;
+        memset(&key, 0, sizeof(key));
+        memcpy(key.mac, f->mac, 6);
+        key.group_id = f->group_id;
+        const sta_list_attr *live = ns > 0 ? bsearch(&key, sv, ns, sizeof(*sv), cmp_filter_rec) : NULL;
+        if (live == NULL) {
+            key.flags = STATIOND_STA_FILTERED;
+            live = &key;
+        }
+        int present = (f->flags & STATIOND_FILTER_PRESENT) != 0;
+        if (opt_json) {
+            fputs(i ? ",\n {" : "\n {", stdout);
+            json_station_members(live);
+            printf(",\"present\":%s", present ? "true" : "false");
+            if (legacy) {
+                fputs(",\"created_ms\":null,\"expires_ms\":null,\"expires_in_s\":null}", stdout);
+            } else {
+                printf(",\"created_ms\":%llu,\"expires_ms\":", (unsigned long long)f->created_ms);
+                if (f->expires_ms == 0) {
+                    fputs("null,\"expires_in_s\":null}", stdout);
+                } else {
+                    printf("%llu,\"expires_in_s\":%llu}", (unsigned long long)f->expires_ms,
+                           (unsigned long long)(f->expires_ms > now ? (f->expires_ms - now + 999) / 1000 : 0));
+                }
+            }
+            continue;
+        }
+        char (*row)[CELL] = table_row(&t);
+        stationd_format_mac(f->mac, row[0]);
+        snprintf(row[1], CELL, "%u", (unsigned)f->group_id);
+        snprintf(row[2], CELL, "%s", present ? "yes" : "no");
+        if (legacy) {
+            snprintf(row[3], CELL, "?");
+        } else {
+            format_expiry(f->expires_ms, now, row[3], CELL);
+        }
+        wire_str(row[4], CELL, live->ifname, sizeof(live->ifname));
+        printable(row[4]);
+        format_ip(live, row[5], CELL);
+        wire_str(row[6], CELL, live->hostname, sizeof(live->hostname));
+        printable(row[6]);
+        if (row[4][0] == '\0') {
+            snprintf(row[4], CELL, "-");
+        }
+        if (row[6][0] == '\0') {
+            snprintf(row[6], CELL, "-");
+        }
+    }
+    if (opt_json) {
+        fputs(nf ? "\n]\n" : "]\n", stdout);
+    } else {
+        table_print(&t);
+        if (legacy) {
+            fprintf(stderr, "stationctl: this stationd has no FILTER_DUMP: expiries not shown\n");
+        }
+    }
+    free(fv);
+    free(sv);
+    return 0;
+}
+
 static int cmd_filter(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "group", required_argument, NULL, 'g' },
+        { "for", required_argument, NULL, 'F' },
         { NULL, 0, NULL, 0 },
     };
     sub_getopt(argc, argv, lo, filter_opt);
@@ -652,15 +894,20 @@ static int cmd_filter(int argc, char **argv)
         die_usage("filter: expected add, del, flush or list");
     }
     const char *sub = filter_pos[0];
+    int is_add = strcmp(sub, "add") == 0;
+    if (filter_for != 0 && !is_add) {
+        die_usage("filter %s: --for only goes with filter add", sub);
+    }
     int rc;
-    if (strcmp(sub, "add") == 0 || strcmp(sub, "del") == 0) {
+    if (is_add || strcmp(sub, "del") == 0) {
         if (filter_npos != 2) {
             die_usage("filter %s: expected exactly one MAC", sub);
         }
         uint8_t mac[6];
         parse_mac_or_die(filter_pos[1], mac);
         stationd *h = open_or_die();
-        rc = sub[0] == 'a' ? stationd_filter_add(h, filter_group, mac) : stationd_filter_del(h, filter_group, mac);
+        rc = is_add ? stationd_filter_add_timed(h, filter_group, mac, filter_for)
+                    : stationd_filter_del(h, filter_group, mac);
         stationd_close(h);
         if (rc != 0) {
             char what[64];
@@ -687,52 +934,89 @@ static int cmd_filter(int argc, char **argv)
         if (filter_npos != 1) {
             die_usage("filter list: unexpected argument '%s'", filter_pos[1]);
         }
-        stationd *h = open_or_die();
-        sta_list_attr *v = NULL;
-        size_t n = 0;
-        rc = stationd_filter_list_alloc(h, &v, &n);
-        stationd_close(h);
-        if (rc != 0) {
-            die_code("filter list", rc);
-        }
-        if (opt_json) {
-            json_array(v, n);
-        } else {
-            table t = { .ncols = 6, .head = { "MAC", "GROUP", "PRESENT", "IFNAME", "IP", "HOSTNAME" },
-                        .right = { 0, 1, 0, 0, 0, 0 } };
-            for (size_t i = 0; i < n; i++) {
-                const sta_list_attr *s = &v[i];
-                char (*row)[CELL] = table_row(&t);
-                int present = s->last_seen_ms != 0 || s->ifname[0] != '\0';
-                stationd_format_mac(s->mac, row[0]);
-                snprintf(row[1], CELL, "%u", (unsigned)s->group_id);
-                snprintf(row[2], CELL, "%s", present ? "yes" : "no");
-                wire_str(row[3], CELL, s->ifname, sizeof(s->ifname));
-                printable(row[3]);
-                format_ip(s, row[4], CELL);
-                wire_str(row[5], CELL, s->hostname, sizeof(s->hostname));
-                printable(row[5]);
-                if (!present) {
-                    snprintf(row[3], CELL, "-");
-                }
-                if (row[5][0] == '\0') {
-                    snprintf(row[5], CELL, "-");
-                }
-            }
-            table_print(&t);
-        }
-        free(v);
-        return 0;
+        return filter_list();
     }
     die_usage("filter: unknown subcommand '%s' (expected add, del, flush or list)", sub);
 }
 
+/* ---- kick */
+
+static uint32_t kick_group;
+static const char *kick_ifname;
+static uint32_t kick_ban;
+static char *kick_pos[2];
+static int kick_npos;
+
+static void kick_opt(int c, const char *arg)
+{
+    switch (c) {
+    case 'g': kick_group = parse_u32("--group", arg); break;
+    case 'i':
+        if (strlen(arg) == 0 || strlen(arg) >= STATIOND_IFNAME_LEN) {
+            die_usage("--ifname: 1..%d bytes: '%s'", STATIOND_IFNAME_LEN - 1, arg);
+        }
+        kick_ifname = arg;
+        break;
+    case 'b': kick_ban = parse_duration("--ban", arg); break;
+    case 1:
+        if (kick_npos < 2) {
+            kick_pos[kick_npos] = (char *)arg;
+        }
+        kick_npos++;
+        break;
+    default: break;
+    }
+}
+
+static int cmd_kick(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "group", required_argument, NULL, 'g' },
+        { "ifname", required_argument, NULL, 'i' },
+        { "ban", required_argument, NULL, 'b' },
+        { NULL, 0, NULL, 0 },
+    };
+    sub_getopt(argc, argv, lo, kick_opt);
+    int selectors = kick_group != 0 || kick_ifname != NULL;
+    if (kick_npos > 1 || (kick_npos == 1 && selectors) || (kick_npos == 0 && !selectors)) {
+        die_usage("kick: expected one MAC, or --group N and/or --ifname IF");
+    }
+    uint8_t mac[6];
+    if (kick_npos == 1) {
+        parse_mac_or_die(kick_pos[0], mac);
+    }
+    stationd *h = open_or_die();
+    int rc = stationd_kick(h, kick_npos == 1 ? mac : NULL, kick_group, kick_ifname, kick_ban);
+    stationd_close(h);
+    if (rc == STATIOND_E_NOENT && kick_npos == 1) {
+        fprintf(stderr, "stationctl: kick %s: no hostapd that stationd follows holds this station (E_NOENT)\n",
+                kick_pos[0]);
+        return EXIT_PROTO;
+    }
+    if (rc != 0) {
+        die_code("kick", rc);
+    }
+    print_ok();
+    return 0;
+}
+
 /* ---- ping */
+
+static char ping_pos[256];
+
+static void ping_opt(int c, const char *arg)
+{
+    if (c == 1) {
+        snprintf(ping_pos, sizeof(ping_pos), "%s", arg);
+    }
+}
 
 static int cmd_ping(int argc, char **argv)
 {
-    if (argc > 1) {
-        die_usage("ping: unexpected argument '%s'", argv[1]);
+    static const struct option lo[] = { { NULL, 0, NULL, 0 } };
+    sub_getopt(argc, argv, lo, ping_opt);
+    if (ping_pos[0]) {
+        die_usage("ping: unexpected argument '%s'", ping_pos);
     }
     stationd *h = open_or_die();
     struct timespec t0, t1;
@@ -757,21 +1041,207 @@ static int cmd_ping(int argc, char **argv)
 static long watch_count = -1;
 static char watch_pos[256];
 
+/* --changes: which kinds of change to show (all when 0) */
+enum { CH_JOIN = 1, CH_LEAVE = 2, CH_ROAM = 4, CH_UPDATE = 8, CH_FLUSH = 16 };
+static const struct { const char *name; int bit; } change_kinds[] = {
+    { "joins", CH_JOIN }, { "leaves", CH_LEAVE }, { "roams", CH_ROAM }, { "updates", CH_UPDATE },
+    { "flushes", CH_FLUSH },
+};
+static int watch_changes;
+
+static int parse_changes(const char *arg)
+{
+    int bits = 0;
+    const char *p = arg;
+    while (*p != '\0') {
+        size_t len = strcspn(p, ",");
+        int found = 0;
+        for (size_t i = 0; i < sizeof(change_kinds) / sizeof(change_kinds[0]); i++) {
+            if (strlen(change_kinds[i].name) == len && strncmp(p, change_kinds[i].name, len) == 0) {
+                bits |= change_kinds[i].bit;
+                found = 1;
+            }
+        }
+        if (!found) {
+            die_usage("--changes: unknown kind '%.*s' (expected joins, leaves, roams, updates, flushes)", (int)len, p);
+        }
+        p += len;
+        if (*p == ',') {
+            p++;
+        }
+    }
+    if (bits == 0) {
+        die_usage("--changes: expected a list such as joins,leaves");
+    }
+    return bits;
+}
+
 static void watch_opt(int c, const char *arg)
 {
     if (c == 'c') {
         watch_count = (long)parse_u32("--count", arg);
+    } else if (c == 'C') {
+        watch_changes = parse_changes(arg);
     } else if (c == 1) {
         snprintf(watch_pos, sizeof(watch_pos), "%s", arg);
     }
 }
 
-static void print_event(const sta_event *ev)
+/*
+ * The stations watch knows, MAC -> interface (open addressing, linear probing): what tells a
+ * join from an update and a roam. Seeded from STA_LIST right after subscribing.
+ */
+typedef struct known_sta {
+    uint64_t key; /* the MAC as a number, 0 = empty slot, KNOWN_GONE = deleted */
+    char ifname[STATIOND_IFNAME_LEN];
+} known_sta;
+#define KNOWN_GONE UINT64_MAX
+static known_sta *known;
+static size_t known_cap, known_used; /* used counts deleted slots too */
+
+static uint64_t mac_key(const uint8_t mac[6])
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 6; i++) {
+        k = k << 8 | mac[i];
+    }
+    return k;
+}
+
+static size_t known_slot(uint64_t key, size_t cap)
+{
+    return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+}
+
+static known_sta *known_find(uint64_t key)
+{
+    if (known_cap == 0) {
+        return NULL;
+    }
+    for (size_t i = known_slot(key, known_cap);; i = (i + 1) & (known_cap - 1)) {
+        if (known[i].key == key) {
+            return &known[i];
+        }
+        if (known[i].key == 0) {
+            return NULL;
+        }
+    }
+}
+
+static void known_put(uint64_t key, const char *ifname);
+
+static void known_grow(void)
+{
+    known_sta *old = known;
+    size_t old_cap = known_cap;
+    known_cap = old_cap ? old_cap * 2 : 1024;
+    known = calloc(known_cap, sizeof(*known));
+    if (known == NULL) {
+        fprintf(stderr, "stationctl: out of memory\n");
+        exit(EXIT_PROTO);
+    }
+    known_used = 0;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old[i].key != 0 && old[i].key != KNOWN_GONE) {
+            known_put(old[i].key, old[i].ifname);
+        }
+    }
+    free(old);
+}
+
+static void known_put(uint64_t key, const char *ifname)
+{
+    known_sta *e = known_find(key);
+    if (e == NULL) {
+        if ((known_used + 1) * 2 > known_cap) {
+            known_grow();
+        }
+        size_t i = known_slot(key, known_cap);
+        while (known[i].key != 0 && known[i].key != KNOWN_GONE) {
+            i = (i + 1) & (known_cap - 1);
+        }
+        if (known[i].key == 0) {
+            known_used++;
+        }
+        e = &known[i];
+        e->key = key;
+    }
+    snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
+}
+
+/* FLUSH: forget every station on ifname ("" = all). */
+static void known_flush(const char *ifname)
+{
+    for (size_t i = 0; i < known_cap; i++) {
+        if (known[i].key != 0 && known[i].key != KNOWN_GONE && (ifname[0] == '\0' || strcmp(known[i].ifname, ifname) == 0)) {
+            known[i].key = KNOWN_GONE;
+        }
+    }
+}
+
+/* Classifies an event against what is known, and updates it; returns the CH_* kind. */
+static int classify(const sta_event *ev, char from[STATIOND_IFNAME_LEN])
+{
+    char ifn[STATIOND_IFNAME_LEN];
+    wire_str(ifn, sizeof(ifn), ev->sta.ifname, sizeof(ev->sta.ifname));
+    uint64_t key = mac_key(ev->sta.mac);
+    known_sta *e = known_find(key);
+    from[0] = '\0';
+    switch (ev->type) {
+    case STATIOND_EVENT_UPSERT:
+        if (e == NULL) {
+            known_put(key, ifn);
+            return CH_JOIN;
+        }
+        if (strcmp(e->ifname, ifn) != 0) {
+            snprintf(from, STATIOND_IFNAME_LEN, "%s", e->ifname);
+            snprintf(e->ifname, sizeof(e->ifname), "%s", ifn);
+            return CH_ROAM;
+        }
+        return CH_UPDATE;
+    case STATIOND_EVENT_REMOVE:
+        if (e != NULL) {
+            e->key = KNOWN_GONE;
+        }
+        return CH_LEAVE;
+    default:
+        known_flush(ifn);
+        return CH_FLUSH;
+    }
+}
+
+static const char *change_label(int kind)
+{
+    switch (kind) {
+    case CH_JOIN: return "JOIN";
+    case CH_LEAVE: return "LEAVE";
+    case CH_ROAM: return "ROAM";
+    case CH_UPDATE: return "UPDATE";
+    default: return "FLUSH";
+    }
+}
+
+/* One line per event: the event type, or with --changes the kind of change (and a roam's origin). */
+static void print_event(const sta_event *ev, int kind, const char *from)
 {
     char mac[18], ts[32], ip[INET6_ADDRSTRLEN], ifn[STATIOND_IFNAME_LEN], ssid[STATIOND_SSID_LEN];
     char host[STATIOND_HOSTNAME_LEN + 1];
     if (opt_json) {
-        printf("{\"type\":\"%s\",\"seq\":%u,\"station\":", event_name(ev->type), (unsigned)ev->seq);
+        printf("{\"type\":\"%s\",\"seq\":%u,", event_name(ev->type), (unsigned)ev->seq);
+        if (kind != 0) {
+            char lower[8];
+            snprintf(lower, sizeof(lower), "%s", change_label(kind));
+            for (char *p = lower; *p; p++) {
+                *p = (char)(*p - 'A' + 'a');
+            }
+            printf("\"change\":\"%s\",", lower);
+            if (kind == CH_ROAM) {
+                fputs("\"from_ifname\":", stdout);
+                json_str(from, STATIOND_IFNAME_LEN);
+                putchar(',');
+            }
+        }
+        fputs("\"station\":", stdout);
         json_station(&ev->sta);
         fputs("}\n", stdout);
         return;
@@ -784,29 +1254,59 @@ static void print_event(const sta_event *ev)
     const sta_list_attr *s = &ev->sta;
     wire_str(ifn, sizeof(ifn), s->ifname, sizeof(s->ifname));
     printable(ifn);
+    const char *label = kind != 0 ? change_label(kind) : event_name(ev->type);
     switch (ev->type) {
-    case STATIOND_EVENT_UPSERT:
+    case STATIOND_EVENT_UPSERT: {
         format_ip(s, ip, sizeof(ip));
         wire_str(ssid, sizeof(ssid), s->ssid, sizeof(s->ssid));
         wire_str(host, sizeof(host), s->hostname, sizeof(s->hostname));
         printable(ssid);
         printable(host);
-        printf("%s.%03ld UPSERT %s %s %s %s %d dBm %s\n", ts, now.tv_nsec / 1000000, stationd_format_mac(s->mac, mac),
-               ifn[0] ? ifn : "-", ssid[0] ? ssid : "-", ip, (int)s->signal_dbm, host[0] ? host : "-");
-        break;
-    case STATIOND_EVENT_REMOVE:
-        printf("%s.%03ld REMOVE %s\n", ts, now.tv_nsec / 1000000, stationd_format_mac(s->mac, mac));
-        break;
-    default:
-        printf("%s.%03ld FLUSH %s\n", ts, now.tv_nsec / 1000000, ifn[0] ? ifn : "(all interfaces)");
+        char where[2 * STATIOND_IFNAME_LEN + 8];
+        char was[STATIOND_IFNAME_LEN];
+        snprintf(was, sizeof(was), "%s", from);
+        printable(was);
+        snprintf(where, sizeof(where), "%s%s%s", kind == CH_ROAM ? was : "", kind == CH_ROAM ? " -> " : "",
+                 ifn[0] ? ifn : "-");
+        printf("%s.%03ld %s %s %s %s %s %d dBm %s\n", ts, now.tv_nsec / 1000000, label,
+               stationd_format_mac(s->mac, mac), where, ssid[0] ? ssid : "-", ip, (int)s->signal_dbm,
+               host[0] ? host : "-");
         break;
     }
+    case STATIOND_EVENT_REMOVE:
+        printf("%s.%03ld %s %s%s%s\n", ts, now.tv_nsec / 1000000, label, stationd_format_mac(s->mac, mac),
+               ifn[0] ? " " : "", ifn);
+        break;
+    default:
+        printf("%s.%03ld %s %s\n", ts, now.tv_nsec / 1000000, label, ifn[0] ? ifn : "(all interfaces)");
+        break;
+    }
+}
+
+/* --changes: the stations present when watching starts (after subscribing, so nothing is missed). */
+static void seed_known(void)
+{
+    stationd *h = open_or_die();
+    sta_list_attr *v = NULL;
+    size_t n = 0;
+    int rc = stationd_list_alloc(h, NULL, &v, &n);
+    stationd_close(h);
+    if (rc != 0) {
+        die_code("watch: list", rc);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char ifn[STATIOND_IFNAME_LEN];
+        wire_str(ifn, sizeof(ifn), v[i].ifname, sizeof(v[i].ifname));
+        known_put(mac_key(v[i].mac), ifn);
+    }
+    free(v);
 }
 
 static int cmd_watch(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "count", required_argument, NULL, 'c' },
+        { "changes", required_argument, NULL, 'C' },
         { NULL, 0, NULL, 0 },
     };
     sub_getopt(argc, argv, lo, watch_opt);
@@ -819,6 +1319,9 @@ static int cmd_watch(int argc, char **argv)
     if (rc != 0) {
         stationd_close(h);
         die_code("watch", rc);
+    }
+    if (watch_changes != 0) {
+        seed_known();
     }
     fprintf(stderr, "stationctl: watching %s (interrupt to stop)\n", sock_path);
     fflush(stderr);
@@ -836,11 +1339,17 @@ static int cmd_watch(int argc, char **argv)
             stationd_close(h);
             die_code("watch: subscription ended", rc);
         }
-        print_event(&ev);
+        char from[STATIOND_IFNAME_LEN] = "";
+        int kind = watch_changes != 0 ? classify(&ev, from) : 0;
+        if (kind != 0 && (kind & watch_changes) == 0) {
+            continue;
+        }
+        print_event(&ev, kind, from);
         fflush(stdout);
         seen++;
     }
     stationd_close(h);
+    free(known);
     return 0;
 }
 
@@ -1056,14 +1565,12 @@ static int cmd_simulate(int argc, char **argv)
     memset(&addr, 0, sizeof(addr));
     addr.sun_family = AF_UNIX;
     if (strlen(events_path) >= sizeof(addr.sun_path)) {
-        fprintf(stderr, "stationctl: cannot connect to %s: %s\n", events_path, strerror(ENAMETOOLONG));
-        return EXIT_CONNECT;
+        die_connect(events_path, ENAMETOOLONG, "-e", "STATIOND_EVENTS");
     }
     strcpy(addr.sun_path, events_path);
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-        fprintf(stderr, "stationctl: cannot connect to %s: %s\n", events_path, strerror(errno));
-        return EXIT_CONNECT;
+        die_connect(events_path, errno, "-e", "STATIOND_EVENTS");
     }
     install_stop_handlers();
 
@@ -1179,22 +1686,13 @@ int main(int argc, char **argv)
     }
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+s:e:t:jhV", lo, NULL)) != -1) {
-        switch (c) {
-        case 's': sock_path = optarg; break;
-        case 'e': events_path = optarg; break;
-        case 't': {
-            uint32_t v = parse_u32("--timeout", optarg);
-            if (v == 0 || v > INT_MAX) {
-                die_usage("--timeout: 1..%d ms", INT_MAX);
-            }
-            timeout_ms = (int)v;
-            break;
+    while ((c = getopt_long(argc, argv, "+" GLOBAL_SHORT "V", lo, NULL)) != -1) {
+        if (c == 'V') {
+            printf("stationctl %s\n", STATIOND_LIB_VERSION);
+            return 0;
         }
-        case 'j': opt_json = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("stationctl %s\n", STATIOND_LIB_VERSION); return 0;
-        default: die_usage("unknown option or missing value: %s", argv[optind - 1]);
+        if (!global_opt(c, optarg)) {
+            die_usage("unknown option or missing value: %s", argv[optind - 1]);
         }
     }
     if (optind >= argc) {
@@ -1215,6 +1713,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "ping") == 0) {
         return cmd_ping(sargc, sargv);
+    }
+    if (strcmp(cmd, "kick") == 0) {
+        return cmd_kick(sargc, sargv);
     }
     if (strcmp(cmd, "watch") == 0) {
         return cmd_watch(sargc, sargv);

@@ -263,14 +263,19 @@ class CLibraryIT {
         Result r = run(List.of(ctl(), "-s", missing.toString(), "ping"), Map.of(), null);
         assertEquals(3, r.code(), r::all);
         assertTrue(r.err().contains(missing.toString()) && r.err().contains("No such file or directory"), r::all);
+        assertTrue(r.err().contains("STATIOND_SOCKET"), () -> "a missing socket hints at $STATIOND_SOCKET: " + r.all());
         Result sim = run(List.of(ctl(), "-e", missing.toString(), "simulate", "--seconds", "1"), Map.of(), null);
         assertEquals(3, sim.code(), sim::all);
-        assertTrue(sim.err().contains(missing.toString()), sim::all);
+        assertTrue(sim.err().contains(missing.toString()) && sim.err().contains("STATIOND_EVENTS"), sim::all);
         Result env = run(List.of(ctl(), "list"), Map.of("STATIOND_SOCKET", missing.toString()), null);
         assertEquals(3, env.code(), env::all);
 
         for (List<String> bad : List.of(List.of("frob"), List.of("list", "--group", "x"), List.of("get"),
-                List.of("filter", "add", "not-a-mac"), List.of("filter"), List.of("simulate", "--rate", "-1"))) {
+                List.of("filter", "add", "not-a-mac"), List.of("filter"), List.of("simulate", "--rate", "-1"),
+                List.of("filter", "add", MACS[0], "--for", "0"), List.of("filter", "add", MACS[0], "--for", "10x"),
+                List.of("filter", "del", MACS[0], "--for", "10m"), List.of("kick"), List.of("kick", MACS[0], "--group", "3"),
+                List.of("kick", "--group", "3", "--ban", "soon"), List.of("watch", "--changes", "joins,bogus"),
+                List.of("list", "--timeout", "0"))) {
             Result u = ctlRun(bad.toArray(String[]::new));
             assertEquals(2, u.code(), () -> bad + ": " + u.all());
         }
@@ -376,6 +381,122 @@ class CLibraryIT {
         Result ping = run(List.of(exe.toString(), daemon.socket().toString()), env, null);
         assertEquals(0, ping.code(), ping::all);
         assertEquals("OK", ping.out().trim(), ping::all);
+    }
+
+    @Test
+    void globalOptionsAfterTheSubcommand() throws Exception {
+        Assumptions.assumeTrue(commandWorks("python3", "--version"), "python3 is not installed");
+        // the socket given after the command, --json after the command's own options
+        Result list = run(List.of(ctl(), "list", "--group", String.valueOf(GROUP), "-s", daemon.socket().toString(),
+                "--json"), Map.of(), null);
+        assertEquals(0, list.code(), list::all);
+        Path json = dir.resolve("after.json");
+        Files.writeString(json, list.out(), StandardCharsets.UTF_8);
+        Result py = run(List.of("python3", "-c", "import json,sys; print(len(json.load(sys.stdin)))"), Map.of(), json);
+        assertEquals(String.valueOf(MACS.length), py.out().trim(), py::all);
+        Result ping = run(List.of(ctl(), "ping", "--socket", daemon.socket().toString(), "-t", "3000", "--json"),
+                Map.of(), null);
+        assertEquals(0, ping.code(), ping::all);
+        assertTrue(ping.out().startsWith("{\"ok\":true"), ping::all);
+    }
+
+    @Test
+    void timedFilterIsListedWithItsExpiry() throws Exception {
+        Assumptions.assumeTrue(commandWorks("python3", "--version"), "python3 is not installed");
+        int group = GROUP + 1;
+        Result add = ctlRun("filter", "add", MACS[1], "--group", String.valueOf(group), "--for", "10m");
+        assertEquals(0, add.code(), add::all);
+        Result perm = ctlRun("filter", "add", "02:11:22:33:44:7f", "--group", String.valueOf(group));
+        assertEquals(0, perm.code(), perm::all);
+        Result list = ctlRun("filter", "list", "--group", String.valueOf(group));
+        assertEquals(0, list.code(), list::all);
+        String[] lines = list.out().split("\n");
+        assertEquals(3, lines.length, list::all);
+        assertTrue(lines[0].contains("EXPIRES") && lines[0].contains("PRESENT"), list::all);
+        assertTrue(lines[1].startsWith(MACS[1]) && lines[1].matches(".* yes +expires in (10m00s|9m[0-5][0-9]s) .*"),
+                () -> "a present station filtered for 10 minutes:\n" + list.out());
+        assertTrue(lines[1].contains("itc1") && lines[1].contains("it-host-1"), list::all);
+        assertTrue(lines[2].startsWith("02:11:22:33:44:7f") && lines[2].matches(".* no +permanent .*"), list::all);
+
+        Result js = ctlRun("--json", "filter", "list", "--group", String.valueOf(group));
+        assertEquals(0, js.code(), js::all);
+        Path json = dir.resolve("filters.json");
+        Files.writeString(json, js.out(), StandardCharsets.UTF_8);
+        Result py = run(List.of("python3", "-c", "import json,sys\n"
+                + "for f in json.load(sys.stdin):\n"
+                + "    print(f['mac'], f['group_id'], f['present'], f['expires_in_s'], f['expires_ms'] is None,"
+                + " f['created_ms'] > 0, f['hostname'])\n"), Map.of(), json);
+        assertEquals(0, py.code(), () -> py.all() + "\n--- json\n" + js.out());
+        String[] out = py.out().split("\n");
+        assertTrue(out[0].matches(MACS[1] + " " + group + " True (600|59[0-9]) False True it-host-1"), py::all);
+        assertEquals("02:11:22:33:44:7f " + group + " False None True True ", out[1], py::all);
+        assertEquals(0, ctlRun("filter", "flush", "--group", String.valueOf(group)).code());
+    }
+
+    @Test
+    void kickNamesWhatItCouldNotFind() throws Exception {
+        Result one = ctlRun("kick", MACS[0], "--ban", "10m");
+        assertEquals(1, one.code(), one::all);
+        assertTrue(one.err().contains("E_NOENT") && one.err().contains("no hostapd"), one::all);
+        Result group = ctlRun("--json", "kick", "--group", String.valueOf(GROUP), "--ban", "10m");
+        assertEquals(0, group.code(), group::all);
+        assertEquals("{\"ok\":true}", group.out().trim(), group::all);
+        Result banned = ctlRun("filter", "list", "--group", String.valueOf(GROUP));
+        assertEquals(1, banned.out().split("\n").length, () -> "nobody was kicked, nobody banned:\n" + banned.all());
+    }
+
+    @Test
+    void watchChangesShowsOnlyJoinsAndLeaves() throws Exception {
+        Path err = dir.resolve("watch-changes.err");
+        Process p = builder(ctl("--json", "watch", "--changes", "joins,leaves"), Map.of()).redirectError(err.toFile())
+                .start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            DaemonProcess.await(Duration.ofSeconds(20), "stationctl watch to subscribe",
+                    () -> read(err).contains("watching"));
+            String mac = "02:11:22:33:55:02";
+            long now = System.currentTimeMillis();
+            try (EventSender s = EventSender.connect(daemon.events())) {
+                s.send(StaEvent.upsert(200, station(MACS[0], 0, now).toBuilder().signalDbm(-70).build())); // update
+                s.send(StaEvent.upsert(201, station(mac, 1, now)));                                          // join
+                s.send(StaEvent.upsert(202, station(mac, 1, now).toBuilder().signalDbm(-80).build()));       // update
+                s.send(StaEvent.upsert(203, station(mac, 1, now).toBuilder().ifname("itc0").build()));       // roam
+                s.send(StaEvent.remove(204, MacAddress.parse(mac)));                                         // leave
+                s.send(StaEvent.upsert(205, station(MACS[0], 0, now)));                                      // update
+            }
+            String join = lines.poll(10, TimeUnit.SECONDS);
+            assertNotNull(join, () -> "no line; stderr:\n" + read(err));
+            assertTrue(join.contains("\"change\":\"join\"") && join.contains(mac), join);
+            String leave = lines.poll(10, TimeUnit.SECONDS);
+            assertNotNull(leave, "no leave line");
+            assertTrue(leave.contains("\"change\":\"leave\"") && leave.contains(mac), leave);
+            // the last event (an update of a station known from the start) proves the rest was skipped:
+            // a marker join behind it must be the very next line
+            try (EventSender s = EventSender.connect(daemon.events())) {
+                s.send(StaEvent.upsert(206, station("02:11:22:33:55:03", 1, now)));
+                s.send(StaEvent.remove(207, MacAddress.parse("02:11:22:33:55:03")));
+            }
+            String marker = lines.poll(10, TimeUnit.SECONDS);
+            assertNotNull(marker, "no marker line");
+            assertTrue(marker.contains("\"change\":\"join\"") && marker.contains("02:11:22:33:55:03"),
+                    () -> "updates and roams are not shown: " + marker);
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "watch did not stop on SIGTERM");
+        }
+        assertEquals(0, p.exitValue(), () -> "watch exit code; stderr:\n" + read(err));
+        assertClean(List.of("watch"), read(err));
     }
 
     // ---------------------------------------------------------------- helpers
