@@ -276,6 +276,11 @@ w6 stationd "$STATIOND" --config "$DDIR/stationd.yaml"
 # ---- metrics endpoint: W2 with metrics on vs off, scrape time with 10,000 stations ------------
 bash "$BENCH/metrics.sh" $([[ $QUICK == 1 ]] && echo --quick) >&2
 
+# ---- timed filters: 10,000 expiries spread over 10 s (lag to the subscriber, daemon CPU) -----
+log "timed-filter expiry (ExpiryBench, about 1 minute)"
+"$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/ExpiryBench.java" --jar "$JAR" --jvm "$JVM_FLAGS" \
+    --dir "$RUN/expiry" --out "$OUT/expiry.csv" | tee "$RUN/expiry.out" >&2
+
 # ---- report ---------------------------------------------------------------------------------
 {
     echo "machine.cores=$(nproc)"
