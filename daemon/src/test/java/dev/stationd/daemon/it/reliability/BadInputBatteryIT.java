@@ -262,7 +262,7 @@ class BadInputBatteryIT {
         }));
         cases.add(c("frames straddling write boundaries (3 frames in 7 odd writes)", () -> {
             try (RawConnection c = conn()) {
-                byte[] all = Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(PING).command(9).bytes(), CmdFrame.cmd(PING).bytes());
+                byte[] all = Wire.concat(CmdFrame.cmd(PING).bytes(), CmdFrame.cmd(PING).command(11).bytes(), CmdFrame.cmd(PING).bytes());
                 int[] cuts = {0, 5, 63, 64, 65, 100, 150, 192};
                 for (int i = 0; i + 1 < cuts.length; i++) {
                     c.write(Arrays.copyOfRange(all, cuts[i], cuts[i + 1]));
