@@ -32,11 +32,12 @@ import java.util.concurrent.TimeUnit;
  * a window; measures the lag from each {@code expires_ms} to the subscriber's {@code UPSERT} that
  * clears {@code FILTERED} (the whole path: wake-up, save with fsync, publish, table, event), and
  * the daemon's CPU (from {@code /proc/PID/stat}) while idle, while the filters are added and while
- * they expire. Starts its own daemon from the packaged jar with the given JVM flags.
+ * they expire. Starts its own daemon with the given command (the launcher, which reads
+ * {@code config/jvm.options}), appending {@code --config FILE}.
  *
  * <pre>
- * java -cp stationd.jar bench/src/main/java/dev/stationd/bench/ExpiryBench.java \
- *     --jar stationd.jar --jvm "FLAGS" --dir WORKDIR [--filters 10000] [--spread 10] [--out expiry.csv]
+ * java -cp daemon/target/stationd.jar bench/src/main/java/dev/stationd/bench/ExpiryBench.java \
+ *     --daemon daemon/target/stationd --dir WORKDIR [--filters 10000] [--spread 10] [--out expiry.csv]
  * </pre>
  *
  * Prints one {@code RESULT key=value ...} line; with {@code --out}, writes it as a CSV row too.
@@ -51,19 +52,19 @@ public final class ExpiryBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>(Map.of("--filters", "10000", "--spread", "10", "--jvm", ""));
+        Map<String, String> a = new HashMap<>(Map.of("--filters", "10000", "--spread", "10"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
-        if (!a.containsKey("--jar") || !a.containsKey("--dir")) {
-            System.err.println("usage: ExpiryBench --jar STATIOND_JAR --dir WORKDIR [--jvm FLAGS] [--filters N]"
-                    + " [--spread SECONDS] [--out CSV]");
+        if (!a.containsKey("--daemon") || !a.containsKey("--dir")) {
+            System.err.println("usage: ExpiryBench --daemon COMMAND --dir WORKDIR [--filters N] [--spread SECONDS]"
+                    + " [--out CSV]");
             System.exit(64);
         }
         int n = Integer.parseInt(a.get("--filters"));
         int spread = Integer.parseInt(a.get("--spread"));
         Path dir = Files.createDirectories(Path.of(a.get("--dir")));
-        Process daemon = startDaemon(Path.of(a.get("--jar")), a.get("--jvm"), dir, n);
+        Process daemon = startDaemon(a.get("--daemon"), dir, n);
         try {
             String result = run(daemon, dir, n, spread);
             System.out.println(result);
@@ -77,18 +78,14 @@ public final class ExpiryBench {
         }
     }
 
-    private static Process startDaemon(Path jar, String jvm, Path dir, int n) throws Exception {
+    private static Process startDaemon(String command, Path dir, int n) throws Exception {
         Path cfg = dir.resolve("stationd.yaml");
         Files.writeString(cfg, "server:\n  socket: stationd.sock\n  subscriber_backlog: " + (4 * n) + "\n"
                 + "ingest:\n  socket: events.sock\nstate:\n  directory: state\n"
                 + "table:\n  max_stations: " + (2 * n) + "\n  expire_after: 1d\n"
                 + "filters:\n  max_filters: " + (2 * n) + "\nlog:\n  level: info\n", StandardCharsets.UTF_8);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (!jvm.isBlank()) {
-            cmd.addAll(Arrays.asList(jvm.trim().split("\\s+")));
-        }
-        cmd.addAll(List.of("-jar", jar.toString(), "--config", cfg.toString()));
+        List<String> cmd = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
+        cmd.addAll(List.of("--config", cfg.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile())
                 .start();
         Path sock = dir.resolve("stationd.sock");
