@@ -320,7 +320,11 @@ public final class StationClient implements AutoCloseable {
         await(filterFlushAsync(groupId));
     }
 
-    /** @param groupId group @param mac station @param lifetime see {@link #filterAddAsync(int, MacAddress, Duration)} */
+    /**
+     * @param groupId group
+     * @param mac station
+     * @param lifetime see {@link #filterAddAsync(int, MacAddress, Duration)}
+     */
     public void filterAdd(int groupId, MacAddress mac, Duration lifetime) {
         await(filterAddAsync(groupId, mac, lifetime));
     }
@@ -345,7 +349,10 @@ public final class StationClient implements AutoCloseable {
         return await(filterDumpAsync(groupId, offset, maxEntries));
     }
 
-    /** @param mac station @param ban see {@link #kickAsync(MacAddress, Duration)} */
+    /**
+     * @param mac station
+     * @param ban see {@link #kickAsync(MacAddress, Duration)}
+     */
     public void kick(MacAddress mac, Duration ban) {
         await(kickAsync(mac, ban));
     }
@@ -355,7 +362,11 @@ public final class StationClient implements AutoCloseable {
         await(kickAsync(mac, Duration.ZERO));
     }
 
-    /** @param groupId group, 0 = any @param ifname interface, "" = any @param ban see {@link #kickAllAsync} */
+    /**
+     * @param groupId group, 0 = any
+     * @param ifname interface, {@code ""} = any
+     * @param ban see {@link #kickAllAsync}
+     */
     public void kickAll(int groupId, String ifname, Duration ban) {
         await(kickAllAsync(groupId, ifname, ban));
     }

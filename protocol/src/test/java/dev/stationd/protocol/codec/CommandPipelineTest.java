@@ -208,6 +208,32 @@ class CommandPipelineTest {
     }
 
     @Test
+    void lifetimeOnPingIsNakAndOnFilterDumpIsNegativeNum() {
+        Pipe p = new Pipe();
+        p.feedByteByByte(CmdFrame.cmd(PING).lifetime(60).bytes());          // 48 lifetime_s = 60: PING takes none
+        p.expectReply(E_ARG_NAK);
+        p.feedByteByByte(CmdFrame.cmd(Wire.FILTER_DUMP).lifetime(1).bytes()); // FILTER_DUMP: table form
+        p.expectReply(E_ARG_TABLE);
+        p.expectNoReply();
+        assertStillServing(p);
+        assertClean(p);
+    }
+
+    @Test
+    void kickWithoutTargetIsNakAndTimedAddAndDumpPass() {
+        Pipe p = new Pipe();
+        p.feedByteByByte(CmdFrame.cmd(Wire.STA_KICK).lifetime(60).bytes());  // 16 mac, 12 group_id, 32 ifname all empty
+        p.expectReply(E_ARG_NAK);
+        p.feedByteByByte(CmdFrame.cmd(FILTER_ADD).mac(2, 0, 0, 0, 0, 1).lifetime(600).bytes()); // a timed filter
+        p.expectReply(ACK);
+        p.feedByteByByte(CmdFrame.cmd(Wire.FILTER_DUMP).groupId(3).bytes());
+        p.expectReply(EMPTY_TABLE); // the mimic daemon's empty filter table: int32 num = 0
+        p.expectNoReply();
+        assertStillServing(p);
+        assertClean(p);
+    }
+
+    @Test
     void nonZeroReservedOnStaListIsNegativeNum() {
         Pipe p = new Pipe();
         p.feedByteByByte(CmdFrame.cmd(STA_LIST).reserved(0, 0xFF).bytes()); // 52 reserved[0] = 0xff
