@@ -179,16 +179,7 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
      * @throws ProtocolException with the error code the command earns
      */
     public static CloudCmdAttr decode(ByteBuf buf) {
-        if (buf.readableBytes() < SIZE) {
-            throw new ProtocolException(ErrorCode.E_ARG, "cloud_cmd_attr", 0,
-                    buf.readableBytes() + " bytes", SIZE + " bytes");
-        }
-        int start = buf.readerIndex();
-        try {
-            return decodeFields(buf);
-        } finally {
-            buf.readerIndex(start + SIZE);
-        }
+        return FixedSize.decode(buf, SIZE, "cloud_cmd_attr", CloudCmdAttr::decodeFields);
     }
 
     private static CloudCmdAttr decodeFields(ByteBuf buf) {

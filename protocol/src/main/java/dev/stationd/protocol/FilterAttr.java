@@ -101,16 +101,7 @@ public record FilterAttr(MacAddress mac, int groupId, int flags, long createdMs,
      * @throws ProtocolException ({@code E_ARG}) naming the first bad field
      */
     public static FilterAttr decode(ByteBuf buf) {
-        if (buf.readableBytes() < SIZE) {
-            throw new ProtocolException(ErrorCode.E_ARG, "filter_attr", 0, buf.readableBytes() + " bytes",
-                    SIZE + " bytes");
-        }
-        int start = buf.readerIndex();
-        try {
-            return decodeFields(buf);
-        } finally {
-            buf.readerIndex(start + SIZE);
-        }
+        return FixedSize.decode(buf, SIZE, "filter_attr", FilterAttr::decodeFields);
     }
 
     private static FilterAttr decodeFields(ByteBuf buf) {

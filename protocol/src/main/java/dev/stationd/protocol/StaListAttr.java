@@ -171,16 +171,7 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
      *     UTF-8 are read as {@code '?'} (an SSID may be any octets).
      */
     public static StaListAttr decode(ByteBuf buf) {
-        if (buf.readableBytes() < SIZE) {
-            throw new ProtocolException(ErrorCode.E_ARG, "sta_list_attr", 0,
-                    buf.readableBytes() + " bytes", SIZE + " bytes");
-        }
-        int start = buf.readerIndex();
-        try {
-            return decodeFields(buf);
-        } finally {
-            buf.readerIndex(start + SIZE);
-        }
+        return FixedSize.decode(buf, SIZE, "sta_list_attr", StaListAttr::decodeFields);
     }
 
     private static StaListAttr decodeFields(ByteBuf buf) {

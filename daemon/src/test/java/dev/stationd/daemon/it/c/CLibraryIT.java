@@ -286,22 +286,9 @@ class CLibraryIT {
     @Test
     void watchPrintsEventsUntilTerminated() throws Exception {
         Path err = dir.resolve("watch.err");
-        Process p = builder(ctl("--json", "watch"), Map.of()).redirectError(err.toFile()).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        Watch w = startWatch(err, "--json", "watch");
+        BlockingQueue<String> lines = w.lines();
         try {
-            DaemonProcess.await(Duration.ofSeconds(20), "stationctl watch to subscribe",
-                    () -> read(err).contains("watching"));
             String mac = "02:11:22:33:55:01";
             try (EventSender s = EventSender.connect(daemon.events())) {
                 s.send(StaEvent.upsert(100, station(mac, 1, System.currentTimeMillis())));
@@ -314,11 +301,8 @@ class CLibraryIT {
             assertNotNull(remove, "no REMOVE line");
             assertTrue(remove.startsWith("{\"type\":\"REMOVE\""), remove);
         } finally {
-            p.destroy(); // SIGTERM: watch exits cleanly
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "watch did not stop on SIGTERM");
+            stopWatch(w, err);
         }
-        assertEquals(0, p.exitValue(), () -> "watch exit code; stderr:\n" + read(err));
-        assertClean(List.of("watch"), read(err));
     }
 
     @Test
@@ -448,23 +432,9 @@ class CLibraryIT {
     @Test
     void watchChangesShowsOnlyJoinsAndLeaves() throws Exception {
         Path err = dir.resolve("watch-changes.err");
-        Process p = builder(ctl("--json", "watch", "--changes", "joins,leaves"), Map.of()).redirectError(err.toFile())
-                .start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    lines.add(l);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        Watch w = startWatch(err, "--json", "watch", "--changes", "joins,leaves");
+        BlockingQueue<String> lines = w.lines();
         try {
-            DaemonProcess.await(Duration.ofSeconds(20), "stationctl watch to subscribe",
-                    () -> read(err).contains("watching"));
             String mac = "02:11:22:33:55:02";
             long now = System.currentTimeMillis();
             try (EventSender s = EventSender.connect(daemon.events())) {
@@ -492,14 +462,42 @@ class CLibraryIT {
             assertTrue(marker.contains("\"change\":\"join\"") && marker.contains("02:11:22:33:55:03"),
                     () -> "updates and roams are not shown: " + marker);
         } finally {
-            p.destroy();
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "watch did not stop on SIGTERM");
+            stopWatch(w, err);
         }
-        assertEquals(0, p.exitValue(), () -> "watch exit code; stderr:\n" + read(err));
-        assertClean(List.of("watch"), read(err));
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A running {@code stationctl watch} and the lines it printed so far. */
+    private record Watch(Process process, BlockingQueue<String> lines) {
+    }
+
+    /** Starts {@code stationctl ARGS} (a watch), collects its lines, waits until it has subscribed. */
+    private static Watch startWatch(Path err, String... args) throws Exception {
+        Process p = builder(ctl(args), Map.of()).redirectError(err.toFile()).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        DaemonProcess.await(Duration.ofSeconds(20), "stationctl watch to subscribe", () -> read(err).contains("watching"));
+        return new Watch(p, lines);
+    }
+
+    /** SIGTERM: watch exits cleanly (status 0, no sanitizer report). */
+    private static void stopWatch(Watch w, Path err) throws Exception {
+        w.process().destroy();
+        assertTrue(w.process().waitFor(20, TimeUnit.SECONDS), "watch did not stop on SIGTERM");
+        assertEquals(0, w.process().exitValue(), () -> "watch exit code; stderr:\n" + read(err));
+        assertClean(List.of("watch"), read(err));
+    }
 
     /** @return the next line naming {@code mac} (lines before it are dropped), {@code null} after 10 s without one */
     private static String poll(BlockingQueue<String> lines, String mac) {

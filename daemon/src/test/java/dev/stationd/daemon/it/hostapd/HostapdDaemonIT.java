@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +62,7 @@ class HostapdDaemonIT {
                 assertTrue(d.output().contains("hostapd: following 1 control socket"),
                         "the daemon does not start the hostapd source: Daemon.java lacks the HostapdSource wiring"
                         + "\n" + d.output());
-                awaitOrDump(d, Duration.ofSeconds(2), EARLY + " stations in STA_LIST",
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), EARLY + " stations in STA_LIST",
                         () -> client.list(ListQuery.ALL).size() == EARLY);
                 long loaded = System.nanoTime();
                 System.out.printf("[hostapd-it] %d stations in STA_LIST %d ms after the daemon answered PING"
@@ -120,21 +119,21 @@ class HostapdDaemonIT {
                     // ---- 3: FILTER_ADD of a connected station -> deny list + deauthenticated; FILTER_DEL -> off the list
                     MacAddress victim = HostapdLab.mac(3);
                     client.filterAdd(0, victim);
-                    awaitOrDump(d, Duration.ofSeconds(2), victim + " on hostapd's deny list",
-                            () -> quiet(() -> lab.denyList().contains(victim)));
-                    awaitOrDump(d, Duration.ofSeconds(2), victim + " deauthenticated",
-                            () -> quiet(() -> !lab.authorizedStations().contains(victim)));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), victim + " on hostapd's deny list",
+                            () -> HostapdLab.quiet(() -> lab.denyList().contains(victim)));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), victim + " deauthenticated",
+                            () -> HostapdLab.quiet(() -> !lab.authorizedStations().contains(victim)));
                     awaitEvent(d, seen, EventType.REMOVE, victim, Duration.ofSeconds(2));
                     assertFalse(macs(client.list(ListQuery.ALL)).contains(victim));
                     assertEquals(Set.of(victim, FOREIGN), lab.denyList());
                     client.filterDel(0, victim);
-                    awaitOrDump(d, Duration.ofSeconds(2), victim + " off the deny list",
-                            () -> quiet(() -> lab.denyList().equals(Set.of(FOREIGN))));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), victim + " off the deny list",
+                            () -> HostapdLab.quiet(() -> lab.denyList().equals(Set.of(FOREIGN))));
                     // a filtered station that connects later is denied up front and kicked when it shows up
                     MacAddress late = HostapdLab.mac(EARLY + 5);
                     client.filterAdd(GROUP, late);
-                    awaitOrDump(d, Duration.ofSeconds(2), late + " on the deny list before it connects",
-                            () -> quiet(() -> lab.denyList().contains(late)));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), late + " on the deny list before it connects",
+                            () -> HostapdLab.quiet(() -> lab.denyList().contains(late)));
                     lab.addStationAsync(EARLY + 5); // the wired driver does not enforce the ACL: it gets in
                     long lateIn = lab.awaitEventTime("AP-STA-CONNECTED", late, Duration.ofSeconds(10));
                     long lateOut = lab.awaitEventTime("AP-STA-DISCONNECTED", late, Duration.ofSeconds(2));
@@ -146,8 +145,8 @@ class HostapdDaemonIT {
                     assertTrue(d.output().contains("filtered station " + late + " deauthenticated"), d.output());
                     assertFalse(macs(client.list(ListQuery.ALL)).contains(late));
                     client.filterDel(GROUP, late);
-                    awaitOrDump(d, Duration.ofSeconds(2), late + " off the deny list",
-                            () -> quiet(() -> lab.denyList().equals(Set.of(FOREIGN))));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), late + " off the deny list",
+                            () -> HostapdLab.quiet(() -> lab.denyList().equals(Set.of(FOREIGN))));
 
                     // a filter in another group does not touch this interface: a later filter of
                     // group 0 reaches the deny list, the other group's filter published before it does not
@@ -167,24 +166,24 @@ class HostapdDaemonIT {
                 // ---- 4: hostapd killed and restarted -> reconnects, the table matches hostapd again
                 MacAddress kept = HostapdLab.mac(99); // a filter the restarted hostapd must get back
                 client.filterAdd(0, kept);
-                awaitOrDump(d, Duration.ofSeconds(2), kept + " on the deny list",
-                        () -> quiet(() -> lab.denyList().contains(kept)));
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), kept + " on the deny list",
+                        () -> HostapdLab.quiet(() -> lab.denyList().contains(kept)));
                 lab.killHostapd();
                 awaitOrDump(d, Duration.ofSeconds(5), "the daemon to notice", () -> d.output().contains("hostapd wlan0: lost"));
                 client.ping(); // still serving
                 assertEquals(EARLY - 1, client.list(ListQuery.ALL).size(), "stations kept while hostapd is briefly gone");
                 lab.startHostapd();
                 // a restarted hostapd knows no station until they log in again
-                awaitOrDump(d, Duration.ofSeconds(10), "the table to match the restarted hostapd (empty)",
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(10), "the table to match the restarted hostapd (empty)",
                         () -> client.list(ListQuery.ALL).isEmpty());
                 int a = EARLY + 2;
                 lab.addStations(a, a + 2);
-                awaitOrDump(d, Duration.ofSeconds(2), "the table to match hostapd after the restart",
-                        () -> quiet(() -> macs(client.list(ListQuery.ALL)).equals(lab.authorizedStations())));
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), "the table to match hostapd after the restart",
+                        () -> HostapdLab.quiet(() -> macs(client.list(ListQuery.ALL)).equals(lab.authorizedStations())));
                 assertEquals(3, client.list(ListQuery.ALL).size());
                 // the new hostapd started with an empty deny list: stationd's filter is back, nothing else
-                awaitOrDump(d, Duration.ofSeconds(2), "the deny list restored after the restart",
-                        () -> quiet(() -> lab.denyList().equals(Set.of(kept))));
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), "the deny list restored after the restart",
+                        () -> HostapdLab.quiet(() -> lab.denyList().equals(Set.of(kept))));
                 assertTrue(d.output().contains("hostapd wlan0: lost"), d.output());
                 // what the metrics say of this link now: up again after one reconnect, its 3
                 // stations, stationd's one deny-list entry, restored after the restart
@@ -217,7 +216,7 @@ class HostapdDaemonIT {
     private static Seen awaitEvent(DaemonProcess d, List<Seen> seen, EventType type, MacAddress mac, Duration deadline)
             throws InterruptedException {
         Seen[] found = new Seen[1];
-        awaitOrDump(d, deadline, type + " " + mac + " at the subscriber", () -> {
+        HostapdLab.awaitOrDump(d, deadline, type + " " + mac + " at the subscriber", () -> {
             for (Seen s : seen) {
                 if (s.event().type() == type && s.event().sta().mac().equals(mac)) {
                     found[0] = s;
@@ -227,26 +226,5 @@ class HostapdDaemonIT {
             return false;
         });
         return found[0];
-    }
-
-    private static void awaitOrDump(DaemonProcess d, Duration deadline, String what, BooleanSupplier c)
-            throws InterruptedException {
-        try {
-            DaemonProcess.await(deadline, what, c);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\ndaemon output:\n" + d.output(), e);
-        }
-    }
-
-    interface Check {
-        boolean get() throws Exception;
-    }
-
-    private static boolean quiet(Check c) {
-        try {
-            return c.get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

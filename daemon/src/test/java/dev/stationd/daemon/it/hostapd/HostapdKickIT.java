@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +46,7 @@ class HostapdKickIT {
                     + "\nlog:\n  level: info\n");
             try (DaemonProcess d = DaemonProcess.start(run, cfg);
                  StationClient client = StationClient.open(d.socket())) {
-                awaitOrDump(d, Duration.ofSeconds(10), "4 stations in the table",
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(10), "4 stations in the table",
                         () -> client.list(ListQuery.ALL).size() == 4);
 
                 // ---- one station: off hostapd's list and out of the table when the ACK comes
@@ -76,7 +75,7 @@ class HostapdKickIT {
                 int i = 5;
                 MacAddress banned = HostapdLab.mac(i);
                 lab.addStations(i, i);
-                awaitOrDump(d, Duration.ofSeconds(5), banned + " in the table", () -> client.get(banned) != null);
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(5), banned + " in the table", () -> client.get(banned) != null);
                 long kickedAt = System.currentTimeMillis();
                 client.kick(banned, Duration.ofSeconds(8));
                 assertNull(client.get(banned));
@@ -91,16 +90,16 @@ class HostapdKickIT {
                 long out = awaitEventAfter(lab, "AP-STA-DISCONNECTED", banned, back, Duration.ofSeconds(5));
                 System.out.printf("[hostapd-kick-it] banned station deauthenticated %d ms after it came back%n",
                         out - back);
-                awaitOrDump(d, Duration.ofSeconds(5), banned + " out again",
-                        () -> quiet(() -> !lab.authorizedStations().contains(banned)) && client.get(banned) == null);
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(5), banned + " out again",
+                        () -> HostapdLab.quiet(() -> !lab.authorizedStations().contains(banned)) && client.get(banned) == null);
                 assertTrue(System.currentTimeMillis() < ban.expiresMs(), "all this happened during the ban");
 
-                awaitOrDump(d, Duration.ofSeconds(15), "the ban to end",
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(15), "the ban to end",
                         () -> client.filterDump().stream().noneMatch(f -> f.mac().equals(banned)));
                 assertTrue(System.currentTimeMillis() >= ban.expiresMs(), "not before its expiry");
                 lab.reauthenticate(i);
                 lab.awaitAuthorized(i);
-                awaitOrDump(d, Duration.ofSeconds(5), banned + " back in the table", () -> client.get(banned) != null);
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(5), banned + " back in the table", () -> client.get(banned) != null);
                 StaListAttr again = client.get(banned);
                 assertEquals(GROUP, again.groupId());
                 assertEquals(Set.of(banned), lab.authorizedStations(), "let back after the ban");
@@ -139,26 +138,5 @@ class HostapdKickIT {
             out.add(s.mac());
         }
         return out;
-    }
-
-    private static void awaitOrDump(DaemonProcess d, Duration deadline, String what, BooleanSupplier c)
-            throws InterruptedException {
-        try {
-            DaemonProcess.await(deadline, what, c);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\ndaemon output:\n" + d.output(), e);
-        }
-    }
-
-    interface Check {
-        boolean get() throws Exception;
-    }
-
-    private static boolean quiet(Check c) {
-        try {
-            return c.get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

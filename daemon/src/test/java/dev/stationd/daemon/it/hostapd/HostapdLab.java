@@ -2,6 +2,7 @@ package dev.stationd.daemon.it.hostapd;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.protocol.MacAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real hostapd without Wi-Fi hardware: {@code driver=wired} with its integrated EAP server on
@@ -463,6 +465,38 @@ final class HostapdLab implements AutoCloseable {
                         + read(log));
             }
             Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Waits for a condition on the daemon under test; a timeout shows the daemon's output.
+     *
+     * @param d the daemon
+     * @param deadline how long to wait
+     * @param what description for the failure message
+     * @param c the condition
+     * @throws InterruptedException if interrupted
+     */
+    static void awaitOrDump(DaemonProcess d, Duration deadline, String what, BooleanSupplier c)
+            throws InterruptedException {
+        try {
+            DaemonProcess.await(deadline, what, c);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\ndaemon output:\n" + d.output(), e);
+        }
+    }
+
+    /** A condition that may throw (a hostapd_cli call). */
+    interface Check {
+        boolean get() throws Exception;
+    }
+
+    /** @param c a condition that may throw @return its value; what it throws fails the wait */
+    static boolean quiet(Check c) {
+        try {
+            return c.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
