@@ -22,6 +22,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,40 +228,54 @@ class TimedFilterIT {
             }
             long t0 = System.nanoTime();
             List<CompletableFuture<Void>> adds = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) { // lifetimes 20..29 s: all added before the first expires
-                adds.add(clients.get(i % connections).filterAddAsync(1 + i % 7, new MacAddress(0x0271_0000_0000L + i),
-                        Duration.ofSeconds(20 + i % 10)));
+            long[] earliest = new long[n]; // the expiry is between send + lifetime and ACK + lifetime,
+            long[] latest = new long[n];   // and exactly expires_ms once a dump has shown it
+            for (int i = 0; i < n; i++) { // lifetimes 20..29 s
+                int k = i;
+                long lifetimeMs = (20 + i % 10) * 1000L;
+                earliest[i] = System.currentTimeMillis() + lifetimeMs;
+                adds.add(clients.get(i % connections).filterAddAsync(group(i), new MacAddress(0x0271_0000_0000L + i),
+                        Duration.ofMillis(lifetimeMs)).thenRun(() -> latest[k] = System.currentTimeMillis() + lifetimeMs));
             }
             CompletableFuture.allOf(adds.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
             System.out.printf("[timed-filter-it] %d timed adds on %d connections took %d ms%n", n, connections,
                     (System.nanoTime() - t0) / 1_000_000);
             StationClient c = clients.get(0);
-            Map<Long, Long> expiry = new HashMap<>(); // (group << 48 | mac) -> expires_ms
-            for (FilterAttr f : c.filterDump()) {
-                expiry.put(key(f), f.expiresMs());
+            Map<Long, Integer> index = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                index.put((Integer.toUnsignedLong(group(i)) << 48) | (0x0271_0000_0000L + i), i);
             }
-            assertEquals(n, expiry.size(), "all listed, none expired yet");
-            long last = expiry.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            long last = Arrays.stream(latest).max().orElseThrow();
             int early = 0;
             int late = 0;
             int looks = 0;
+            int exact = 0;
             long worstLate = 0;
+            boolean[] pinned = new boolean[n];
             while (true) {
                 long sent = System.currentTimeMillis();
                 List<FilterAttr> dump = c.filterDump();
                 long received = System.currentTimeMillis();
                 looks++;
-                Map<Long, FilterAttr> present = new HashMap<>();
+                boolean[] there = new boolean[n];
                 for (FilterAttr f : dump) {
-                    present.put(key(f), f);
+                    int i = index.get(key(f));
+                    there[i] = true;
+                    if (!pinned[i]) {
+                        pinned[i] = true;
+                        exact++;
+                        assertTrue(f.expiresMs() >= earliest[i] && f.expiresMs() <= latest[i],
+                                "expires_ms " + f.expiresMs() + " outside [send, ACK] + lifetime");
+                        earliest[i] = f.expiresMs();
+                        latest[i] = f.expiresMs();
+                    }
                 }
-                for (Map.Entry<Long, Long> e : expiry.entrySet()) {
-                    boolean there = present.containsKey(e.getKey());
-                    if (!there && e.getValue() > received) {
+                for (int i = 0; i < n; i++) {
+                    if (!there[i] && earliest[i] > received) {
                         early++; // removed before its expiry
-                    } else if (there && e.getValue() + 1000 < sent) {
+                    } else if (there[i] && latest[i] + 1000 < sent) {
                         late++; // still there more than a second after its expiry
-                        worstLate = Math.max(worstLate, sent - e.getValue());
+                        worstLate = Math.max(worstLate, sent - latest[i]);
                     }
                 }
                 if (dump.isEmpty() || System.currentTimeMillis() > last + 10_000) {
@@ -270,6 +285,8 @@ class TimedFilterIT {
                 long next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
                 DaemonProcess.await(Duration.ofSeconds(1), "the next look", () -> System.nanoTime() >= next);
             }
+            System.out.printf("[timed-filter-it] %d expiries known exactly from a dump, the rest bounded by send/ACK%n",
+                    exact);
             System.out.printf("[timed-filter-it] %d timed filters expired; %d looks at the dump%n", n, looks);
             assertEquals(0, early, "filters removed before their expiry");
             assertEquals(0, late, "filters seen more than 1 s after their expiry (worst " + worstLate + " ms)");
@@ -280,6 +297,10 @@ class TimedFilterIT {
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    private static int group(int i) {
+        return 1 + i % 7;
     }
 
     private static long key(FilterAttr f) {
