@@ -153,14 +153,14 @@ class HostapdDaemonIT {
                     client.filterAdd(GROUP + 1, HostapdLab.mac(4));
                     MacAddress fence = HostapdLab.mac(EARLY + 6);
                     client.filterAdd(0, fence);
-                    awaitOrDump(d, Duration.ofSeconds(2), "the later filter " + fence + " on the deny list",
-                            () -> quiet(() -> lab.denyList().contains(fence)));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), "the later filter " + fence + " on the deny list",
+                            () -> HostapdLab.quiet(() -> lab.denyList().contains(fence)));
                     assertEquals(Set.of(FOREIGN, fence), lab.denyList());
                     assertTrue(lab.authorizedStations().contains(HostapdLab.mac(4)));
                     client.filterDel(GROUP + 1, HostapdLab.mac(4));
                     client.filterDel(0, fence);
-                    awaitOrDump(d, Duration.ofSeconds(2), fence + " off the deny list",
-                            () -> quiet(() -> lab.denyList().equals(Set.of(FOREIGN))));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), fence + " off the deny list",
+                            () -> HostapdLab.quiet(() -> lab.denyList().equals(Set.of(FOREIGN))));
                 }
 
                 // ---- 4: hostapd killed and restarted -> reconnects, the table matches hostapd again
@@ -169,7 +169,7 @@ class HostapdDaemonIT {
                 HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), kept + " on the deny list",
                         () -> HostapdLab.quiet(() -> lab.denyList().contains(kept)));
                 lab.killHostapd();
-                awaitOrDump(d, Duration.ofSeconds(5), "the daemon to notice", () -> d.output().contains("hostapd wlan0: lost"));
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(5), "the daemon to notice", () -> d.output().contains("hostapd wlan0: lost"));
                 client.ping(); // still serving
                 assertEquals(EARLY - 1, client.list(ListQuery.ALL).size(), "stations kept while hostapd is briefly gone");
                 lab.startHostapd();

@@ -323,11 +323,6 @@ final class HostapdLab implements AutoCloseable {
         check(run(find("wpa_cli"), "-p", wpaCtrlDir.toString(), "-i", ifname(i), "logoff"));
     }
 
-    /** Station {@code i} authenticates again (EAPOL-Start), as after being kicked. @throws Exception on failure */
-    void reauthenticate(int i) throws Exception {
-        check(run(find("wpa_cli"), "-p", wpaCtrlDir.toString(), "-i", ifname(i), "reauthenticate"));
-    }
-
     /**
      * Runs {@code hostapd_cli -p CTRL_DIR -i wlan0 ARGS...}.
      *
