@@ -279,7 +279,7 @@ bash "$BENCH/metrics.sh" $([[ $QUICK == 1 ]] && echo --quick) >&2
 # ---- timed filters: 10,000 expiries spread over 10 s (lag to the subscriber, daemon CPU) -----
 log "timed-filter expiry (ExpiryBench, about 1 minute)"
 "$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/ExpiryBench.java" --daemon "$STATIOND" \
-    --dir "$RUN/expiry" --out "$OUT/expiry.csv" >&2
+    --dir "$RUN/expiry" --out "$OUT/expiry.csv" >&2 || log "timed-filter expiry benchmark failed"
 
 # ---- report ---------------------------------------------------------------------------------
 {
