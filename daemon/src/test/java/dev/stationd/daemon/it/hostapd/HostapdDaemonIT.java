@@ -191,7 +191,7 @@ class HostapdDaemonIT {
                         "stationd_hostapd_reconnects_total{ifname=\"wlan0\"} 1.0",
                         "stationd_hostapd_stations{ifname=\"wlan0\"} 3.0",
                         "stationd_hostapd_deny_list_entries{ifname=\"wlan0\"} 1.0")) {
-                    awaitOrDump(d, Duration.ofSeconds(5), series, () -> Endpoint.scrape(metricsPort).contains("\n" + series + "\n"));
+                    HostapdLab.awaitOrDump(d, Duration.ofSeconds(5), series, () -> Endpoint.scrape(metricsPort).contains("\n" + series + "\n"));
                 }
                 assertTrue(Endpoint.scrape(metricsPort).lines().anyMatch(
                         l -> l.matches("stationd_hostapd_deny_list_restores_total\\{ifname=\"wlan0\"} [1-9][0-9]*\\.0")),
