@@ -42,12 +42,6 @@ typedef struct samples {
     size_t n, cap;
 } samples;
 
-static void oom(void)
-{
-    fprintf(stderr, "stationctl: out of memory\n");
-    exit(EXIT_PROTO);
-}
-
 /* ---------------------------------------------------------------- HTTP */
 
 /* HOST:PORT or [IPV6]:PORT into host and port (pointing into buf). */
@@ -361,7 +355,7 @@ static void print_uptime(double started)
     printf("%ldh %02ldm", s % 86400 / 3600, s % 3600 / 60);
 }
 
-static void print_stations(const samples *all)
+static void print_station_counts(const samples *all)
 {
     size_t w[4] = { 0, 0, 0, 0 };
     double total = 0;
@@ -404,7 +398,7 @@ static void print_table(const samples *all, const char *address)
     printf("stationd %s at %s", build ? label_of(build, "version") : "(unknown version)", address);
     print_uptime(value_of(all, "process_start_time_seconds"));
     putchar('\n');
-    print_stations(all);
+    print_station_counts(all);
     printf("%-20s", "filters");
     print_by(all, "stationd_filters", "kind", NULL, 0);
     printf(" (max ");
@@ -489,30 +483,29 @@ static void print_json(const samples *all)
     printf("%s}\n", all->n ? "\n  ]\n" : "");
 }
 
-int cmd_stats(int argc, char **argv, int json, int timeout_ms)
+static const char *metrics_address;
+
+static void stats_opt(int c, const char *arg)
+{
+    if (c == 'm') {
+        metrics_address = arg;
+    }
+}
+
+int cmd_stats(int argc, char **argv)
 {
     static const struct option lo[] = {
         { "metrics", required_argument, NULL, 'm' },
         { NULL, 0, NULL, 0 },
     };
-    const char *address = getenv("STATIOND_METRICS");
-    if (address == NULL || address[0] == '\0') {
-        address = DEFAULT_METRICS;
+    metrics_address = getenv("STATIOND_METRICS");
+    if (metrics_address == NULL || metrics_address[0] == '\0') {
+        metrics_address = DEFAULT_METRICS;
     }
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "+m:", lo, NULL)) != -1) {
-        if (c != 'm') {
-            fprintf(stderr, "stationctl: stats: unknown option or missing value: %s (try stationctl --help)\n",
-                    argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-        address = optarg;
-    }
-    if (optind < argc) {
-        fprintf(stderr, "stationctl: stats: unexpected argument '%s'\n", argv[optind]);
-        return EXIT_USAGE;
-    }
+    args pos;
+    sub_getopt(argc, argv, lo, stats_opt, &pos); /* the global options too, e.g. stats --json */
+    no_args("stats", &pos);
+    const char *address = metrics_address;
     char *body = fetch_metrics(address, timeout_ms);
     samples all = { 0 };
     parse_all(body, &all);
@@ -520,7 +513,7 @@ int cmd_stats(int argc, char **argv, int json, int timeout_ms)
         fprintf(stderr, "stationctl: %s serves no stationd metrics (stationd_build_info missing)\n", address);
         return EXIT_PROTO;
     }
-    if (json) {
+    if (opt_json) {
         print_json(&all);
     } else {
         print_table(&all, address);

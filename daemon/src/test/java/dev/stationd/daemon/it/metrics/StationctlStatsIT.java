@@ -116,6 +116,27 @@ class StationctlStatsIT {
     }
 
     @Test
+    void globalOptionsAfterTheCommand() throws Exception {
+        Result before = run("--json", "stats", "--metrics", "127.0.0.1:" + port);
+        // as after every other command: --json and -t after stats and after its own option
+        Result after = run("stats", "--json", "--metrics", "127.0.0.1:" + port, "-t", "5000");
+        assertEquals(0, after.code(), after.toString());
+        assertEquals("", after.err());
+        assertTrue(after.out().startsWith("{\n") && after.out().endsWith("\n  ]\n}\n"), after.out());
+        assertTrue(families(after.out()).contains("stationd_stations"), after.out());
+        assertEquals(families(before.out()), families(after.out()));
+        Result table = run("stats", "--metrics", "127.0.0.1:" + port, "--timeout", "5000");
+        assertEquals(0, table.code(), table.toString());
+        assertTrue(table.out().startsWith("stationd 0.1.0 at 127.0.0.1:" + port), table.out());
+        assertEquals(2, run("stats", "--metrics", "127.0.0.1:" + port, "-t", "0").code(), "a timeout of 0 is refused");
+    }
+
+    /** @return the metric family names of a {@code stats --json} output, in order */
+    private static List<String> families(String json) {
+        return json.lines().filter(l -> l.startsWith("  \"")).map(l -> l.substring(3, l.indexOf('"', 3))).toList();
+    }
+
+    @Test
     void theEnvironmentNamesTheEndpoint() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(BUILD.resolve("stationctl").toString(), "stats");
         pb.environment().put("STATIOND_METRICS", "127.0.0.1:" + port);
