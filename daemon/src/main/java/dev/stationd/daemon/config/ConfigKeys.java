@@ -132,7 +132,8 @@ public final class ConfigKeys {
 
     static final Key<StationdConfig, Path> STATE_DIRECTORY = FILE.key("state.directory", Types.PATH)
             .byDefault(Path.of("/var/lib/stationd")).restart()
-            .doc("Directory of the durable filter file filters.conf.").of(c -> c.state().directory());
+            .doc("Directory of the durable state: filters.conf and hostapd-deny.conf (the deny-list entries stationd added).")
+            .of(c -> c.state().directory());
 
     // A million stations is far beyond one AP, and needs a larger heap than the shipped 64 MiB.
     static final Key<StationdConfig, Integer> TABLE_MAX_STATIONS = FILE.key("table.max_stations", Types.INT)
