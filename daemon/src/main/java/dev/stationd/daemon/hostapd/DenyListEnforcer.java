@@ -312,11 +312,12 @@ final class DenyListEnforcer {
                     kick(List.of(mac));
                 }
                 ok();
+                reconcileOne(mac); // the filters may have changed while it was in flight
             } else {
+                // left to the retry: sent again at once it would go round as fast as hostapd refuses
                 problem("DENY_ACL ADD_MAC " + mac + " failed: " + ControlChannel.brief(reply));
                 scheduleRetry();
             }
-            reconcileOne(mac);
         });
     }
 
@@ -328,11 +329,12 @@ final class DenyListEnforcer {
                 owners.release(mac);
                 LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
                 ok();
+                reconcileOne(mac); // the filters may have changed while it was in flight
             } else {
+                // left to the retry: sent again at once it would go round as fast as hostapd refuses
                 problem("DENY_ACL DEL_MAC " + mac + " failed: " + ControlChannel.brief(reply));
                 scheduleRetry();
             }
-            reconcileOne(mac);
         });
     }
 

@@ -390,6 +390,26 @@ class DenyListEnforcerTest {
     }
 
     @Test
+    void aRefusedAddIsRetriedAfterTheRetryPeriod() throws Exception {
+        startHostapd();
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(1);
+        // the first ADD_MAC is refused (hostapd out of memory, say), every later one works
+        hostapd.script(cmd -> cmd.startsWith("DENY_ACL ADD_MAC") && refusals.getAndDecrement() > 0
+                ? List.of("FAIL\n") : null);
+        attach(FilterSet.empty());
+        filters(FilterSet.empty().with(0, A));
+        await("the refused ADD_MAC", () -> hostapd.count("DENY_ACL ADD_MAC " + A) == 1);
+        // two round trips: an ADD_MAC sent again on reading the FAIL would be answered before the second
+        f.request("STATUS");
+        f.request("STATUS");
+        assertEquals(1, hostapd.count("DENY_ACL ADD_MAC " + A), "not sent again at once, only by the retry");
+        assertEquals(List.of(), hostapd.denyList());
+        DaemonProcess.await(Duration.ofMillis(3 * DenyListEnforcer.RETRY_MS), "A denied by the retry",
+                () -> hostapd.denyList().equals(List.of(A)));
+        assertEquals(2, hostapd.count("DENY_ACL ADD_MAC " + A), "one retry, then nothing more to do");
+    }
+
+    @Test
     void aFailedSaveDoesNotStopEnforcement() throws Exception {
         java.nio.file.Files.writeString(dir.resolve("state"), "not a directory");
         startHostapd();
