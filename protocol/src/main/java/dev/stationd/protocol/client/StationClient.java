@@ -7,24 +7,14 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.codec.Reply;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.DecoderException;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,6 +43,10 @@ import java.util.function.Consumer;
  * blocking methods throw it. Future callbacks and subscription listeners run on the client's
  * event loop: call only the asynchronous methods there (blocking ones and {@link #close()}
  * throw {@link IllegalStateException} instead of waiting for themselves).
+ *
+ * <p>This class is the public API only, and is long because every command has an asynchronous
+ * and a blocking form, each documented; the connection work is in {@link RequestPipeline} and
+ * {@link Subscriber}.
  */
 public final class StationClient implements AutoCloseable {
     /** Default per-request timeout. */
@@ -65,14 +59,7 @@ public final class StationClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final EventLoop loop;
-    private final Bootstrap bootstrap;
-
-    // Confined to `loop`.
-    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
-    private Channel channel;
-    private boolean connecting;
-    private int repliesOnChannel;
+    private final RequestPipeline requests;
     private volatile boolean closed;
 
     private StationClient(Path socket, Duration timeout, EventLoopGroup group, boolean ownsGroup) {
@@ -81,13 +68,7 @@ public final class StationClient implements AutoCloseable {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.loop = group.next();
-        this.bootstrap = new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ReplyDecoder(), new ReplyHandler());
-                    }
-                });
+        this.requests = new RequestPipeline(address, timeout, loop);
     }
 
     /**
@@ -128,13 +109,7 @@ public final class StationClient implements AutoCloseable {
      * @return the raw reply (a {@link Reply.Table} or {@link Reply.Ack}); errors fail the future
      */
     public CompletableFuture<Reply> send(CloudCmdAttr cmd) {
-        Pending p = new Pending(cmd);
-        if (closed) {
-            p.fail(new StationdException(StationdException.Kind.CLOSED, null, "client is closed", null));
-            return p.future;
-        }
-        loop.execute(() -> submit(p));
-        return p.future;
+        return requests.send(cmd);
     }
 
     /**
@@ -385,32 +360,7 @@ public final class StationClient implements AutoCloseable {
      * @return the subscription; its {@link Subscription#acked()} completes on the ACK
      */
     public Subscription subscribe(Consumer<StaEvent> listener) {
-        CompletableFuture<Void> acked = new CompletableFuture<>();
-        ChannelFuture cf = new Bootstrap().group(loop).channel(EpollDomainSocketChannel.class)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ReplyDecoder decoder = new ReplyDecoder();
-                        decoder.expect(Command.SUBSCRIBE);
-                        ch.pipeline().addLast(decoder, new SubscriptionHandler(listener, acked));
-                    }
-                }).connect(address);
-        cf.addListener(f -> {
-            if (!f.isSuccess()) {
-                acked.completeExceptionally(ioFailure("cannot connect to " + address.path(), f.cause()));
-                return;
-            }
-            ByteBuf buf = cf.channel().alloc().buffer(CloudCmdAttr.SIZE);
-            CloudCmdAttr.of(Command.SUBSCRIBE).encode(buf);
-            cf.channel().writeAndFlush(buf);
-        });
-        loop.schedule(() -> {
-            if (acked.completeExceptionally(new StationdException(StationdException.Kind.TIMEOUT, null,
-                    "no SUBSCRIBE ack within " + timeout.toMillis() + " ms", null))) {
-                cf.channel().close(); // no half-open subscription that starts delivering later
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new Subscription(cf.channel(), acked);
+        return Subscriber.open(loop, address, timeout, listener);
     }
 
     /**
@@ -427,175 +377,14 @@ public final class StationClient implements AutoCloseable {
                     + "(a future callback or subscription listener): it would wait for itself");
         }
         closed = true;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> {
-            failAll(waiting, "client closed");
-            failAll(inflight, "client closed");
-            if (channel != null) {
-                channel.close();
-            }
-            done.complete(null);
-        });
         try {
-            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            requests.close().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // best effort: the loop is going away anyway
         }
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-    }
-
-    // ---- event-loop confined machinery -------------------------------------------------
-
-    private void submit(Pending p) {
-        if (closed) {
-            p.fail(new StationdException(StationdException.Kind.CLOSED, null, "client is closed", null));
-            return;
-        }
-        p.timer = loop.schedule(() -> onTimeout(p), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (channel != null && channel.isActive()) {
-            write(p);
-        } else {
-            waiting.add(p);
-            connect();
-        }
-    }
-
-    private void connect() {
-        if (connecting) {
-            return;
-        }
-        connecting = true;
-        bootstrap.connect(address).addListener((ChannelFuture f) -> {
-            connecting = false;
-            if (!f.isSuccess()) {
-                failAll(waiting, "cannot connect to " + address.path(), f.cause());
-                return;
-            }
-            Channel ch = f.channel();
-            if (closed) {
-                ch.close();
-                return;
-            }
-            channel = ch;
-            repliesOnChannel = 0;
-            ch.closeFuture().addListener(cf -> onClosed(ch));
-            // A write can fail at once and close the channel inside this loop (the close handler
-            // then requeues and reconnects): stop as soon as this channel is not the live one.
-            while (!waiting.isEmpty() && channel == ch && ch.isActive()) {
-                write(waiting.poll());
-            }
-        });
-    }
-
-    private void write(Pending p) {
-        if (p.future.isDone()) {
-            return; // timed out while waiting
-        }
-        if (channel == null || !channel.isActive()) {
-            waiting.addFirst(p); // the connection went away: send it on the next one
-            connect();
-            return;
-        }
-        inflight.add(p);
-        channel.pipeline().get(ReplyDecoder.class).expect(p.cmd.command());
-        ByteBuf buf = channel.alloc().buffer(CloudCmdAttr.SIZE);
-        p.cmd.encode(buf);
-        channel.writeAndFlush(buf, channel.voidPromise());
-    }
-
-    private void onReply(Object msg) {
-        Pending p = inflight.poll();
-        repliesOnChannel++;
-        if (p == null) {
-            return;
-        }
-        if (msg instanceof Reply.Nak n) {
-            p.fail(protocolFailure(p.cmd.command(), n.code()));
-        } else if (msg instanceof Reply.Error e) {
-            p.fail(protocolFailure(p.cmd.command(), e.code()));
-        } else {
-            p.complete((Reply) msg);
-        }
-    }
-
-    private void onClosed(Channel ch) {
-        if (ch != channel) {
-            return;
-        }
-        channel = null;
-        boolean oneShotServer = repliesOnChannel > 0;
-        ArrayDeque<Pending> retry = new ArrayDeque<>();
-        while (!inflight.isEmpty()) {
-            Pending p = inflight.poll();
-            if (p.future.isDone()) {
-                continue;
-            }
-            // Resend what the server never answered: everything after a server that answered on this
-            // connection (a one-shot server reads one command per connection), and any command
-            // that is safe to repeat. FILTER_DEL and STA_KICK are not: a repeat of an applied one
-            // says E_NOENT.
-            Command c = p.cmd.command();
-            boolean safe = oneShotServer || (c != Command.FILTER_DEL && c != Command.STA_KICK);
-            if (safe && !closed && p.resends < MAX_RESENDS) {
-                p.resends++;
-                retry.add(p);
-            } else {
-                p.fail(new StationdException(StationdException.Kind.CLOSED, null,
-                        "connection to " + address.path() + " closed before the reply to " + p.cmd.command(), null));
-            }
-        }
-        while (!retry.isEmpty()) {
-            waiting.addFirst(retry.pollLast());
-        }
-        if (!waiting.isEmpty() && !closed) {
-            connect();
-        }
-    }
-
-    private void onTimeout(Pending p) {
-        if (p.future.isDone()) {
-            return;
-        }
-        p.fail(new StationdException(StationdException.Kind.TIMEOUT, null,
-                "no reply to " + p.cmd.command() + " within " + timeout.toMillis() + " ms", null));
-        waiting.remove(p);
-        if (inflight.contains(p) && channel != null) {
-            channel.close(); // a late reply could not be matched any more
-        }
-    }
-
-    private void onDecodeFailure(Throwable cause) {
-        StationdException e = new StationdException(StationdException.Kind.MALFORMED, null,
-                "malformed reply from " + address.path() + ": " + cause.getMessage(), cause);
-        while (!inflight.isEmpty()) {
-            inflight.poll().fail(e);
-        }
-        if (channel != null) {
-            channel.close();
-        }
-    }
-
-    private void failAll(ArrayDeque<Pending> queue, String why) {
-        failAll(queue, why, null);
-    }
-
-    private void failAll(ArrayDeque<Pending> queue, String why, Throwable cause) {
-        while (!queue.isEmpty()) {
-            queue.poll().fail(ioFailure(why, cause));
-        }
-    }
-
-    private static StationdException ioFailure(String why, Throwable cause) {
-        String msg = cause == null ? why : why + ": " + cause.getMessage();
-        return new StationdException(cause == null ? StationdException.Kind.CLOSED : StationdException.Kind.IO,
-                null, msg, cause);
-    }
-
-    private static StationdException protocolFailure(Command command, dev.stationd.protocol.ErrorCode code) {
-        return new StationdException(StationdException.Kind.PROTOCOL, code,
-                command + " failed: " + code + " (" + code.code() + ")", null);
     }
 
     /** @return {@code d} in whole seconds, rounded up, as a {@code u32} {@code lifetime_s} */
@@ -626,91 +415,6 @@ public final class StationClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StationdException(StationdException.Kind.IO, null, "interrupted", e);
-        }
-    }
-
-    private static final class Pending {
-        final CloudCmdAttr cmd;
-        final CompletableFuture<Reply> future = new CompletableFuture<>();
-        ScheduledFuture<?> timer;
-        int resends;
-
-        Pending(CloudCmdAttr cmd) {
-            this.cmd = cmd;
-        }
-
-        void complete(Reply r) {
-            cancelTimer();
-            future.complete(r);
-        }
-
-        void fail(Throwable t) {
-            cancelTimer();
-            future.completeExceptionally(t);
-        }
-
-        private void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
-    }
-
-    private final class ReplyHandler extends SimpleChannelInboundHandler<Object> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-            if (ctx.channel() == channel) {
-                onReply(msg);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (ctx.channel() == channel && cause instanceof DecoderException) {
-                onDecodeFailure(cause);
-            } else {
-                // Transport error, e.g. ECONNRESET from a one-shot server that closed with our
-                // next request unread: the close handler resends or fails what is pending.
-                ctx.close();
-            }
-        }
-    }
-
-    private static final class SubscriptionHandler extends SimpleChannelInboundHandler<Object> {
-        private final Consumer<StaEvent> listener;
-        private final CompletableFuture<Void> acked;
-
-        SubscriptionHandler(Consumer<StaEvent> listener, CompletableFuture<Void> acked) {
-            this.listener = listener;
-            this.acked = acked;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof StaEvent e) {
-                listener.accept(e);
-            } else if (msg instanceof Reply.Ack) {
-                acked.complete(null);
-            } else if (msg instanceof Reply.Nak n) {
-                acked.completeExceptionally(protocolFailure(Command.SUBSCRIBE, n.code()));
-                ctx.close();
-            } else if (msg instanceof Reply.Error e) {
-                acked.completeExceptionally(protocolFailure(Command.SUBSCRIBE, e.code()));
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            acked.completeExceptionally(new StationdException(StationdException.Kind.CLOSED, null,
-                    "subscription closed", null));
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            acked.completeExceptionally(new StationdException(StationdException.Kind.MALFORMED, null,
-                    "malformed event stream: " + cause.getMessage(), cause));
-            ctx.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.stationd.protocol.client;
 
+import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
 
 /** A request to stationd failed: the daemon answered with an error, or the transport failed. */
@@ -33,6 +34,17 @@ public final class StationdException extends RuntimeException {
         super(message, cause);
         this.kind = kind;
         this.errorCode = errorCode;
+    }
+
+    /** @return the daemon refused {@code command} with {@code code} ({@link Kind#PROTOCOL}) */
+    static StationdException refused(Command command, ErrorCode code) {
+        return new StationdException(Kind.PROTOCOL, code, command + " failed: " + code + " (" + code.code() + ")", null);
+    }
+
+    /** @return the connection failed ({@link Kind#IO}) or, without a cause, was closed ({@link Kind#CLOSED}) */
+    static StationdException transport(String why, Throwable cause) {
+        String msg = cause == null ? why : why + ": " + cause.getMessage();
+        return new StationdException(cause == null ? Kind.CLOSED : Kind.IO, null, msg, cause);
     }
 
     /** @return why the request failed */
