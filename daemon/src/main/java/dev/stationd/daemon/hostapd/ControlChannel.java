@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Restarts.</b> The socket is connected, so only hostapd can send to it, and a send to a
  * hostapd that exited fails at once with {@code ECONNREFUSED} even when a new hostapd already
  * listens on the same path.
+ *
+ * <p>One class although past 400 lines (a fifth of them this comment): queue, fence, timeout and
+ * failure are one state machine over one socket, and split apart they would share all its state.
  */
 final class ControlChannel {
     /** How long a request may wait for its reply before the channel fails. */

@@ -3,13 +3,11 @@ package dev.stationd.daemon.hostapd;
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.protocol.MacAddress;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Keeps one BSS's deny list ({@code DENY_ACL}) in step with the filters that apply to it (its
  * group and group 0) and deauthenticates filtered stations that are connected. stationd manages
  * the entries it added (or adopted because a filter wants them) and never removes the others
- * ({@link DenyOwnership}). Failed commands are logged once
- * per change of the problem and retried every {@link #RETRY_MS}. A hostapd without
+ * ({@link DenyOwnership}). Failed commands are logged once per change of the problem and retried
+ * every {@link #RETRY_MS} ({@link DenyListTrouble}). A hostapd without
  * {@code DENY_ACL} (older than 2.7) only gets filtered stations deauthenticated.
  *
  * <p>The list is read ({@code DENY_ACL SHOW}) on every new connection and again at every resync:
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * connection is lost.
  */
 final class DenyListEnforcer {
-    static final long RETRY_MS = 5_000;
+    static final long RETRY_MS = DenyListTrouble.RETRY_MS;
 
     private static final Logger LOG = LoggerFactory.getLogger(DenyListEnforcer.class);
 
@@ -70,8 +68,7 @@ final class DenyListEnforcer {
     private final Deauthenticator deauth;
     /** Entries of ours found missing by the last read, being added again. */
     private RestoreTally restoring = new RestoreTally(Set.of(), "");
-    private String problem;
-    private ScheduledFuture<?> retryTask;
+    private final DenyListTrouble trouble;
     private volatile long restores;
 
     /**
@@ -92,6 +89,7 @@ final class DenyListEnforcer {
         this.connected = connected;
         this.owners = new DenyOwnership(recorded, ledger, loop);
         this.deauth = new Deauthenticator(ifname, loop);
+        this.trouble = new DenyListTrouble(ifname, loop, this::retry);
     }
 
     /** @return what is known of hostapd's list */
@@ -137,7 +135,7 @@ final class DenyListEnforcer {
         inFlight.clear();
         deauth.reset();
         restoring = new RestoreTally(Set.of(), "");
-        cancelRetry();
+        trouble.cancelRetry();
     }
 
     /**
@@ -147,7 +145,7 @@ final class DenyListEnforcer {
      */
     void resync(Runnable then) {
         if (channel != null && (phase == Phase.KNOWN || phase == Phase.FAILED)) {
-            cancelRetry();
+            trouble.cancelRetry();
             read("hostapd reloaded?", then);
         } else {
             then.run();
@@ -234,13 +232,12 @@ final class DenyListEnforcer {
                 // hostapd older than 2.7: no deny list to keep; filtered stations are still deauthenticated
                 phase = Phase.UNSUPPORTED;
                 view = null;
-                problem("this hostapd has no DENY_ACL command; filtered stations are only deauthenticated");
+                trouble.report("this hostapd has no DENY_ACL command; filtered stations are only deauthenticated");
                 enforceOnConnected();
             } else if (reply.startsWith("FAIL")) {
                 phase = Phase.FAILED;
                 view = null;
-                problem("DENY_ACL SHOW failed (" + ControlChannel.brief(reply) + ")");
-                scheduleRetry();
+                trouble.failed("DENY_ACL SHOW failed (" + ControlChannel.brief(reply) + ")");
             } else {
                 phase = Phase.KNOWN;
                 view = DenyListView.parse(reply);
@@ -311,12 +308,11 @@ final class DenyListEnforcer {
                 if (desired.contains(mac) && connected.test(mac)) {
                     kick(List.of(mac));
                 }
-                ok();
+                trouble.worked();
                 reconcileOne(mac); // the filters may have changed while it was in flight
             } else {
                 // left to the retry: sent again at once it would go round as fast as hostapd refuses
-                problem("DENY_ACL ADD_MAC " + mac + " failed: " + ControlChannel.brief(reply));
-                scheduleRetry();
+                trouble.failed("DENY_ACL ADD_MAC " + mac + " failed: " + ControlChannel.brief(reply));
             }
         });
     }
@@ -328,12 +324,11 @@ final class DenyListEnforcer {
                 view.removed(mac);
                 owners.release(mac);
                 LOG.info("hostapd {}: {} removed from the deny list", ifname, mac);
-                ok();
+                trouble.worked();
                 reconcileOne(mac); // the filters may have changed while it was in flight
             } else {
                 // left to the retry: sent again at once it would go round as fast as hostapd refuses
-                problem("DENY_ACL DEL_MAC " + mac + " failed: " + ControlChannel.brief(reply));
-                scheduleRetry();
+                trouble.failed("DENY_ACL DEL_MAC " + mac + " failed: " + ControlChannel.brief(reply));
             }
         });
     }
@@ -375,53 +370,24 @@ final class DenyListEnforcer {
     private void kick(List<MacAddress> macs) {
         deauth.deauthenticate(channel, macs, "filtered station", refused -> {
             if (!refused.isEmpty()) {
-                problem(refused.get(0));
-                scheduleRetry();
+                trouble.failed(refused.get(0));
             }
         });
     }
 
-    private void scheduleRetry() {
-        if (retryTask != null) {
+    /** After a failure: reads the list again if that failed, else puts it in step and kicks again. */
+    private void retry() {
+        if (channel == null) {
             return;
         }
-        retryTask = loop.schedule(() -> {
-            retryTask = null;
-            if (channel == null) {
-                return;
-            }
-            if (phase == Phase.FAILED) {
-                read("hostapd restarted?", () -> { });
-                return;
-            }
-            if (phase == Phase.KNOWN) {
-                reconcile();
-            }
-            enforceOnConnected();
-        }, RETRY_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelRetry() {
-        if (retryTask != null) {
-            retryTask.cancel(false);
-            retryTask = null;
+        if (phase == Phase.FAILED) {
+            read("hostapd restarted?", () -> { });
+            return;
         }
-    }
-
-    private void problem(String what) {
-        if (!what.equals(problem)) {
-            LOG.warn("hostapd {}: {}; retrying every {}s", ifname, what, RETRY_MS / 1000);
-            problem = what;
-        } else {
-            LOG.debug("hostapd {}: {}", ifname, what);
+        if (phase == Phase.KNOWN) {
+            reconcile();
         }
-    }
-
-    private void ok() {
-        if (problem != null) {
-            LOG.info("hostapd {}: deny list updates work again", ifname);
-            problem = null;
-        }
+        enforceOnConnected();
     }
 
     private static String abbreviate(List<MacAddress> macs) {

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * ({@code ipv4}, {@code ipv6}, {@code hostname}) wherever the station's source left them at zero.
  *
  * <p>Every applied change is reported to the {@link TableListener}s under the lock, in order.
+ *
+ * <p>One class although past 400 lines: every mutation, the filter flag, the learned fields and
+ * the listeners share the one lock and map, which is the point of the class.
  */
 public final class StationTable {
     private static final Logger log = LoggerFactory.getLogger(StationTable.class);
