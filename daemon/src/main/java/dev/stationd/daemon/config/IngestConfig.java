@@ -1,7 +1,6 @@
 package dev.stationd.daemon.config;
 
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -18,11 +17,7 @@ public record IngestConfig(Path socket, int socketMode, String socketGroup, Opti
     public IngestConfig {
         Require.absolute(socket, "ingest.socket");
         FileModes.check(socketMode, "ingest.socket_mode");
-        Objects.requireNonNull(socketGroup, "ingest.socket_group");
-        Objects.requireNonNull(socketGid, "socketGid");
-        if (socketGroup.isEmpty() != socketGid.isEmpty()) {
-            throw new IllegalArgumentException("socketGid must be present exactly when socketGroup is not empty");
-        }
+        Require.socketGroup(socketGroup, socketGid, "ingest.socket_group");
     }
 
     /** @return the built-in defaults (see {@link ConfigKeys}) */

@@ -2,7 +2,6 @@ package dev.stationd.daemon.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
@@ -42,11 +41,7 @@ public record ServerConfig(
     public ServerConfig {
         Require.absolute(socket, "server.socket");
         FileModes.check(socketMode, "server.socket_mode");
-        Objects.requireNonNull(socketGroup, "server.socket_group");
-        Objects.requireNonNull(socketGid, "socketGid");
-        if (socketGroup.isEmpty() != socketGid.isEmpty()) {
-            throw new IllegalArgumentException("socketGid must be present exactly when socketGroup is not empty");
-        }
+        Require.socketGroup(socketGroup, socketGid, "server.socket_group");
         ConfigKeys.SERVER_BACKLOG.require(backlog);
         ConfigKeys.SERVER_MAX_CONNECTIONS.require(maxConnections);
         ConfigKeys.SERVER_IDLE_TIMEOUT.require(idleTimeout);

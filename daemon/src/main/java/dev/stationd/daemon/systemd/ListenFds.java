@@ -201,10 +201,7 @@ public final class ListenFds {
         for (Fd fd : fds) {
             String name = fd.name().toLowerCase(Locale.ROOT);
             if (name.equals(NETLINK_NAME)) {
-                if (netlink != null) {
-                    throw new IllegalStateException("two inherited netlink sockets: fd " + netlink + " and fd " + fd.fd());
-                }
-                netlink = fd.fd();
+                netlink = first(netlink, fd, "netlink");
                 continue;
             }
             int type = probe.unixSocketType(fd.fd());
@@ -217,41 +214,39 @@ public final class ListenFds {
                 wantMetrics = type < 0 && probe.tcpListener(fd.fd());
             }
             if (wantMetrics) {
-                if (!probe.tcpListener(fd.fd())) {
-                    throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd)
-                            + ") should be the metrics socket but is not a listening TCP socket");
-                }
-                if (metrics != null) {
-                    throw new IllegalStateException("two inherited metrics sockets: fd " + metrics + " and fd " + fd.fd());
-                }
-                metrics = fd.fd();
+                expect(probe.tcpListener(fd.fd()), fd, "metrics", "a listening TCP socket");
+                metrics = first(metrics, fd, "metrics");
             } else if (wantStream) {
-                if (type != SOCK_STREAM) {
-                    throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd)
-                            + ") should be the command socket but is not an AF_UNIX SOCK_STREAM socket");
-                }
+                expect(type == SOCK_STREAM, fd, "command", "an AF_UNIX SOCK_STREAM socket");
                 if (!probe.listening(fd.fd())) {
                     throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd) + ") is not listening");
                 }
-                if (stream != null) {
-                    throw new IllegalStateException("two inherited command sockets: fd " + stream + " and fd " + fd.fd());
-                }
-                stream = fd.fd();
+                stream = first(stream, fd, "command");
             } else if (wantDgram) {
-                if (type != SOCK_DGRAM) {
-                    throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd)
-                            + ") should be the ingest socket but is not an AF_UNIX SOCK_DGRAM socket");
-                }
-                if (datagram != null) {
-                    throw new IllegalStateException("two inherited ingest sockets: fd " + datagram + " and fd " + fd.fd());
-                }
-                datagram = fd.fd();
+                expect(type == SOCK_DGRAM, fd, "ingest", "an AF_UNIX SOCK_DGRAM socket");
+                datagram = first(datagram, fd, "ingest");
             } else {
                 LOG.warn("ignoring inherited fd {} ({}): not an AF_UNIX stream or datagram socket nor a TCP listener",
                         fd.fd(), describe(fd));
             }
         }
         return new ListenFds(fds, optional(stream), optional(datagram), optional(netlink), optional(metrics));
+    }
+
+    /** @return {@code fd} for a role, unless an earlier fd {@code claimed} it */
+    private static int first(Integer claimed, Fd fd, String role) {
+        if (claimed != null) {
+            throw new IllegalStateException("two inherited " + role + " sockets: fd " + claimed + " and fd " + fd.fd());
+        }
+        return fd.fd();
+    }
+
+    /** Fails unless {@code fd}, taken for the {@code role} socket, is {@code what} it must be. */
+    private static void expect(boolean is, Fd fd, String role, String what) {
+        if (!is) {
+            throw new IllegalStateException("inherited fd " + fd.fd() + " (" + describe(fd) + ") should be the " + role
+                    + " socket but is not " + what);
+        }
     }
 
     private static OptionalInt optional(Integer fd) {
