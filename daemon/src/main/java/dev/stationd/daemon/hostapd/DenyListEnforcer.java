@@ -277,8 +277,9 @@ final class DenyListEnforcer {
             }
             ControlChannel ch = channel;
             owners.claim(mac, () -> {
-                if (channel == ch && inFlight.contains(mac)) {
-                    add(mac);
+                // saved: decide again, the list or the filters may have changed while the save ran
+                if (channel == ch && inFlight.remove(mac)) {
+                    reconcileOne(mac);
                 }
             });
         } else if (!want && owners.ours(mac)) {
@@ -294,7 +295,11 @@ final class DenyListEnforcer {
     private void add(MacAddress mac) {
         // an entry of ours that was lost, or lies above what the last reply covered, is sent again without a word
         boolean quiet = !owners.unconfirmed(mac);
-        channel.request("DENY_ACL ADD_MAC " + mac, reply -> {
+        ControlChannel ch = channel;
+        ch.request("DENY_ACL ADD_MAC " + mac, reply -> {
+            if (channel != ch) {
+                return; // detached meanwhile: the list is read again on the next connection
+            }
             inFlight.remove(mac);
             if (reply.startsWith("OK")) {
                 view.added(mac);
@@ -318,7 +323,11 @@ final class DenyListEnforcer {
     }
 
     private void delete(MacAddress mac) {
-        channel.request("DENY_ACL DEL_MAC " + mac, reply -> {
+        ControlChannel ch = channel;
+        ch.request("DENY_ACL DEL_MAC " + mac, reply -> {
+            if (channel != ch) {
+                return; // detached meanwhile: the list is read again on the next connection
+            }
             inFlight.remove(mac);
             if (reply.startsWith("OK")) {
                 view.removed(mac);

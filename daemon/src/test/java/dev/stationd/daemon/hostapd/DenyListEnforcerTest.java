@@ -35,7 +35,8 @@ class DenyListEnforcerTest {
     static final MacAddress B = MacAddress.parse("02:00:00:00:0a:02");
     static final MacAddress C = MacAddress.parse("02:00:00:00:0a:03");
     static final MacAddress FOREIGN = MacAddress.parse("02:99:00:00:00:01");
-    private static final Duration DEADLINE = Duration.ofSeconds(5);
+    /** A bound for hangs, not a speed claim: 300 entries are 600 round trips, slow on a loaded machine. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -48,6 +49,8 @@ class DenyListEnforcerTest {
     private DenyLedger realLedger;
     /** The real ledger (a file in the state directory) behind a gate, called back on the loop as the link does. */
     private final java.util.concurrent.atomic.AtomicInteger records = new java.util.concurrent.atomic.AtomicInteger();
+    /** Saves over whose callback is queued on the loop. */
+    private final java.util.concurrent.atomic.AtomicInteger saves = new java.util.concurrent.atomic.AtomicInteger();
     private final DenyOwnership.Ledger ledger = (ours, onSaved) -> {
         records.incrementAndGet();
         Set<MacAddress> copy = Set.copyOf(ours);
@@ -57,7 +60,10 @@ class DenyListEnforcerTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            realLedger.record("wlan0", copy, () -> this.f.loop.execute(onSaved));
+            realLedger.record("wlan0", copy, () -> {
+                this.f.loop.execute(onSaved);
+                saves.incrementAndGet();
+            });
         });
     };
     private Set<MacAddress> recorded = Set.of();
@@ -130,7 +136,13 @@ class DenyListEnforcerTest {
     }
 
     private void await(String what, BooleanSupplier c) throws InterruptedException {
-        DaemonProcess.await(DEADLINE, what + "; hostapd got " + hostapd.received(), c);
+        try {
+            DaemonProcess.await(DEADLINE, what, c);
+        } catch (AssertionError e) {
+            List<String> got = hostapd.received();
+            throw new AssertionError(e.getMessage() + "; hostapd got " + got.size() + " commands, the last: "
+                    + got.subList(Math.max(0, got.size() - 20), got.size()), e);
+        }
     }
 
     /** Waits until hostapd's list is {@code expected} and the enforcer has seen every reply that made it so. */
@@ -407,6 +419,25 @@ class DenyListEnforcerTest {
         DaemonProcess.await(Duration.ofMillis(3 * DenyListEnforcer.RETRY_MS), "A denied by the retry",
                 () -> hostapd.denyList().equals(List.of(A)));
         assertEquals(2, hostapd.count("DENY_ACL ADD_MAC " + A), "one retry, then nothing more to do");
+    }
+
+    @Test
+    void anEntrySavedWhileTheListCannotBeReadIsAddedOnlyOnceItIsReadAgain() throws Exception {
+        startHostapd();
+        attach(FilterSet.empty());
+        gate = new CountDownLatch(1); // the save hangs
+        filters(FilterSet.empty().with(0, A));
+        hostapd.script(cmd -> cmd.equals("DENY_ACL SHOW") ? List.of("FAIL\n") : null);
+        resync(); // the list cannot be read now
+        assertEquals(DenyListEnforcer.Phase.FAILED, enforcer.phase());
+        gate.countDown();
+        await("the save over", () -> saves.get() == 1);
+        f.request("STATUS"); // after the enforcer's turn on the save: an ADD_MAC sent then came before it
+        assertEquals(0, hostapd.countStarting("DENY_ACL ADD_MAC"), "nothing is added to a list not known");
+        hostapd.script(cmd -> null);
+        DaemonProcess.await(Duration.ofMillis(3 * DenyListEnforcer.RETRY_MS), "A denied once the list is read again",
+                () -> hostapd.denyList().equals(List.of(A)));
+        assertEquals(1, hostapd.count("DENY_ACL ADD_MAC " + A));
     }
 
     @Test
