@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on the link's event loop. The link {@linkplain #attach attaches} it to each new
  * connection once the stations are read, and {@linkplain #detach detaches} it when the
  * connection is lost.
+ *
+ * <p>About 400 lines in one class: reading, reconciling and kicking share the phase, the view and
+ * the commands in flight; ownership, failures and kicks are in classes of their own.
  */
 final class DenyListEnforcer {
     static final long RETRY_MS = DenyListTrouble.RETRY_MS;
