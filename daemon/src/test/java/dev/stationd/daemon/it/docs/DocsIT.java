@@ -61,6 +61,9 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code systemd-e2e LABEL}: {@code .ci/systemd-e2e.sh} runs it under a real systemd
  *       ({@code docs_blocks LABEL}); here it is only checked that the script does.
  *   <li>{@code skip (REASON)}: not run, reported as skipped with the reason.
+ *   <li>{@code requires root TOOL...}: run only as root ({@code root}) and where each TOOL is on
+ *       the path (or in {@code /usr/sbin}, {@code /sbin}); elsewhere skipped with a message, as the
+ *       tests that need root or a missing tool are.
  * </ul>
  * A new block in the documentation is therefore run as soon as it is written, or says why not.
  */
@@ -69,7 +72,7 @@ class DocsIT {
     private static final Duration CHECK_DEADLINE = Duration.ofSeconds(30);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
     private static final Set<String> DIRECTIVES = Set.of("daemon", "expect", "check", "env", "excerpt", "ci",
-            "systemd-e2e", "skip");
+            "systemd-e2e", "skip", "requires");
     private static final Pattern DAEMON_LOG_LINE = Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ ");
 
     private static Path copy;
@@ -141,6 +144,14 @@ class DocsIT {
             assertTrue(skip.matches("\\(.+\\)"), where + ": 'docs-test: skip (REASON)' needs a reason in parentheses");
             summary.put(where, "skipped " + skip);
             Assumptions.abort("not run: " + skip);
+        }
+        String requires = b.directive("requires");
+        if (requires != null) {
+            String missing = missingRequirements(requires);
+            if (!missing.isEmpty()) {
+                summary.put(where, "skipped (needs " + missing + ")");
+                Assumptions.abort("not run here: needs " + missing);
+            }
         }
         String outcome;
         if (b.directive("excerpt") != null) {
@@ -247,6 +258,22 @@ class DocsIT {
         assertEquals("", build.strip(),
                 "the build must print nothing (README: 'The build prints nothing unless something fails')");
         return String.format("ran: in the background, built and answering PING after %.0f s", seconds);
+    }
+
+    /** @return what of {@code requirements} ("root", tool names) this machine lacks, or "" */
+    private static String missingRequirements(String requirements) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String r : requirements.trim().split("\\s+")) {
+            if (r.equals("root")) {
+                if (!Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
+                    missing.add("root");
+                }
+            } else if (Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
+                    Stream.of("/usr/sbin", "/sbin")).noneMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, r)))) {
+                missing.add(r);
+            }
+        }
+        return String.join(", ", missing);
     }
 
     private static boolean answersPing(Path socket) {
