@@ -33,14 +33,24 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     /** Decoded commands queued while a filter change is in flight before reading stops. */
     static final int MAX_QUEUED_COMMANDS = 1024;
 
+    /** What the connection does with the commands that arrive. */
+    enum State {
+        /** Answers commands in order. */
+        SERVING,
+        /** A filter change waits for its fsync; the commands behind it wait too. */
+        MUTATING,
+        /** An event stream: nothing more is read or answered. */
+        SUBSCRIBED,
+        /** Answers nothing more; closes once the replies written so far are out. */
+        CLOSING
+    }
+
     private final ServerContext server;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
-    private boolean refused;
-    private boolean busy;
-    private boolean untrusted;
+    private State state = State.SERVING;
+    /** The peer shut down its sending side: a fact about the socket, independent of {@link #state}. */
     private boolean inputClosed;
-    private boolean subscribed;
     private long lastRequestNanos;
     private ScheduledFuture<?> idleTimer;
     private TableListener subscription;
@@ -62,7 +72,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         int open = server.stats().connections.incrementAndGet();
         if (open > server.config().server().maxConnections() || server.isShuttingDown()) {
-            refused = true;
+            state = State.CLOSING;
             server.stats().refused(server.isShuttingDown() ? ServerStats.Refusal.SHUTTING_DOWN
                     : ServerStats.Refusal.MAX_CONNECTIONS);
             server.busyLog().warn("refusing connection: {} open, max_connections {}", open - 1,
@@ -78,7 +88,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.stats().connections.decrementAndGet();
-        if (subscribed) {
+        if (state == State.SUBSCRIBED) {
             server.stats().subscribers.decrementAndGet();
         }
         if (idleTimer != null) {
@@ -97,7 +107,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refused || untrusted || subscribed) {
+        if (state == State.CLOSING || state == State.SUBSCRIBED) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -125,7 +135,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
-            if (subscribed) {
+            if (state == State.SUBSCRIBED) {
                 // A subscription lasts "until either side closes": a subscriber's EOF ends it now,
                 // not at the next event write, so a quiet table does not keep dead subscribers.
                 ctx.close();
@@ -143,7 +153,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void drain() {
-        while (!busy && !queue.isEmpty() && !untrusted && !subscribed) {
+        while (state == State.SERVING && !queue.isEmpty()) {
             Object msg = queue.poll();
             if (msg instanceof CloudCmdAttr cmd) {
                 handle(cmd);
@@ -164,9 +174,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         } else if (c == Command.SUBSCRIBE) {
             startSubscription();
         } else if (c.isMutation()) {
-            busy = true;
+            state = State.MUTATING;
             server.processor().mutate(cmd).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
-                busy = false;
+                state = State.SERVING;
                 if (failure != null) {
                     // E_BUSY closes the connection (protocol.md): nothing behind it is answered.
                     LOG.error("{} failed, answering E_BUSY: {}", cmd, String.valueOf(failure));
@@ -216,7 +226,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Answers nothing more: drops what is queued and closes once the replies written so far are out. */
     private void closeAfterReplies() {
-        untrusted = true;
+        state = State.CLOSING;
         releaseQueued();
         flushThenClose();
     }
@@ -239,7 +249,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void startSubscription() {
-        subscribed = true;
+        state = State.SUBSCRIBED;
         server.stats().subscribers.incrementAndGet();
         int limit = server.config().server().subscriberBacklog();
         subscription = event -> {
@@ -288,7 +298,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void closeIfDone() {
-        if (inputClosed && !busy && queue.isEmpty() && !subscribed && ctx.channel().isOpen()) {
+        if (inputClosed && state == State.SERVING && queue.isEmpty() && ctx.channel().isOpen()) {
             flushThenClose();
         }
     }
@@ -300,7 +310,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private void checkIdle() {
         long idleNanos = server.config().server().idleTimeout().toNanos();
         long quiet = System.nanoTime() - lastRequestNanos;
-        if (subscribed || busy || !queue.isEmpty()) {
+        if (state == State.SUBSCRIBED || state == State.MUTATING || !queue.isEmpty()) {
             scheduleIdleCheck(idleNanos);
         } else if (quiet >= idleNanos) {
             LOG.debug("closing idle connection {} after {} ms", ctx.channel().remoteAddress(), quiet / 1_000_000);
