@@ -12,6 +12,8 @@ import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.persist.StateFileException;
 import dev.stationd.daemon.server.CommandProcessor;
+import dev.stationd.daemon.server.Fatal;
+import dev.stationd.daemon.server.NativeMemory;
 import dev.stationd.daemon.server.ServerContext;
 import dev.stationd.daemon.server.ServerStats;
 import dev.stationd.daemon.server.StationServer;
@@ -107,6 +109,8 @@ public final class Daemon {
      * @return the process exit code
      */
     public int runUntilSignalled() {
+        Fatal.install();
+        NativeMemory.tune();
         long pid = ProcessHandle.current().pid();
         ListenFds activated;
         try {
@@ -279,7 +283,7 @@ public final class Daemon {
             enrichment.close();
         }
         server.close(SHUTDOWN_GRACE); // replies in flight get up to 2 s
-        context.processor().close(); // the event loops are gone: nothing asks for the cached reply any more
+        context.close(); // the event loops are gone: nothing asks for the cached reply nor events any more
         LOG.info("stopped: stations={} filters={} requests={} events={}", table.size(), filters.current().size(),
                 context.stats().requests.total(), context.stats().datagramCount(ServerStats.Datagram.APPLIED));
         notify.close();

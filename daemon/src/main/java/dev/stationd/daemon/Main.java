@@ -32,7 +32,14 @@ public final class Main {
      */
     public static void main(String[] args) {
         useOwnLoggingProvider();
-        System.exit(run(args, System.out, System.err));
+        int code;
+        try {
+            code = run(args, System.out, System.err);
+        } catch (Throwable t) { // never leave the process running without its main thread
+            t.printStackTrace();
+            code = EX_SOFTWARE;
+        }
+        System.exit(code);
     }
 
     /**

@@ -8,9 +8,10 @@ import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.ErrorCode;
 import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.codec.Reply;
+import dev.stationd.protocol.codec.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,10 +23,15 @@ import java.util.concurrent.CompletableFuture;
  * releases once the event loops are gone.
  */
 public final class CommandProcessor implements AutoCloseable {
+    /**
+     * Replies from this size up get a buffer of their own (freed back to the system when sent)
+     * instead of one from the channel's pool, whose chunks would keep the holes they leave.
+     */
+    static final int LARGE = 64 * 1024;
     private final StationTable table;
     private final FilterService filters;
     private final StaKick kicks;
-    private final EncodedTable encoded = new EncodedTable(PooledByteBufAllocator.DEFAULT);
+    private final EncodedTable encoded = new EncodedTable(UnpooledByteBufAllocator.DEFAULT);
 
     /**
      * A processor that follows no hostapd ({@code STA_KICK} finds no station).
@@ -49,38 +55,76 @@ public final class CommandProcessor implements AutoCloseable {
     }
 
     /**
-     * Answers a query at once. Table replies come pre-encoded from {@link EncodedTable}.
+     * A query's reply; what it copies or encodes was charged to the budget before its buffer existed.
+     *
+     * @param message a {@link Reply} or an encoded {@link ByteBuf} (the caller owns it)
+     * @param held bytes it keeps alive until sent, shared ones included (the connection's weight)
+     * @param lease the table version it shares, ended once it is sent; {@code null} if none
+     */
+    public record Answer(Object message, long held, EncodedTable.Lease lease) {
+    }
+
+    /**
+     * Answers a query at once. Table replies come pre-encoded from {@link EncodedTable}; what a
+     * reply copies or encodes is charged to {@code grant} (and a new table encoding to its budget) first.
      *
      * @param cmd a {@code STA_LIST}, {@code STA_GET}, {@code FILTER_LIST}, {@code FILTER_DUMP} or {@code PING}
-     * @param alloc allocator for reply buffers
-     * @return the reply: a {@link Reply} or an encoded {@link ByteBuf} (the caller owns it)
+     * @param alloc allocator for small reply buffers
+     * @param grant the reply's charge
+     * @return the reply, or {@code null} when the budget had no room for it
      */
-    public Object query(CloudCmdAttr cmd, ByteBufAllocator alloc) {
+    public Answer query(CloudCmdAttr cmd, ByteBufAllocator alloc, PendingBudget.Grant grant) {
         switch (cmd.command()) {
             case STA_LIST: {
-                EncodedTable.Lease lease = encoded.acquire(table.snapshot());
+                EncodedTable.Lease lease = encoded.acquire(table.snapshot(), grant.budget());
+                if (lease == null) {
+                    return null;
+                }
                 if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
                         && cmd.maxEntries() == 0) {
-                    return lease.fullReply(); // the common poll: no copy at all
+                    return new Answer(lease.fullReply(), lease.size(), lease); // the common poll: no copy at all
                 }
-                return lease.select(lease.snapshot().query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(),
-                        cmd.maxEntries()), alloc);
+                return select(lease, lease.snapshot().query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(),
+                        cmd.maxEntries()), alloc, grant);
             }
             case STA_GET: {
-                EncodedTable.Lease lease = encoded.acquire(table.snapshot());
+                EncodedTable.Lease lease = encoded.acquire(table.snapshot(), grant.budget());
+                if (lease == null) {
+                    return null;
+                }
                 StaListAttr sta = lease.snapshot().get(cmd.mac());
-                return lease.select(sta == null ? List.of() : List.of(sta), alloc);
+                return select(lease, sta == null ? List.of() : List.of(sta), alloc, grant);
             }
             case FILTER_LIST:
-                return Reply.table(table.snapshot().filterList(filters.current()));
+                return small(Reply.table(table.snapshot().filterList(filters.current())), grant);
             case PING:
-                return Reply.ack();
+                return small(Reply.ack(), grant);
             case FILTER_DUMP:
-                return Reply.filterTable(table.snapshot().filterDump(filters.current(), cmd.groupId(), cmd.offset(),
-                        cmd.maxEntries()));
+                return small(Reply.filterTable(table.snapshot().filterDump(filters.current(), cmd.groupId(), cmd.offset(),
+                        cmd.maxEntries())), grant);
             default:
                 throw new IllegalArgumentException("not a query: " + cmd.command());
         }
+    }
+
+    private static Answer select(EncodedTable.Lease lease, List<StaListAttr> records, ByteBufAllocator alloc,
+                                 PendingBudget.Grant grant) {
+        int size = EncodedTable.replySize(records.size());
+        if (!grant.take(size)) {
+            lease.done();
+            return null;
+        }
+        try {
+            return new Answer(lease.select(records, size >= LARGE ? UnpooledByteBufAllocator.DEFAULT : alloc), size, null);
+        } catch (OutOfMemoryError e) {
+            throw Fatal.outOfMemory("copying a table reply", e);
+        }
+    }
+
+    /** A reply the encoder writes (its buffer is allocated on the way out: charged here first). */
+    private static Answer small(Reply reply, PendingBudget.Grant grant) {
+        int size = ReplyEncoder.size(reply);
+        return grant.take(size) ? new Answer(reply, size, null) : null;
     }
 
     /**

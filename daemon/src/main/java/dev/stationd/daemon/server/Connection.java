@@ -1,7 +1,6 @@
 package dev.stationd.daemon.server;
 
 import dev.stationd.daemon.config.AccessConfig;
-import dev.stationd.daemon.table.TableListener;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
@@ -9,17 +8,21 @@ import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.codec.CommandError;
 import dev.stationd.protocol.codec.CommandFrameDecoder;
 import dev.stationd.protocol.codec.Reply;
+import dev.stationd.protocol.codec.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +30,22 @@ import org.slf4j.LoggerFactory;
  * One client connection: answers its commands strictly in request order (a filter change that
  * waits for its fsync holds back the replies behind it), enforces the idle timeout, and turns
  * the connection into an event stream on {@code SUBSCRIBE}. Not shared: one per channel.
+ *
+ * <p>Memory: a command is answered only while the channel is writable, so the requests of a
+ * client that does not read wait in its socket, not as replies here; every reply is charged to
+ * the {@link PendingBudget} before its buffer exists and released once the kernel took it.
  */
-public final class Connection extends ChannelInboundHandlerAdapter {
+public final class Connection extends ChannelInboundHandlerAdapter implements EventHub.Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    /** Decoded commands queued while a filter change is in flight before reading stops. */
-    static final int MAX_QUEUED_COMMANDS = 1024;
+    /** Decoded commands queued (while a filter change is in flight, or the channel is not writable) before reading stops. */
+    static final int MAX_QUEUED_COMMANDS = 256;
+    /**
+     * A subscriber's write buffer: events beyond it wait in the {@link EventHub} (shared by all
+     * subscribers) instead of as per-subscriber writes.
+     */
+    static final WriteBufferWaterMark SUBSCRIBER_WATER_MARK = new WriteBufferWaterMark(8 * 1024, 16 * 1024);
+    /** Events taken from the hub per read. */
+    private static final int EVENT_BATCH = 64;
 
     /** What the connection does with the commands that arrive. */
     enum State {
@@ -51,11 +65,12 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private State state = State.SERVING;
     /** The peer shut down its sending side: a fact about the socket, independent of {@link #state}. */
     private boolean inputClosed;
-    private long lastRequestNanos;
     private ScheduledFuture<?> idleTimer;
-    private TableListener subscription;
-    private final AtomicInteger eventBacklog = new AtomicInteger();
-    private boolean flushScheduled;
+    /** This connection's writes, charged to the budget. */
+    private ReplyWriter writer;
+    /** Position of the next event in the {@link EventHub}, while {@link State#SUBSCRIBED}. */
+    private long eventCursor;
+    private final List<ByteBuf> eventBatch = new ArrayList<>(EVENT_BATCH);
     private Peer peer;
     private boolean permLogged;
     private AccessConfig decidedFor;
@@ -80,7 +95,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        lastRequestNanos = System.nanoTime();
+        writer = new ReplyWriter(ctx, server.budget());
+        server.budget().register(writer);
         scheduleIdleCheck(server.config().server().idleTimeout().toNanos());
         ctx.fireChannelActive();
     }
@@ -88,15 +104,17 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.stats().connections.decrementAndGet();
-        if (state == State.SUBSCRIBED) {
-            server.stats().subscribers.decrementAndGet();
+        if (writer != null) {
+            server.budget().unregister(writer);
         }
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
-        if (subscription != null) {
-            server.table().removeListener(subscription);
+        if (state == State.SUBSCRIBED) {
+            server.events().unsubscribe(this);
+            server.stats().subscribers.decrementAndGet();
         }
+        state = State.CLOSING;
         releaseQueued();
         CommandFrameDecoder frames = ctx.pipeline().get(CommandFrameDecoder.class);
         if (frames != null && frames.trailingBytes() > 0) {
@@ -111,12 +129,9 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        lastRequestNanos = System.nanoTime();
+        writer.requestRead();
         queue.add(msg);
         drain();
-        if (queue.size() >= MAX_QUEUED_COMMANDS) {
-            ctx.channel().config().setAutoRead(false);
-        }
     }
 
     @Override
@@ -126,8 +141,17 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // Backpressure: a client that does not read its replies is not read from either.
-        updateAutoRead();
+        // Backpressure: a client that does not read its replies is neither answered nor read from.
+        if (ctx.channel().isWritable()) {
+            if (state == State.SUBSCRIBED) {
+                drainEvents();
+            } else {
+                drain();
+                ctx.flush();
+            }
+        } else {
+            updateAutoRead();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -148,12 +172,14 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Fatal.exitIfOutOfMemory("reading from a client", cause);
         server.ioLog().warn("connection error, closing: {}", String.valueOf(cause));
         ctx.close();
     }
 
+    /** Answers queued commands in order while the channel takes replies. */
     private void drain() {
-        while (state == State.SERVING && !queue.isEmpty()) {
+        while (state == State.SERVING && !queue.isEmpty() && ctx.channel().isWritable()) {
             Object msg = queue.poll();
             if (msg instanceof CloudCmdAttr cmd) {
                 handle(cmd);
@@ -176,12 +202,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         } else if (c.isMutation()) {
             state = State.MUTATING;
             server.processor().mutate(cmd).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+                if (state != State.MUTATING) {
+                    return; // closed meanwhile
+                }
                 state = State.SERVING;
                 if (failure != null) {
-                    // E_BUSY closes the connection (protocol.md): nothing behind it is answered.
                     LOG.error("{} failed, answering E_BUSY: {}", cmd, String.valueOf(failure));
-                    reply(c, Reply.nak(ErrorCode.E_BUSY));
-                    closeAfterReplies();
+                    refuse(c);
                     return;
                 }
                 reply(c, reply);
@@ -189,8 +216,37 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 ctx.flush();
             }));
         } else {
-            reply(c, server.processor().query(cmd, ctx.alloc()));
+            answer(cmd);
         }
+    }
+
+    /** A query: charged to the budget first; refused with {@code E_BUSY} when it does not fit. */
+    private void answer(CloudCmdAttr cmd) {
+        PendingBudget.Grant grant = writer.grant();
+        if (!grant.take(PendingBudget.PER_WRITE)) {
+            overloaded(cmd.command());
+            return;
+        }
+        CommandProcessor.Answer a = server.processor().query(cmd, ctx.alloc(), grant);
+        if (a == null) {
+            grant.release();
+            overloaded(cmd.command());
+            return;
+        }
+        server.stats().requests.count(cmd.command(), a.message());
+        writer.write(a.message(), grant, a.held() + PendingBudget.PER_WRITE, a.lease());
+    }
+
+    private void overloaded(Command c) {
+        server.busyLog().warn("answering E_BUSY to {} ({}): {} bytes of pending replies in use, limit {}", peer(), c,
+                server.budget().used(), server.budget().limit());
+        refuse(c);
+    }
+
+    /** {@code E_BUSY} in the command's form; it closes the connection, so nothing behind it is answered. */
+    private void refuse(Command c) {
+        reply(c, c.replyForm() == Command.ReplyForm.ACK ? Reply.nak(ErrorCode.E_BUSY) : Reply.error(ErrorCode.E_BUSY));
+        closeAfterReplies();
     }
 
     private boolean permitted(Command c) {
@@ -202,11 +258,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 mayAdmin = true;
                 return true;
             }
-            if (peer == null) {
-                peer = Peer.of(ctx.channel());
-            }
-            mayAdmin = peer.isAdmin(access, server.selfUid());
-            mayRead = mayAdmin || peer.isReader(access, server.selfUid());
+            mayAdmin = peer().isAdmin(access, server.selfUid());
+            mayRead = mayAdmin || peer().isReader(access, server.selfUid());
         }
         boolean ok = c.isAdmin() ? mayAdmin : mayRead;
         if (!ok && !permLogged) {
@@ -214,6 +267,13 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             server.badInputLog().warn("denied {} to {} (not in access.{})", c, peer, c.isAdmin() ? "admin" : "read");
         }
         return ok;
+    }
+
+    private Peer peer() {
+        if (peer == null) {
+            peer = Peer.of(ctx.channel());
+        }
+        return peer;
     }
 
     private void handleError(CommandError err) {
@@ -242,56 +302,76 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** @param command counted with the reply's result; {@code null} when the frame named none */
-    private void reply(Command command, Object reply) {
+    /**
+     * A small reply that must go out (an error, the result of a durable change): charged without a check.
+     *
+     * @param command counted with the reply's result; {@code null} when the frame named none
+     * @param reply the reply
+     */
+    private void reply(Command command, Reply reply) {
         server.stats().requests.count(command, reply);
-        ctx.write(reply, ctx.voidPromise());
+        long bytes = ReplyEncoder.size(reply) + PendingBudget.PER_WRITE;
+        writer.write(reply, server.budget().force(bytes), bytes, null);
     }
 
     private void startSubscription() {
         state = State.SUBSCRIBED;
         server.stats().subscribers.incrementAndGet();
-        int limit = server.config().server().subscriberBacklog();
-        subscription = event -> {
-            if (eventBacklog.incrementAndGet() > limit) {
-                if (eventBacklog.getAndSet(Integer.MIN_VALUE / 2) > 0) {
-                    server.stats().subscribersDropped.increment();
-                    server.busyLog().warn("subscriber {} exceeded its backlog of {} events, disconnecting",
-                            ctx.channel().remoteAddress(), limit);
-                    ctx.channel().close();
-                }
-                return;
-            }
-            ctx.executor().execute(() -> writeEvent(event));
-        };
-        // Listen before acknowledging, so a client that lists after the ACK misses nothing; the
-        // events are handed to this event loop, which writes the ACK first (this task).
-        server.table().addListener(subscription);
+        // Listen before acknowledging, so a client that lists after the ACK misses nothing.
+        eventCursor = server.events().subscribe(this);
         reply(Command.SUBSCRIBE, Reply.ack());
+        // Events beyond a small window wait in the shared hub, not as writes of this connection.
+        ctx.channel().config().setWriteBufferWaterMark(SUBSCRIBER_WATER_MARK);
+        releaseQueued();
+        drainEvents();
         ctx.flush();
         if (inputClosed) {
             ctx.close(); // the subscriber already half-closed while SUBSCRIBE waited in the queue
         }
     }
 
-    private void writeEvent(StaEvent event) {
-        if (!ctx.channel().isActive()) {
+    @Override
+    public EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public void drainEvents() {
+        if (state != State.SUBSCRIBED || !ctx.channel().isActive()) {
             return;
         }
-        ByteBuf buf = ctx.alloc().ioBuffer(StaEvent.SIZE);
-        event.encode(buf);
-        ctx.write(buf).addListener(f -> eventBacklog.decrementAndGet());
-        if (!flushScheduled) {
-            flushScheduled = true;
-            ctx.executor().execute(() -> {
-                flushScheduled = false;
-                ctx.flush();
-            });
+        EventHub hub = server.events();
+        boolean wrote = false;
+        while (ctx.channel().isWritable() || hub.head() - eventCursor > hub.capacity()) {
+            eventBatch.clear();
+            int n = hub.read(eventCursor, EVENT_BATCH, eventBatch);
+            if (n < 0) {
+                server.stats().subscribersDropped.increment();
+                server.busyLog().warn("subscriber {} fell more than {} events behind, disconnecting", peer(),
+                        hub.capacity());
+                ctx.close();
+                return;
+            }
+            if (n == 0) {
+                break;
+            }
+            eventCursor += n;
+            for (ByteBuf event : eventBatch) {
+                // the event's bytes are shared by every subscriber (the hub's); its write is this subscriber's
+                writer.write(event, server.budget().force(PendingBudget.PER_WRITE),
+                        StaEvent.SIZE + PendingBudget.PER_WRITE, null);
+            }
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
         }
     }
 
     private void updateAutoRead() {
-        boolean read = ctx.channel().isWritable() && queue.size() < MAX_QUEUED_COMMANDS;
+        // a subscriber is read (and its input dropped) so that its EOF is seen at once
+        boolean read = state == State.SUBSCRIBED
+                || (state != State.CLOSING && ctx.channel().isWritable() && queue.size() < MAX_QUEUED_COMMANDS);
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
@@ -309,10 +389,11 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     private void checkIdle() {
         long idleNanos = server.config().server().idleTimeout().toNanos();
-        long quiet = System.nanoTime() - lastRequestNanos;
-        if (state == State.SUBSCRIBED || state == State.MUTATING || !queue.isEmpty()) {
+        long quiet = System.nanoTime() - writer.lastActivity();
+        if (state == State.SUBSCRIBED || state == State.MUTATING) {
             scheduleIdleCheck(idleNanos);
         } else if (quiet >= idleNanos) {
+            // nothing read and nothing taken by the kernel for that long (also a client that stopped reading)
             LOG.debug("closing idle connection {} after {} ms", ctx.channel().remoteAddress(), quiet / 1_000_000);
             ctx.close();
         } else {

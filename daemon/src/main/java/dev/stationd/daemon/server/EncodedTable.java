@@ -10,35 +10,95 @@ import java.util.List;
 
 /**
  * The whole table, encoded once per table version as a ready {@code STA_LIST} reply
- * ({@code int32 num} + every record, sorted by MAC) in one pooled direct buffer. Every reply
+ * ({@code int32 num} + every record, sorted by MAC) in one direct buffer of its own. Every reply
  * until the next change is a retained duplicate of it (no copying, no encoding); selective and
  * paged replies copy their 176-byte records out of it.
  *
- * <p>Retain and release happen under one lock, so a reply can never pick up a buffer that is
- * being released for a newer version.
+ * <p>Each version is charged to the {@link PendingBudget} once, when it is encoded
+ * ({@link PendingBudget#tryVersion}), and released when it is no longer the newest and the last
+ * reply that uses it has been sent: a client that does not read can keep an old version alive,
+ * and that memory counts.
+ *
+ * <p>When the budget has no room for a new encoding, a query is answered from the newest one
+ * there is, if it was made at most {@link #STALE_NANOS} ago and has the filters in force (a filter
+ * change is always visible to the next query); otherwise there is no answer (the client gets
+ * {@code E_BUSY}). Slow clients then share fewer versions, which is what frees the memory.
+ *
+ * <p>Retain, release and the lease counts change under one lock, so a reply can never pick up a
+ * buffer that is being released for a newer version.
  */
 public final class EncodedTable implements AutoCloseable {
+    /** How old an encoding may be to answer a query while the budget has no room for a new one. */
+    static final long STALE_NANOS = 1_000_000_000L;
     private final ByteBufAllocator alloc;
-    private TableSnapshot snapshot;
-    private ByteBuf encoded;
+    private Version current;
 
-    /** @param alloc allocator of the encoded buffers (pooled direct) */
+    /** @param alloc allocator of the encoded buffers (direct; unpooled, so a version's memory goes when it does) */
     public EncodedTable(ByteBufAllocator alloc) {
         this.alloc = alloc;
     }
 
-    /** A snapshot with its encoded form, retained for one reply. */
-    public record Lease(TableSnapshot snapshot, ByteBuf encoded) {
+    /** One encoded version; {@code leases} and {@code superseded} are guarded by the table's lock. */
+    private static final class Version {
+        final TableSnapshot snapshot;
+        final ByteBuf encoded;
+        /** Bytes charged for it, and where. */
+        final int size;
+        final PendingBudget budget;
+        final long encodedAt = System.nanoTime();
+        int leases;
+        /** Read without the lock by {@link Lease#staleBytes()}. */
+        volatile boolean superseded;
+
+        Version(TableSnapshot snapshot, ByteBuf encoded, int size, PendingBudget budget) {
+            this.snapshot = snapshot;
+            this.encoded = encoded;
+            this.size = size;
+            this.budget = budget;
+        }
+    }
+
+    /** A snapshot with its encoded form, held for one reply; {@link #done()} ends it. */
+    public final class Lease {
+        private final Version version;
+        private boolean done;
+
+        private Lease(Version version) {
+            this.version = version;
+        }
+
+        /** @return the snapshot */
+        public TableSnapshot snapshot() {
+            return version.snapshot;
+        }
+
+        /** @return bytes of the whole encoded table this lease keeps alive */
+        public int size() {
+            return version.size;
+        }
+
         /**
-         * @return the full-table reply; the lease's reference passes to the caller
+         * @return this lease's share of its version when that is no longer the newest (only leases
+         *     keep it alive), else 0; any thread may ask
+         */
+        public long staleBytes() {
+            int n = version.leases; // a racy read is fine: an estimate for choosing whom to disconnect
+            return version.superseded ? version.size / Math.max(1, n) : 0;
+        }
+
+        /**
+         * @return the full-table reply (a retained duplicate, released by whoever writes it); the
+         *     lease stays open until {@link #done()}, once the reply is sent
          */
         public ByteBuf fullReply() {
-            return encoded;
+            synchronized (EncodedTable.this) {
+                return version.encoded.retainedDuplicate();
+            }
         }
 
         /**
          * Builds a reply of some records of this snapshot by copying their encoded bytes, and
-         * releases the lease.
+         * ends the lease.
          *
          * @param records records of {@link #snapshot()} (sorted)
          * @param alloc allocator for the reply
@@ -47,52 +107,107 @@ public final class EncodedTable implements AutoCloseable {
         public ByteBuf select(List<StaListAttr> records, ByteBufAllocator alloc) {
             try {
                 int n = records.size();
-                ByteBuf out = alloc.ioBuffer(ReplyEncoder.NUM_SIZE + n * StaListAttr.SIZE);
+                ByteBuf out = alloc.ioBuffer(replySize(n));
                 HostOrder.writeI32(out, n);                                   // int32 num
                 for (StaListAttr r : records) {
-                    int i = snapshot.indexOf(r.mac());
-                    out.writeBytes(encoded, ReplyEncoder.NUM_SIZE + i * StaListAttr.SIZE, StaListAttr.SIZE);
+                    int i = version.snapshot.indexOf(r.mac());
+                    out.writeBytes(version.encoded, ReplyEncoder.NUM_SIZE + i * StaListAttr.SIZE, StaListAttr.SIZE);
                 }
                 return out;
             } finally {
-                encoded.release();
+                done();
+            }
+        }
+
+        /** Ends the lease: an older version goes once its last lease ends. Idempotent. */
+        public void done() {
+            synchronized (EncodedTable.this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                if (--version.leases == 0 && version.superseded) {
+                    drop(version);
+                }
             }
         }
     }
 
     /**
-     * @param latest the newest snapshot the caller knows
-     * @return that snapshot (or a newer one already encoded) with a retained buffer; release it
+     * @param records number of records
+     * @return bytes of a table reply with that many records
      */
-    public synchronized Lease acquire(TableSnapshot latest) {
-        if (snapshot == null || latest.version() > snapshot.version()) {
-            ByteBuf next = encode(latest);
-            if (encoded != null) {
-                encoded.release();
+    public static int replySize(int records) {
+        return ReplyEncoder.NUM_SIZE + records * StaListAttr.SIZE;
+    }
+
+    /**
+     * @param latest the newest snapshot the caller knows
+     * @param budget where a new encoding is charged
+     * @return that snapshot (or a newer one already encoded, or, when the budget has no room for a
+     *     new one, a recent one with the same filters), leased; {@code null} when none of them can answer
+     */
+    public synchronized Lease acquire(TableSnapshot latest, PendingBudget budget) {
+        if (current == null || latest.version() > current.snapshot.version()) {
+            int size = replySize(latest.size());
+            if (!budget.tryVersion(size)) {
+                if (current == null || System.nanoTime() - current.encodedAt > STALE_NANOS
+                        || current.snapshot.filters() != latest.filters()) {
+                    return null;
+                }
+                current.leases++; // no room for a new version: the recent one answers
+                return new Lease(current);
             }
-            snapshot = latest;
-            encoded = next;
+            Version next;
+            try {
+                next = new Version(latest, encode(latest, size), size, budget);
+            } catch (OutOfMemoryError e) {
+                throw Fatal.outOfMemory("encoding the table", e);
+            } catch (RuntimeException e) {
+                budget.release(size);
+                throw e;
+            }
+            if (current != null) {
+                current.superseded = true;
+                if (current.leases == 0) {
+                    drop(current);
+                }
+            }
+            current = next;
         }
-        return new Lease(snapshot, encoded.retainedDuplicate());
+        current.leases++;
+        return new Lease(current);
     }
 
-    private ByteBuf encode(TableSnapshot s) {
+    private static void drop(Version v) {
+        v.encoded.release();
+        v.budget.release(v.size);
+    }
+
+    private ByteBuf encode(TableSnapshot s, int size) {
         List<StaListAttr> all = s.all();
-        ByteBuf buf = alloc.directBuffer(ReplyEncoder.NUM_SIZE + all.size() * StaListAttr.SIZE);
-        HostOrder.writeI32(buf, all.size());
-        for (StaListAttr r : all) {
-            r.encode(buf);
+        ByteBuf buf = alloc.directBuffer(size); // no maxCapacity: string encoding asks for worst-case room
+        try {
+            HostOrder.writeI32(buf, all.size());
+            for (StaListAttr r : all) {
+                r.encode(buf);
+            }
+            return buf;
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
         }
-        return buf;
     }
 
-    /** Releases the cached buffer. */
+    /** Releases the newest version (older ones go with their last lease). */
     @Override
     public synchronized void close() {
-        if (encoded != null) {
-            encoded.release();
-            encoded = null;
-            snapshot = null;
+        if (current != null) {
+            current.superseded = true;
+            if (current.leases == 0) {
+                drop(current);
+            }
+            current = null;
         }
     }
 }

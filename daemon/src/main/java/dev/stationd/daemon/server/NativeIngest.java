@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +41,6 @@ final class NativeIngest {
     static final int JOIN_MILLIS = 5 * POLL_MILLIS;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
-    /** Library base name; the file is {@code lib<name>_<os.arch>.so}. */
-    static final String LIBRARY = "stationd_ingest";
     private static final boolean LOADED = load();
 
     private final int fd;
@@ -77,12 +74,7 @@ final class NativeIngest {
 
     /** @return the library's file name on this machine */
     static String libraryFileName() {
-        return System.mapLibraryName(libraryName());
-    }
-
-    /** @return the name {@link System#loadLibrary} takes: {@code stationd_ingest_<os.arch>} */
-    private static String libraryName() {
-        return LIBRARY + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return NativeLibrary.fileName();
     }
 
     /**
@@ -176,17 +168,20 @@ final class NativeIngest {
     }
 
     private static boolean load() {
-        String file = libraryFileName();
+        if (!NativeLibrary.loaded()) {
+            LOG.debug("no usable {} on java.library.path: ingest through Netty", libraryFileName());
+            return false;
+        }
         try {
-            System.loadLibrary(libraryName());
             int version = abiVersion();
             if (version != ABI_VERSION) {
-                LOG.warn("{} is of another build (ABI {}, expected {}); ingest through Netty", file, version, ABI_VERSION);
+                LOG.warn("{} is of another build (ABI {}, expected {}); ingest through Netty", libraryFileName(), version,
+                        ABI_VERSION);
                 return false;
             }
             return true;
-        } catch (UnsatisfiedLinkError | SecurityException e) {
-            LOG.debug("no usable {} on java.library.path ({}): ingest through Netty", file, e.getMessage());
+        } catch (UnsatisfiedLinkError e) {
+            LOG.warn("{} is of another build ({}); ingest through Netty", libraryFileName(), e.getMessage());
             return false;
         }
     }

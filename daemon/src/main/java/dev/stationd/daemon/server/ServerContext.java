@@ -2,15 +2,21 @@ package dev.stationd.daemon.server;
 
 import dev.stationd.daemon.config.StationdConfig;
 import dev.stationd.daemon.table.StationTable;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.LoggerFactory;
 
-/** What every channel handler shares: configuration, table, command processor, counters. */
-public final class ServerContext {
+/**
+ * What every channel handler shares: configuration, table, command processor, the budget of
+ * pending replies, the event log of subscribers, counters and logs.
+ */
+public final class ServerContext implements AutoCloseable {
     private volatile StationdConfig config;
     private volatile boolean shuttingDown;
     private final StationTable table;
     private final CommandProcessor processor;
     private final ServerStats stats = new ServerStats();
+    private final PendingBudget budget = new PendingBudget(PendingBudget.DEFAULT_LIMIT, stats);
+    private final EventHub events;
     private final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.BadInput"));
     private final RateLimitedLog busyLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
     private final int selfUid = ownUid();
@@ -25,6 +31,8 @@ public final class ServerContext {
         this.config = config;
         this.table = table;
         this.processor = processor;
+        this.events = new EventHub(config.server().subscriberBacklog(), PooledByteBufAllocator.DEFAULT);
+        table.addListener(events);
     }
 
     /** @return the running configuration (may change on reload) */
@@ -35,6 +43,7 @@ public final class ServerContext {
     /** @param newConfig the configuration to run with from now on */
     public void config(StationdConfig newConfig) {
         this.config = newConfig;
+        events.capacity(newConfig.server().subscriberBacklog());
     }
 
     /** @return the station table */
@@ -45,6 +54,16 @@ public final class ServerContext {
     /** @return the command processor */
     public CommandProcessor processor() {
         return processor;
+    }
+
+    /** @return the budget of pending replies */
+    public PendingBudget budget() {
+        return budget;
+    }
+
+    /** @return the event log of subscribers */
+    public EventHub events() {
+        return events;
     }
 
     /** @return the counters */
@@ -88,5 +107,13 @@ public final class ServerContext {
     /** Marks shutdown: new connections are refused with {@code E_BUSY}. */
     public void beginShutdown() {
         shuttingDown = true;
+    }
+
+    /** Stops the event log and releases the encoded table; call it once the event loops are gone. */
+    @Override
+    public void close() {
+        table.removeListener(events);
+        events.close();
+        processor.close();
     }
 }

@@ -34,6 +34,10 @@ public final class ServerStats {
     public final AtomicInteger subscribers = new AtomicInteger();
     /** Subscribers disconnected for exceeding their backlog. */
     public final LongAdder subscribersDropped = new LongAdder();
+    /** Replies refused with {@code E_BUSY} because the budget of pending bytes had no room. */
+    public final LongAdder budgetRefusals = new LongAdder();
+    /** Connections disconnected as the slowest readers when the budget had no room. */
+    public final LongAdder budgetEvictions = new LongAdder();
     /** Requests answered, by command and result. */
     public final RequestCounts requests = new RequestCounts();
     /** Gaps seen in ingest sequence numbers (sum of missing numbers). */

@@ -364,10 +364,10 @@ class LimitsIT {
     /**
      * The write-buffer watermarks must bound what the daemon holds for a client that does not
      * read, whatever the size of one reply: here 3,000 stations (528 KB per STA_LIST reply) and
-     * 2,000 pipelined STA_LIST requests that are never read. Reading stops when the channel is
-     * not writable, but every command of the chunk already read is still answered at once, so
-     * the daemon may hold up to (frames per read) x (reply size) bytes; the daemon gets
-     * {@code -XX:MaxDirectMemorySize=256m} so that such a pile-up shows as failures, not swap.
+     * 2,000 pipelined STA_LIST requests that are never read. Neither reading nor answering goes on
+     * while the channel is not writable, so the daemon holds at most one reply beyond the write
+     * buffer; the daemon gets {@code -XX:MaxDirectMemorySize=256m} so that a pile-up would show
+     * as failures, not swap.
      */
     @Test
     @Order(6)

@@ -1,0 +1,210 @@
+package dev.stationd.daemon.server;
+
+import dev.stationd.daemon.table.TableListener;
+import dev.stationd.protocol.StaEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The table's changes as one log of encoded {@code sta_event}s that every subscriber reads at its
+ * own pace: each event is encoded once, and a subscriber writes retained duplicates of it, so the
+ * memory of the subscriptions does not grow with the number of subscribers. The log keeps the
+ * last {@code capacity} events ({@code server.subscriber_backlog}); a subscriber that falls
+ * further behind than that is dropped.
+ *
+ * <p>Appends come from whichever thread changes the table (under the table's lock); each event
+ * loop with subscribers then gets one task that lets its subscribers write what they can (coalesced:
+ * one task per loop however many events arrive meanwhile). Subscribers are added, removed and
+ * drained on their own event loop.
+ */
+public final class EventHub implements TableListener, AutoCloseable {
+    /** A subscription as the hub sees it. */
+    interface Subscriber {
+        /** @return the event loop it runs on */
+        EventExecutor executor();
+
+        /** Writes the events it has not written yet, as far as its channel takes them (on its loop). */
+        void drainEvents();
+    }
+
+    private final ByteBufAllocator alloc;
+    private final Object lock = new Object();
+    private final ConcurrentHashMap<EventExecutor, Loop> loops = new ConcurrentHashMap<>();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    // guarded by lock
+    private ByteBuf[] ring;
+    private long head;
+
+    /**
+     * @param capacity events kept for subscribers that are behind
+     * @param alloc allocator of the encoded events (direct)
+     */
+    public EventHub(int capacity, ByteBufAllocator alloc) {
+        this.alloc = alloc;
+        this.ring = new ByteBuf[checkCapacity(capacity)];
+    }
+
+    private static int checkCapacity(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        }
+        return capacity;
+    }
+
+    /** The subscribers of one event loop, drained by one task at a time. */
+    private static final class Loop implements Runnable {
+        final EventExecutor executor;
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Touched on {@link #executor} only. */
+        final List<Subscriber> members = new ArrayList<>();
+        volatile int size;
+
+        Loop(EventExecutor executor) {
+            this.executor = executor;
+        }
+
+        void wake() {
+            if (size > 0 && scheduled.compareAndSet(false, true)) {
+                executor.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled.set(false);
+            for (Subscriber s : members.toArray(new Subscriber[0])) { // a drain may drop its subscriber
+                s.drainEvents();
+            }
+        }
+    }
+
+    @Override
+    public void onChange(StaEvent applied) {
+        if (subscribers.get() == 0) {
+            return; // nobody to tell: a later subscriber starts after this event anyway
+        }
+        ByteBuf buf;
+        try {
+            buf = alloc.directBuffer(StaEvent.SIZE); // no maxCapacity: string encoding asks for worst-case room
+        } catch (OutOfMemoryError e) {
+            throw Fatal.outOfMemory("encoding an event for subscribers", e);
+        }
+        try {
+            applied.encode(buf);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        synchronized (lock) {
+            int slot = (int) (head % ring.length);
+            if (ring[slot] != null) {
+                ring[slot].release();
+            }
+            ring[slot] = buf.asReadOnly();
+            head++;
+        }
+        for (Loop l : loops.values()) {
+            l.wake();
+        }
+    }
+
+    /**
+     * Adds a subscriber (on its event loop).
+     *
+     * @param s the subscriber
+     * @return the position of the first event it gets: every change applied after this call
+     */
+    long subscribe(Subscriber s) {
+        subscribers.incrementAndGet(); // before reading the head: no later event is skipped
+        Loop l = loops.computeIfAbsent(s.executor(), Loop::new);
+        l.members.add(s);
+        l.size = l.members.size();
+        return head();
+    }
+
+    /** @param s a subscriber added earlier, on its event loop (no-op otherwise) */
+    void unsubscribe(Subscriber s) {
+        Loop l = loops.get(s.executor());
+        if (l != null && l.members.remove(s)) {
+            l.size = l.members.size();
+            subscribers.decrementAndGet();
+        }
+    }
+
+    /** @return the position the next event will get */
+    long head() {
+        synchronized (lock) {
+            return head;
+        }
+    }
+
+    /** @return how many events are kept */
+    int capacity() {
+        synchronized (lock) {
+            return ring.length;
+        }
+    }
+
+    /**
+     * @param from a position
+     * @param max most events to return
+     * @param out receives retained read-only duplicates of the events from {@code from} on (release them)
+     * @return how many were added, or -1 when {@code from} is no longer kept (the reader fell too far behind)
+     */
+    int read(long from, int max, List<ByteBuf> out) {
+        synchronized (lock) {
+            if (head - from > ring.length) {
+                return -1;
+            }
+            int n = (int) Math.min(max, head - from);
+            for (int i = 0; i < n; i++) {
+                out.add(ring[(int) ((from + i) % ring.length)].retainedDuplicate());
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Keeps the newest events that fit in a log of the new size (reload).
+     *
+     * @param capacity events kept from now on
+     */
+    public void capacity(int capacity) {
+        checkCapacity(capacity);
+        synchronized (lock) {
+            if (capacity == ring.length) {
+                return;
+            }
+            ByteBuf[] next = new ByteBuf[capacity];
+            long oldest = Math.max(0, head - ring.length);
+            for (long p = oldest; p < head; p++) {
+                ByteBuf b = ring[(int) (p % ring.length)];
+                if (head - p <= capacity) {
+                    next[(int) (p % capacity)] = b;
+                } else if (b != null) {
+                    b.release();
+                }
+            }
+            ring = next;
+        }
+    }
+
+    /** Releases the kept events. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            for (int i = 0; i < ring.length; i++) {
+                if (ring[i] != null) {
+                    ring[i].release();
+                    ring[i] = null;
+                }
+            }
+        }
+    }
+}

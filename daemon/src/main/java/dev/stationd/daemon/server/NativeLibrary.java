@@ -1,0 +1,47 @@
+package dev.stationd.daemon.server;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's own JNI library, {@code libstationd_ingest_<os.arch>.so} (built from
+ * {@code daemon/src/main/c/*.c} by {@code mvn package} into the directory of
+ * {@code -Djava.library.path}), loaded once for every class that has functions in it. Each of
+ * them checks what it needs (an ABI version, or a function that may be missing) and has a way of
+ * working without it.
+ */
+final class NativeLibrary {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeLibrary.class);
+    /** Library base name; the file is {@code lib<name>_<os.arch>.so}. */
+    static final String NAME = "stationd_ingest";
+    private static final boolean LOADED = load();
+
+    private NativeLibrary() {
+    }
+
+    /** @return whether the library is on {@code java.library.path} and loaded */
+    static boolean loaded() {
+        return LOADED;
+    }
+
+    /** @return the library's file name on this machine */
+    static String fileName() {
+        return System.mapLibraryName(name());
+    }
+
+    /** @return the name {@link System#loadLibrary} takes: {@code stationd_ingest_<os.arch>} */
+    private static String name() {
+        return NAME + "_" + System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean load() {
+        try {
+            System.loadLibrary(name());
+            return true;
+        } catch (UnsatisfiedLinkError | SecurityException e) {
+            LOG.debug("no usable {} on java.library.path ({})", fileName(), e.getMessage());
+            return false;
+        }
+    }
+}

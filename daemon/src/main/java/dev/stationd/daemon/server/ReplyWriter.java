@@ -1,0 +1,148 @@
+package dev.stationd.daemon.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The writes of one connection as the {@link PendingBudget} sees them: each write carries its
+ * charge, released (and its table version's lease ended) once the kernel took it or it failed,
+ * and the connection's weight for choosing whom to disconnect: what it holds and how fast its
+ * reader takes it. Written on the connection's event loop; the budget's evictor reads the
+ * {@code volatile} fields from any thread.
+ */
+final class ReplyWriter implements PendingBudget.Holder {
+    private final ChannelHandlerContext ctx;
+    private final PendingBudget budget;
+    /** Bytes of replies and events written and not yet taken by the kernel, shared ones included. */
+    private long held;
+    /** Of {@link #held}, what is charged to the budget by this connection alone. */
+    private volatile long charged;
+    /** When {@link #held} last went from zero to more. */
+    private volatile long holdingSince;
+    /** Reply bytes the kernel took since {@link #holdingSince}. */
+    private volatile long taken;
+    /** Last request read or reply bytes taken by the kernel. */
+    private volatile long lastActivityNanos = System.nanoTime();
+    /** Table versions its unsent full-table replies keep alive. */
+    private final ConcurrentLinkedQueue<EncodedTable.Lease> leases = new ConcurrentLinkedQueue<>();
+
+    /**
+     * @param ctx the connection's handler context
+     * @param budget the shared budget
+     */
+    ReplyWriter(ChannelHandlerContext ctx, PendingBudget budget) {
+        this.ctx = ctx;
+        this.budget = budget;
+    }
+
+    /** @return an empty grant for the next reply, with the reserve if this connection holds little */
+    PendingBudget.Grant grant() {
+        return budget.grant(charged);
+    }
+
+    /**
+     * Writes (without flushing) a message whose bytes are charged.
+     *
+     * @param msg the message
+     * @param grant its charge
+     * @param weight the bytes it keeps alive until sent, shared ones included, plus {@link PendingBudget#PER_WRITE}
+     * @param lease the table version it shares, or {@code null}
+     */
+    void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease) {
+        if (held == 0) {
+            long now = System.nanoTime();
+            lastActivityNanos = now; // a reply to send: waiting for the kernel starts now
+            holdingSince = now;
+            taken = 0;
+        }
+        held += weight;
+        charged += grant.bytes();
+        if (lease != null) {
+            leases.add(lease);
+        }
+        ctx.write(msg, ctx.newProgressivePromise()).addListener(new Sent(grant, weight, lease));
+    }
+
+    /** A request was read. */
+    void requestRead() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** @return when a request was last read or the kernel last took reply bytes (System.nanoTime) */
+    long lastActivity() {
+        return lastActivityNanos;
+    }
+
+    /** Notes the progress of a write (the kernel took some of it) and releases its charge when it completes. */
+    private final class Sent implements ChannelProgressiveFutureListener {
+        private final PendingBudget.Grant grant;
+        private final long bytes;
+        private final long weight;
+        private final EncodedTable.Lease lease;
+        /** Of this write, bytes the kernel has taken so far. */
+        private long progressed;
+
+        Sent(PendingBudget.Grant grant, long weight, EncodedTable.Lease lease) {
+            this.grant = grant;
+            this.bytes = grant.bytes();
+            this.weight = weight;
+            this.lease = lease;
+        }
+
+        @Override
+        public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+            lastActivityNanos = System.nanoTime();
+            taken += progress - progressed;
+            progressed = progress;
+        }
+
+        @Override
+        public void operationComplete(ChannelProgressiveFuture f) {
+            grant.release();
+            held -= weight;
+            charged -= bytes;
+            if (lease != null) {
+                leases.remove(lease);
+                lease.done();
+            }
+            if (f.isSuccess()) {
+                lastActivityNanos = System.nanoTime();
+                taken += weight - PendingBudget.PER_WRITE - progressed; // the rest of the message's bytes
+            } else {
+                Fatal.exitIfOutOfMemory("writing to a client", f.cause());
+            }
+        }
+    }
+
+    /** What disconnecting it would free: its own charged bytes and its share of the old table versions its replies keep. */
+    @Override
+    public long held() {
+        long stale = 0;
+        for (EncodedTable.Lease l : leases) {
+            stale += l.staleBytes();
+        }
+        return charged + stale;
+    }
+
+    @Override
+    public long holdingSince() {
+        return holdingSince;
+    }
+
+    @Override
+    public long taken() {
+        return taken;
+    }
+
+    @Override
+    public void evict() {
+        ctx.channel().close();
+    }
+
+    @Override
+    public String toString() {
+        return "ReplyWriter[" + ctx.channel().id() + "]";
+    }
+}

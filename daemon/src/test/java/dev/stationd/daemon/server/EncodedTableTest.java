@@ -1,0 +1,71 @@
+package dev.stationd.daemon.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.stationd.daemon.table.FilterSet;
+import dev.stationd.daemon.table.TableSnapshot;
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaListAttr;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Encoded table versions and what they cost in the budget. */
+class EncodedTableTest {
+    private static final int TEN = EncodedTable.replySize(10);
+    private final ServerStats stats = new ServerStats();
+
+    private static TableSnapshot snapshot(long version, FilterSet filters) {
+        List<StaListAttr> stations = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            stations.add(StaListAttr.builder(new MacAddress(0x020000000000L + i)).ifname("wlan0").build());
+        }
+        return TableSnapshot.of(version, stations, filters);
+    }
+
+    @Test
+    void aVersionIsChargedOnceAndGoesWithItsLastReply() {
+        PendingBudget budget = new PendingBudget(100 * TEN, stats);
+        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            EncodedTable.Lease a = table.acquire(snapshot(1, FilterSet.empty()), budget);
+            EncodedTable.Lease b = table.acquire(snapshot(1, FilterSet.empty()), budget);
+            assertEquals(TEN, budget.used(), "one version, however many replies share it");
+            ByteBuf reply = a.fullReply();
+            assertEquals(TEN, reply.readableBytes());
+            assertEquals(0, a.staleBytes());
+            EncodedTable.Lease c = table.acquire(snapshot(2, FilterSet.empty()), budget);
+            assertEquals(2 * TEN, budget.used(), "the old one lives while its replies are unsent");
+            assertEquals(TEN / 2, a.staleBytes(), "a's share of the old version");
+            reply.release();
+            a.done();
+            b.done();
+            assertEquals(TEN, budget.used(), "gone with its last reply");
+            c.done();
+        }
+        assertEquals(0, budget.used(), "and the newest when the table closes");
+    }
+
+    @Test
+    void withoutRoomARecentVersionWithTheSameFiltersAnswers() {
+        PendingBudget budget = new PendingBudget(TEN, stats); // ceiling: 1.5 versions
+        FilterSet filters = FilterSet.empty();
+        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            EncodedTable.Lease first = table.acquire(snapshot(1, filters), budget);
+            EncodedTable.Lease pinned = table.acquire(snapshot(2, filters), budget); // fits: the first goes
+            first.done();
+            PendingBudget.Grant other = budget.grant(0);
+            other.take(TEN / 2); // no room for a third version now
+            EncodedTable.Lease stale = table.acquire(snapshot(3, filters), budget);
+            assertSame(pinned.snapshot(), stale.snapshot(), "version 2 answers for version 3");
+            stale.done();
+            assertNull(table.acquire(snapshot(4, filters.with(1, new MacAddress(5))), budget),
+                    "a filter change is never answered from an older version");
+            pinned.done();
+            other.release();
+        }
+    }
+}
