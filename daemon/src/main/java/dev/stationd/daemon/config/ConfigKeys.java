@@ -114,11 +114,20 @@ public final class ConfigKeys {
     static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_LOW = FILE.key("server.write_buffer_low", Types.SIZE)
             .byDefault(512 * 1024).range(1024, 64 * 1024 * 1024).restart()
             .doc("See write_buffer_high.").of(c -> c.server().writeBufferLow());
-    // 65536 events of 192 bytes = 12 MiB for one subscriber that stops reading.
+    // One log shared by every subscriber: 65536 events of 192 bytes = 12 MiB, however many subscribe.
     static final Key<StationdConfig, Integer> SERVER_SUBSCRIBER_BACKLOG = FILE
             .key("server.subscriber_backlog", Types.INT).byDefault(4096).range(1, 65536).live()
             .doc("Events a SUBSCRIBE client may have unread before it is disconnected.")
             .of(c -> c.server().subscriberBacklog());
+    // With its reserve (a quarter more) and the room for new encodings of the table (half more), the
+    // default stays at 12 MiB of the 64 MiB of direct memory of the shipped jvm.options; below 256 KiB
+    // not even a 1,500-station table fits.
+    static final Key<StationdConfig, Integer> SERVER_MAX_PENDING_BYTES = FILE
+            .key("server.max_pending_bytes", Types.SIZE).byDefault(8 * 1024 * 1024)
+            .range(256 * 1024, 1024 * 1024 * 1024).live()
+            .doc("Bytes of replies waiting to be sent, over all connections; beyond it requests get E_BUSY and the"
+                    + " slowest readers are disconnected (docs/security.md).")
+            .of(c -> c.server().maxPendingBytes());
 
     static final Key<StationdConfig, Path> INGEST_SOCKET = FILE.key("ingest.socket", Types.SOCKET_PATH)
             .byDefault(Path.of("/run/stationd/events.sock")).restart()

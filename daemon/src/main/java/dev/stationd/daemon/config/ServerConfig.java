@@ -21,6 +21,7 @@ import java.util.OptionalInt;
  * @param writeBufferLow per-connection write buffer low water mark in bytes, at most
  *     {@code writeBufferHigh}
  * @param subscriberBacklog events queued for one subscriber before it is dropped
+ * @param maxPendingBytes bytes of replies waiting to be sent, over all connections
  *
  * <p>Defaults and ranges: {@link ConfigKeys}.
  */
@@ -35,7 +36,8 @@ public record ServerConfig(
         int ioThreads,
         int writeBufferHigh,
         int writeBufferLow,
-        int subscriberBacklog) {
+        int subscriberBacklog,
+        int maxPendingBytes) {
 
     /** Checks every invariant; throws {@link IllegalArgumentException} or NPE when one fails. */
     public ServerConfig {
@@ -53,6 +55,7 @@ public record ServerConfig(
                     + writeBufferHigh + " < " + writeBufferLow);
         }
         ConfigKeys.SERVER_SUBSCRIBER_BACKLOG.require(subscriberBacklog);
+        ConfigKeys.SERVER_MAX_PENDING_BYTES.require(maxPendingBytes);
     }
 
     /** @return the built-in defaults (see {@link ConfigKeys}) */
@@ -66,7 +69,7 @@ public record ServerConfig(
                 group.gid(), v.get(ConfigKeys.SERVER_BACKLOG), v.get(ConfigKeys.SERVER_MAX_CONNECTIONS),
                 v.get(ConfigKeys.SERVER_IDLE_TIMEOUT), v.get(ConfigKeys.SERVER_IO_THREADS),
                 v.get(ConfigKeys.SERVER_WRITE_BUFFER_HIGH), v.get(ConfigKeys.SERVER_WRITE_BUFFER_LOW),
-                v.get(ConfigKeys.SERVER_SUBSCRIBER_BACKLOG));
+                v.get(ConfigKeys.SERVER_SUBSCRIBER_BACKLOG), v.get(ConfigKeys.SERVER_MAX_PENDING_BYTES));
     }
 
     /** @return {@link #socketMode()} as four octal digits, e.g. {@code "0660"} */

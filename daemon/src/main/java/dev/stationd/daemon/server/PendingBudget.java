@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one meter of memory held for clients: bytes of replies written and not yet taken by the
- * kernel, and the encoded table versions they keep alive, over all connections.
+ * kernel, and the encoded table versions they keep alive, over all connections
+ * ({@code server.max_pending_bytes}).
  *
  * <p>A reply is charged before its buffer is allocated ({@link Grant#take}). It fits when the
  * total stays within {@link #limit()}. Beyond that, a connection that holds little of its own (less
@@ -37,12 +38,6 @@ import org.slf4j.LoggerFactory;
  * outbound entry, its promise, the buffer object), so thousands of small replies count too.
  */
 public final class PendingBudget {
-    /**
-     * Default limit: with its reserve and ceiling well inside the 64 MiB of direct memory of the
-     * shipped {@code jvm.options}, and small enough that the daemon stays within its RSS target
-     * while clients that do not read are removed.
-     */
-    public static final long DEFAULT_LIMIT = 8L * 1024 * 1024;
     /** Heap bytes charged per write on top of its payload. */
     public static final int PER_WRITE = 256;
     /** How long a connection must have had replies waiting before its reading speed is judged. */

@@ -15,7 +15,7 @@ public final class ServerContext implements AutoCloseable {
     private final StationTable table;
     private final CommandProcessor processor;
     private final ServerStats stats = new ServerStats();
-    private final PendingBudget budget = new PendingBudget(PendingBudget.DEFAULT_LIMIT, stats);
+    private final PendingBudget budget;
     private final EventHub events;
     private final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.BadInput"));
     private final RateLimitedLog busyLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
@@ -31,6 +31,7 @@ public final class ServerContext implements AutoCloseable {
         this.config = config;
         this.table = table;
         this.processor = processor;
+        this.budget = new PendingBudget(config.server().maxPendingBytes(), stats);
         this.events = new EventHub(config.server().subscriberBacklog(), PooledByteBufAllocator.DEFAULT);
         table.addListener(events);
     }
@@ -44,6 +45,7 @@ public final class ServerContext implements AutoCloseable {
     public void config(StationdConfig newConfig) {
         this.config = newConfig;
         events.capacity(newConfig.server().subscriberBacklog());
+        budget.limit(newConfig.server().maxPendingBytes());
     }
 
     /** @return the station table */

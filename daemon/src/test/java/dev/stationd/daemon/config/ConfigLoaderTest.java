@@ -33,6 +33,7 @@ class ConfigLoaderTest {
               write_buffer_high: 65_536
               write_buffer_low: 32768
               subscriber_backlog: 100
+              max_pending_bytes: 1_048_576
             ingest:
               socket: run/events.sock
               socket_mode: '622'
@@ -87,6 +88,7 @@ class ConfigLoaderTest {
         assertEquals(1048576, d.server().writeBufferHigh());
         assertEquals(524288, d.server().writeBufferLow());
         assertEquals(4096, d.server().subscriberBacklog());
+        assertEquals(8 * 1024 * 1024, d.server().maxPendingBytes());
         assertEquals(Path.of("/run/stationd/events.sock"), d.ingest().socket());
         assertEquals("0620", d.ingest().socketModeString());
         assertEquals(Path.of("/var/lib/stationd"), d.state().directory());
@@ -116,6 +118,7 @@ class ConfigLoaderTest {
         assertEquals(65536, s.writeBufferHigh());
         assertEquals(32768, s.writeBufferLow());
         assertEquals(100, s.subscriberBacklog());
+        assertEquals(1024 * 1024, s.maxPendingBytes());
 
         assertEquals(confDir.resolve("run/events.sock"), c.ingest().socket());
         assertEquals(0622, c.ingest().socketMode());

@@ -88,7 +88,8 @@ class ConnectionTest {
     private static ServerConfig serverWith(int maxConnections, int subscriberBacklog) {
         ServerConfig d = ServerConfig.defaults();
         return new ServerConfig(d.socket(), d.socketMode(), d.socketGroup(), d.socketGid(), d.backlog(), maxConnections,
-                d.idleTimeout(), d.ioThreads(), d.writeBufferHigh(), d.writeBufferLow(), subscriberBacklog);
+                d.idleTimeout(), d.ioThreads(), d.writeBufferHigh(), d.writeBufferLow(), subscriberBacklog,
+                d.maxPendingBytes());
     }
 
     private static StaListAttr sta(int i, int group, String ifname) {
