@@ -99,6 +99,19 @@ public final class ConfigKeys {
             .byDefault(1024).range(1, 65536).live()
             .doc("Concurrent client connections; the next one gets E_BUSY and is closed.")
             .of(c -> c.server().maxConnections());
+    // Enough for a client that keeps a pool of connections; an eighth of the default max_connections,
+    // so one user cannot take the slots of the others.
+    static final Key<StationdConfig, Integer> SERVER_MAX_CONNECTIONS_PER_UID = FILE
+            .key("server.max_connections_per_uid", Types.INT).byDefault(128).range(1, 65536).live()
+            .doc("Connections one user may hold (root and the daemon's own user excepted); the next one gets"
+                    + " E_BUSY and is closed.")
+            .of(c -> c.server().maxConnectionsPerUid());
+    // A few slots for root, the daemon's user and access.admin even when readers fill the rest.
+    static final Key<StationdConfig, Integer> SERVER_ADMIN_RESERVE = FILE.key("server.admin_reserve", Types.INT)
+            .byDefault(8).range(0, 65535).live()
+            .doc("Of max_connections, the slots only admins (root, the daemon's user, access.admin) may take;"
+                    + " at most max_connections - 1 of them.")
+            .of(c -> c.server().adminReserve());
     // Below 100ms a client cannot send its request after connecting; a day keeps nanosecond timers far from overflow.
     static final Key<StationdConfig, Duration> SERVER_IDLE_TIMEOUT = FILE.key("server.idle_timeout", Types.DURATION)
             .byDefault(Duration.ofSeconds(60)).range(Duration.ofMillis(100), Duration.ofDays(1)).live()

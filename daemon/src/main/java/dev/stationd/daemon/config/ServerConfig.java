@@ -15,6 +15,8 @@ import java.util.OptionalInt;
  *     is {@code ""}
  * @param backlog {@code listen()} backlog
  * @param maxConnections concurrent client connections
+ * @param maxConnectionsPerUid connections one uid may hold (root and the daemon's user excepted)
+ * @param adminReserve of {@code maxConnections}, the slots only admins may take ({@link #effectiveAdminReserve()})
  * @param idleTimeout a connection with no complete request for this long is closed
  * @param ioThreads event loop threads, 0 = automatic
  * @param writeBufferHigh per-connection write buffer high water mark in bytes
@@ -32,6 +34,8 @@ public record ServerConfig(
         OptionalInt socketGid,
         int backlog,
         int maxConnections,
+        int maxConnectionsPerUid,
+        int adminReserve,
         Duration idleTimeout,
         int ioThreads,
         int writeBufferHigh,
@@ -46,6 +50,8 @@ public record ServerConfig(
         Require.socketGroup(socketGroup, socketGid, "server.socket_group");
         ConfigKeys.SERVER_BACKLOG.require(backlog);
         ConfigKeys.SERVER_MAX_CONNECTIONS.require(maxConnections);
+        ConfigKeys.SERVER_MAX_CONNECTIONS_PER_UID.require(maxConnectionsPerUid);
+        ConfigKeys.SERVER_ADMIN_RESERVE.require(adminReserve);
         ConfigKeys.SERVER_IDLE_TIMEOUT.require(idleTimeout);
         ConfigKeys.SERVER_IO_THREADS.require(ioThreads);
         ConfigKeys.SERVER_WRITE_BUFFER_LOW.require(writeBufferLow);
@@ -67,9 +73,15 @@ public record ServerConfig(
         SocketGroup group = v.get(ConfigKeys.SERVER_SOCKET_GROUP);
         return new ServerConfig(v.get(ConfigKeys.SERVER_SOCKET), v.get(ConfigKeys.SERVER_SOCKET_MODE), group.spec(),
                 group.gid(), v.get(ConfigKeys.SERVER_BACKLOG), v.get(ConfigKeys.SERVER_MAX_CONNECTIONS),
+                v.get(ConfigKeys.SERVER_MAX_CONNECTIONS_PER_UID), v.get(ConfigKeys.SERVER_ADMIN_RESERVE),
                 v.get(ConfigKeys.SERVER_IDLE_TIMEOUT), v.get(ConfigKeys.SERVER_IO_THREADS),
                 v.get(ConfigKeys.SERVER_WRITE_BUFFER_HIGH), v.get(ConfigKeys.SERVER_WRITE_BUFFER_LOW),
                 v.get(ConfigKeys.SERVER_SUBSCRIBER_BACKLOG), v.get(ConfigKeys.SERVER_MAX_PENDING_BYTES));
+    }
+
+    /** @return the slots kept for admins: {@link #adminReserve()}, but at most {@code maxConnections - 1} */
+    public int effectiveAdminReserve() {
+        return Math.min(adminReserve, maxConnections - 1);
     }
 
     /** @return {@link #socketMode()} as four octal digits, e.g. {@code "0660"} */

@@ -1,6 +1,7 @@
 package dev.stationd.daemon.server;
 
 import dev.stationd.daemon.config.AccessConfig;
+import dev.stationd.daemon.config.ServerConfig;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
@@ -71,11 +72,14 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     /** Position of the next event in the {@link EventHub}, while {@link State#SUBSCRIBED}. */
     private long eventCursor;
     private final List<ByteBuf> eventBatch = new ArrayList<>(EVENT_BATCH);
+    /** The process on the other end, from its credentials at accept. */
     private Peer peer;
-    private boolean permLogged;
+    /** What it may do under {@link #decidedFor}, the access rules in force when last decided. */
+    private Rights rights;
     private AccessConfig decidedFor;
-    private boolean mayRead;
-    private boolean mayAdmin;
+    /** The place it got at accept. */
+    private Admission.Outcome admission;
+    private boolean permLogged;
 
     /** @param server the shared daemon state */
     public Connection(ServerContext server) {
@@ -85,25 +89,59 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        int open = server.stats().connections.incrementAndGet();
-        if (open > server.config().server().maxConnections() || server.isShuttingDown()) {
-            state = State.CLOSING;
-            server.stats().refused(server.isShuttingDown() ? ServerStats.Refusal.SHUTTING_DOWN
-                    : ServerStats.Refusal.MAX_CONNECTIONS);
-            server.busyLog().warn("refusing connection: {} open, max_connections {}", open - 1,
-                    server.config().server().maxConnections());
-            ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
+        server.stats().connections.incrementAndGet();
+        if (server.isShuttingDown()) {
+            refuse(ServerStats.Refusal.SHUTTING_DOWN, "shutting down");
             return;
+        }
+        // Rights and a place are decided here, once: an outsider never takes a reader's slot, a
+        // reader never an admin's.
+        peer = Peer.of(ctx.channel());
+        decidedFor = server.config().access();
+        rights = Rights.of(peer, decidedFor, server.selfUid());
+        boolean privileged = peer.isPrivileged(server.selfUid());
+        ServerConfig limits = server.config().server();
+        admission = server.admission().admit(peer, rights, privileged || peer.isListedAdmin(decidedFor), !privileged,
+                limits);
+        switch (admission) {
+            case FULL:
+                refuse(ServerStats.Refusal.MAX_CONNECTIONS, server.admission().admitted() + " open, max_connections "
+                        + limits.maxConnections() + " (" + limits.effectiveAdminReserve() + " kept for admins)");
+                return;
+            case UID_FULL:
+                refuse(ServerStats.Refusal.MAX_CONNECTIONS_PER_UID, "max_connections_per_uid "
+                        + limits.maxConnectionsPerUid());
+                return;
+            case OUTSIDERS_FULL:
+                state = State.CLOSING;
+                server.stats().outsidersDropped.increment();
+                server.deniedLog().warn("denied a connection to {} (not in access.read; {} others waiting), closed",
+                        peer, Admission.OUTSIDERS);
+                ctx.close();
+                return;
+            default: // ADMITTED, or OUTSIDER: one E_PERM, within a short grace
+                break;
         }
         writer = new ReplyWriter(ctx, server.budget());
         server.budget().register(writer);
-        scheduleIdleCheck(server.config().server().idleTimeout().toNanos());
+        scheduleIdleCheck(idleNanos());
         ctx.fireChannelActive();
+    }
+
+    /** Refuses the connection with {@code E_BUSY} and closes it. */
+    private void refuse(ServerStats.Refusal why, String detail) {
+        state = State.CLOSING;
+        server.stats().refused(why);
+        server.refusalLog(why).warn("refusing connection of {}: {}", peer == null ? "a client" : peer, detail);
+        ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.stats().connections.decrementAndGet();
+        if (admission != null) {
+            server.admission().release(peer, admission);
+        }
         if (writer != null) {
             server.budget().unregister(writer);
         }
@@ -197,6 +235,9 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         Command c = cmd.command();
         if (!permitted(c)) {
             reply(c, c.replyForm() == Command.ReplyForm.ACK ? Reply.nak(ErrorCode.E_PERM) : Reply.error(ErrorCode.E_PERM));
+            if (rights == Rights.NONE) {
+                closeAfterReplies(); // an outsider gets one reply
+            }
         } else if (c == Command.SUBSCRIBE) {
             startSubscription();
         } else if (c.isMutation()) {
@@ -238,7 +279,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     }
 
     private void overloaded(Command c) {
-        server.busyLog().warn("answering E_BUSY to {} ({}): {} bytes of pending replies in use, limit {}", peer(), c,
+        server.busyLog().warn("answering E_BUSY to {} ({}): {} bytes of pending replies in use, limit {}", peer, c,
                 server.budget().used(), server.budget().limit());
         refuse(c);
     }
@@ -251,33 +292,29 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
 
     private boolean permitted(Command c) {
         AccessConfig access = server.config().access();
-        if (access != decidedFor) { // decide once per connection and configuration (reload)
+        if (access != decidedFor) { // the rules changed (reload): the same credentials, decided again
             decidedFor = access;
-            if (access.read().isOpen() && access.admin().isOpen()) {
-                mayRead = true; // open rules: no need for the peer's credentials (saves a syscall per accept)
-                mayAdmin = true;
-                return true;
-            }
-            mayAdmin = peer().isAdmin(access, server.selfUid());
-            mayRead = mayAdmin || peer().isReader(access, server.selfUid());
+            rights = Rights.of(peer, access, server.selfUid());
         }
-        boolean ok = c.isAdmin() ? mayAdmin : mayRead;
+        boolean ok = rights.allow(c);
         if (!ok && !permLogged) {
-            permLogged = true; // once per connection, and rate-limited across connections
-            server.badInputLog().warn("denied {} to {} (not in access.{})", c, peer, c.isAdmin() ? "admin" : "read");
+            permLogged = true; // once per connection, and at least once a second across connections
+            server.deniedLog().warn("denied {} to {} (not in access.{}){}", c, peer, c.isAdmin() ? "admin" : "read",
+                    rights == Rights.NONE ? "; closing" : "");
         }
         return ok;
     }
 
-    private Peer peer() {
-        if (peer == null) {
-            peer = Peer.of(ctx.channel());
-        }
-        return peer;
-    }
-
     private void handleError(CommandError err) {
-        server.badInputLog().warn("bad command from {}: {} ({})", ctx.channel().remoteAddress(), err.code(), err.detail());
+        if (rights == Rights.NONE) { // an outsider's frame is not looked at: E_PERM, in its command's form if known
+            Command c = err.command();
+            reply(c, c != null && c.replyForm() == Command.ReplyForm.ACK ? Reply.nak(ErrorCode.E_PERM)
+                    : Reply.error(ErrorCode.E_PERM));
+            permitted(c == null ? Command.PING : c);
+            closeAfterReplies();
+            return;
+        }
+        server.badInputLog().warn("bad command from {}: {} ({})", peer, err.code(), err.detail());
         reply(err.command(), err.reply());
         if (err.closesConnection()) {
             closeAfterReplies();
@@ -347,7 +384,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             int n = hub.read(eventCursor, EVENT_BATCH, eventBatch);
             if (n < 0) {
                 server.stats().subscribersDropped.increment();
-                server.busyLog().warn("subscriber {} fell more than {} events behind, disconnecting", peer(),
+                server.busyLog().warn("subscriber {} fell more than {} events behind, disconnecting", peer,
                         hub.capacity());
                 ctx.close();
                 return;
@@ -383,12 +420,18 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         }
     }
 
+    /** @return how long it may stay without a request: an outsider only a short grace for its one command */
+    private long idleNanos() {
+        long idle = server.config().server().idleTimeout().toNanos();
+        return admission == Admission.Outcome.OUTSIDER ? Math.min(idle, Admission.OUTSIDER_GRACE_NANOS) : idle;
+    }
+
     private void scheduleIdleCheck(long delayNanos) {
         idleTimer = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void checkIdle() {
-        long idleNanos = server.config().server().idleTimeout().toNanos();
+        long idleNanos = idleNanos();
         long quiet = System.nanoTime() - writer.lastActivity();
         if (state == State.SUBSCRIBED || state == State.MUTATING) {
             scheduleIdleCheck(idleNanos);

@@ -130,12 +130,24 @@ public record Peer(int uid, int gid, int pid) {
                 || (uid >= 0 && (matches(access.read()) || (!access.admin().isOpen() && matches(access.admin()))));
     }
 
-    private boolean isPrivileged(int selfUid) {
+    /**
+     * @param access the access section
+     * @return whether {@code access.admin} lists this peer (an open rule lists nobody)
+     */
+    public boolean isListedAdmin(AccessConfig access) {
+        return !access.admin().isOpen() && uid >= 0 && matches(access.admin());
+    }
+
+    /**
+     * @param selfUid the daemon's own uid
+     * @return whether it is root or the daemon's own user
+     */
+    public boolean isPrivileged(int selfUid) {
         return uid == ROOT_UID || (uid >= 0 && uid == selfUid);
     }
 
     @Override
     public String toString() {
-        return "Peer[uid=" + uid + ", gid=" + gid + ", pid=" + pid + "]";
+        return "uid=" + uid + " gid=" + gid + " pid=" + pid;
     }
 }

@@ -20,6 +20,10 @@ public final class ServerContext implements AutoCloseable {
     private final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.BadInput"));
     private final RateLimitedLog busyLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
     private final int selfUid = ownUid();
+    /** One limiter per reason, so that one kind of refusal never hides another. */
+    private final java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> refusalLogs = refusalLogs();
+    private final RateLimitedLog deniedLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Denied"));
+    private final Admission admission = new Admission();
     private final RateLimitedLog ioLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.ConnectionErrors"));
 
     /**
@@ -76,6 +80,32 @@ public final class ServerContext implements AutoCloseable {
     /** @return the rate-limited log for malformed input */
     public RateLimitedLog badInputLog() {
         return badInputLog;
+    }
+
+    /** @return the rate-limited log of refused peers and commands ({@code denied ... uid= pid=}) */
+    public RateLimitedLog deniedLog() {
+        return deniedLog;
+    }
+
+    /**
+     * @param why a reason for refusing connections
+     * @return its rate-limited log (at least one line a second for each reason)
+     */
+    public RateLimitedLog refusalLog(ServerStats.Refusal why) {
+        return refusalLogs.get(why);
+    }
+
+    private static java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> refusalLogs() {
+        java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> logs = new java.util.EnumMap<>(ServerStats.Refusal.class);
+        for (ServerStats.Refusal r : ServerStats.Refusal.values()) {
+            logs.put(r, new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload")));
+        }
+        return logs;
+    }
+
+    /** @return who gets a connection */
+    Admission admission() {
+        return admission;
     }
 
     /** @return the rate-limited log for overload */

@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ServerStats {
     /** Why a connection was refused (answered {@code E_BUSY} and closed). */
     public enum Refusal {
-        /** {@code server.max_connections} connections were already open. */
+        /** {@code server.max_connections} connections were already open (for a reader: all but the admins' reserve). */
         MAX_CONNECTIONS,
+        /** The peer's uid already held {@code server.max_connections_per_uid} connections. */
+        MAX_CONNECTIONS_PER_UID,
         /** The daemon was shutting down. */
         SHUTTING_DOWN
     }
@@ -34,6 +36,8 @@ public final class ServerStats {
     public final AtomicInteger subscribers = new AtomicInteger();
     /** Subscribers disconnected for exceeding their backlog. */
     public final LongAdder subscribersDropped = new LongAdder();
+    /** Connections of peers outside {@code access.read} closed at once: too many were waiting already. */
+    public final LongAdder outsidersDropped = new LongAdder();
     /** Replies refused with {@code E_BUSY} because the budget of pending bytes had no room. */
     public final LongAdder budgetRefusals = new LongAdder();
     /** Connections disconnected as the slowest readers when the budget had no room. */

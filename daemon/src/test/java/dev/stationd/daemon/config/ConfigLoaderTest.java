@@ -28,6 +28,8 @@ class ConfigLoaderTest {
               socket_group: stationd
               backlog: 64
               max_connections: 10
+              max_connections_per_uid: 5
+              admin_reserve: 2
               idle_timeout: 90s
               io_threads: 4
               write_buffer_high: 65_536

@@ -88,7 +88,7 @@ class ConnectionTest {
     private static ServerConfig serverWith(int maxConnections, int subscriberBacklog) {
         ServerConfig d = ServerConfig.defaults();
         return new ServerConfig(d.socket(), d.socketMode(), d.socketGroup(), d.socketGid(), d.backlog(), maxConnections,
-                d.idleTimeout(), d.ioThreads(), d.writeBufferHigh(), d.writeBufferLow(), subscriberBacklog,
+                d.maxConnectionsPerUid(), 0, d.idleTimeout(), d.ioThreads(), d.writeBufferHigh(), d.writeBufferLow(), subscriberBacklog,
                 d.maxPendingBytes());
     }
 
@@ -233,17 +233,31 @@ class ConnectionTest {
     }
 
     @Test
-    void peerOutsideReadGetsEPermInEachCommandsForm() {
+    void peerOutsideReadGetsOneEPermInItsCommandsFormThenTheConnectionCloses() {
         AccessConfig restricted = new AccessConfig(new AccessRule(Set.of(4242), Set.of()), AccessRule.ANYONE);
-        EmbeddedChannel ch = channel(context(ServerConfig.defaults(), restricted));
-        ch.writeInbound(frame(list(0, "", 0, 0, 0), CloudCmdAttr.of(Command.PING),
-                CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(5), 0)));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {-5, -1, -1, -1}, bytes(ch.readOutbound()), "table form");
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -5, -1, -1, -1}, bytes(ch.readOutbound()));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -5, -1, -1, -1}, bytes(ch.readOutbound()));
-        assertTrue(ch.isOpen(), "E_PERM keeps the connection");
+        EmbeddedChannel table = channel(context(ServerConfig.defaults(), restricted));
+        table.writeInbound(frame(list(0, "", 0, 0, 0), CloudCmdAttr.of(Command.PING)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {-5, -1, -1, -1}, bytes(table.readOutbound()), "table form");
+        assertNothingMoreAndClosed(table);
+
+        EmbeddedChannel ack = channel(context(ServerConfig.defaults(), restricted));
+        ack.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(5), 0), CloudCmdAttr.of(Command.PING)));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -5, -1, -1, -1},
+                bytes(ack.readOutbound()), "ack form");
+        assertNothingMoreAndClosed(ack);
         assertEquals(0, filters.current().size());
     }
+
+    /** Only the empty flush marker may follow, and the channel is closed. */
+    private static void assertNothingMoreAndClosed(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        for (ByteBuf rest = ch.readOutbound(); rest != null; rest = ch.readOutbound()) {
+            assertEquals(0, rest.readableBytes(), "nothing after the one E_PERM");
+            rest.release();
+        }
+        assertFalse(ch.isOpen(), "an outsider is closed after its E_PERM");
+    }
+
 
     @Test
     void wrongMagicAnswersThenClosesAndIgnoresTheRest() {

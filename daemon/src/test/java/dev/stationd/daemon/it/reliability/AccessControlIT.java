@@ -18,7 +18,9 @@ import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.it.RawConnection;
 import dev.stationd.protocol.Wire.CmdFrame;
 import dev.stationd.protocol.Wire;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -85,15 +87,25 @@ class AccessControlIT {
      */
     private static List<String> runAs(Path probeRoot, Path socket, int uid, int gid, String groups, byte[]... frames)
             throws Exception {
+        return runAs(probeRoot, socket, uid, gid, groups,
+                Stream.of(frames).map(HexFormat.of()::formatHex).toArray(String[]::new));
+    }
+
+    /** The probe's command line as another user. */
+    private static List<String> probeCommand(Path probeRoot, Path socket, int uid, int gid, String groups, String... args) {
         List<String> cmd = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid));
         cmd.add(groups.isEmpty() ? "--clear-groups" : "--groups=" + groups);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
                 "-cp", probeRoot.toString(), AclProbe.class.getName(), socket.toString()));
-        for (byte[] f : frames) {
-            cmd.add(HexFormat.of().formatHex(f));
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static List<String> runAs(Path probeRoot, Path socket, int uid, int gid, String groups, String... args)
+            throws Exception {
+        Process p = new ProcessBuilder(probeCommand(probeRoot, socket, uid, gid, groups, args)).redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe hung");
         assertEquals(0, p.exitValue(), "probe failed: " + out);
@@ -141,13 +153,20 @@ class AccessControlIT {
                             f(PING), CmdFrame.cmd(PING).version(2).bytes(), f(SUBSCRIBE)),
                     "reader nobody");
 
-            // an outsider (uid 23456, no passwd entry): E_PERM on every command in the command's form, kept
-            assertEquals(List.of("NAK -5", "ERR -5", "ERR -5", "ERR -5", "ERR -5", "NAK -5", "NAK -5", "NAK -5", "NAK -5",
-                    "NAK -5", "ERR -3", "NAK -5"),
-                    runAs(probe, d.socket(), 23456, 23456, "", f(PING), f(STA_LIST), mac(STA_GET, MAC), f(FILTER_LIST),
-                            f(FILTER_DUMP), mac(FILTER_ADD, MAC), mac(FILTER_DEL, MAC), f(FILTER_FLUSH), mac(STA_KICK, MAC),
-                            f(SUBSCRIBE), CmdFrame.cmd(12).bytes(), f(PING)),
-                    "outsider 23456");
+            // an outsider (uid 23456, no passwd entry): one E_PERM in its first command's form, then closed
+            assertEquals(List.of("NAK -5", "EOF"),
+                    runAs(probe, d.socket(), 23456, 23456, "", f(PING), f(STA_LIST), mac(FILTER_ADD, MAC)),
+                    "outsider 23456, an ack command first");
+            assertEquals(List.of("ERR -5", "EOF"),
+                    runAs(probe, d.socket(), 23456, 23456, "", f(STA_LIST), f(PING)), "outsider 23456, a table command first");
+            assertEquals(List.of("ERR -5", "EOF"),
+                    runAs(probe, d.socket(), 23456, 23456, "", CmdFrame.cmd(12).bytes(), f(PING)),
+                    "outsider 23456, an unknown command: E_PERM, bare");
+            // an outsider that sends nothing is closed after a short grace, not after idle_timeout (60 s)
+            long t0 = System.nanoTime();
+            assertEquals(List.of("EOF"), runAs(probe, d.socket(), 23456, 23456, "", "WAIT_EOF"), "silent outsider");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 20_000, "a silent outsider stayed " + ms + " ms");
 
             // readers by group: supplementary group 4242, and primary group 4242
             assertEquals(List.of("TABLE 0", "NAK -5"),
@@ -198,6 +217,71 @@ class AccessControlIT {
             List<String> out = runAs(probe, d.socket(), 23456, 23456, "", f(PING));
             assertEquals(1, out.size(), "outsider: " + out);
             assertTrue(out.get(0).startsWith("CONNECT_FAILED"), "outsider connected to a 0660 socket: " + out);
+        }
+    }
+
+    /** A probe holding connections as another user until {@link #close()}. */
+    private static final class Held implements AutoCloseable {
+        final Process process;
+        final String result;
+
+        Held(Path probeRoot, Path socket, int uid, int n, byte[] frame) throws Exception {
+            process = new ProcessBuilder(probeCommand(probeRoot, socket, uid, uid, "", "--hold", Integer.toString(n),
+                    HexFormat.of().formatHex(frame))).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("uid=" + uid + " gid=" + uid, out.readLine(), "the probe runs as the intended user");
+            result = out.readLine();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close(); // the probe closes its connections and exits
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "held probe did not exit");
+        }
+    }
+
+    /**
+     * No class of peer can lock out another: outsiders never take a slot (each is closed after its
+     * one E_PERM), readers with idle subscriptions fill only their share (per uid, and all but the
+     * admins' reserve), and then root and a listed admin still get in.
+     */
+    @Test
+    void outsidersAndIdleSubscribersCannotLockOutAdmins(@TempDir Path dir) throws Exception {
+        Path probe = prepare(dir);
+        Path cfg = DaemonProcess.writeConfig(dir, "  socket_mode: \"0666\"\n  max_connections: 20\n"
+                        + "  admin_reserve: 4\n  max_connections_per_uid: 8\n", "",
+                "access:\n  read:  { uids: [nobody, 23460, 23461], gids: [] }\n  admin: { uids: [daemon], gids: [] }\n");
+        try (DaemonProcess d = DaemonProcess.start(dir, cfg, DaemonProcess.FAST_JVM)) {
+            // 50 outsiders, each kept open by its client: every one is answered E_PERM and closed
+            try (Held outsiders = new Held(probe, d.socket(), 23456, 50, f(PING))) {
+                assertEquals("HOLD ack=0 busy=0 perm=50 eof=0", outsiders.result, "outsiders");
+                // readers subscribe and never read: 8 per uid, 16 in all (20 minus the 4 kept for admins)
+                try (Held a = new Held(probe, d.socket(), NOBODY, 10, f(SUBSCRIBE));
+                     Held b = new Held(probe, d.socket(), 23460, 10, f(SUBSCRIBE));
+                     Held c = new Held(probe, d.socket(), 23461, 10, f(SUBSCRIBE))) {
+                    assertEquals("HOLD ack=8 busy=2 perm=0 eof=0", a.result, "reader nobody: its uid's 8");
+                    assertEquals("HOLD ack=8 busy=2 perm=0 eof=0", b.result, "reader 23460: its uid's 8");
+                    assertEquals("HOLD ack=0 busy=10 perm=0 eof=0", c.result, "reader 23461: the readers' share is taken");
+                    // the admins still get in: the listed admin 'daemon' and root
+                    assertEquals(List.of("ACK", "ACK"), runAs(probe, d.socket(), 1, 1, "", f(PING), mac(FILTER_FLUSH, 0)),
+                            "admin daemon while readers hold their share");
+                    try (RawConnection r1 = RawConnection.open(d.socket());
+                         RawConnection r2 = RawConnection.open(d.socket())) {
+                        r1.write(f(PING));
+                        r1.expectAck("root while readers hold their share");
+                        r2.write(f(FILTER_LIST));
+                        r2.expectTable(0, "root, a second connection");
+                    }
+                }
+                // the readers' connections are gone: their slots are free again
+                assertEquals(List.of("TABLE 0"), runAs(probe, d.socket(), 23461, 23461, "", f(STA_LIST)),
+                        "reader 23461 once the subscribers left");
+            }
+            String log = d.output();
+            assertTrue(log.contains("denied PING to uid=23456"), "outsiders are logged with their uid:\n" + log);
+            assertTrue(log.contains("refusing connection of uid=65534") && log.contains("max_connections_per_uid 8"),
+                    "the per-uid cap is logged:\n" + log);
+            assertTrue(log.contains("16 open, max_connections 20 (4 kept for admins)"), "the reserve is logged:\n" + log);
         }
     }
 }
