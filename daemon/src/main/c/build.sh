@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds libstationd_ingest_<arch>.so from every .c file here (the batched ingest reader,
-# stationd_ingest.c; the rtnetlink socket of address learning, stationd_netlink.c; malloc settings,
-# stationd_memory.c) into OUT_DIR.
+# stationd_ingest.c; the rtnetlink socket of address learning, stationd_netlink.c; a peer's groups,
+# stationd_peer.c; malloc settings, stationd_memory.c) into OUT_DIR.
 # Usage: build.sh JAVA_HOME OUT_DIR ARCH        (run by 'mvn package'; ARCH is Java's os.arch)
 # Without a working C compiler it only says so (and leaves no stale library behind): the daemon
 # then reads the ingest socket through Netty and refuses enrich.neighbours. NativeIngestIT fails when

@@ -96,8 +96,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         }
         // Rights and a place are decided here, once: an outsider never takes a reader's slot, a
         // reader never an admin's.
-        peer = Peer.of(ctx.channel());
         decidedFor = server.config().access();
+        peer = Peer.of(ctx.channel(), decidedFor);
         rights = Rights.of(peer, decidedFor, server.selfUid());
         boolean privileged = peer.isPrivileged(server.selfUid());
         ServerConfig limits = server.config().server();

@@ -13,39 +13,73 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The process on the other end of a connection, from {@code SO_PEERCRED} (read once at accept).
- * Its supplementary groups are read from {@code /proc/PID/status} only when an access rule
- * lists groups that the primary group does not match (kept off the accept path otherwise).
+ * The process on the other end of a connection, read once at accept: {@code SO_PEERCRED} (uid,
+ * primary gid, pid) and its supplementary groups from {@code SO_PEERGROUPS} ({@link PeerGroups}).
+ * Without the JNI library the groups come from {@code /proc/PID/status} instead, and only when the
+ * access rules list groups (otherwise nobody asks); under {@code ProtectProc=invisible} that file
+ * of another user's process is hidden, so such a peer is known by its primary group alone.
  *
  * @param uid peer user id (-1 when unknown)
  * @param gid peer primary group id (-1 when unknown)
  * @param pid peer process id (0 when unknown)
+ * @param groups its supplementary groups (unmodifiable; empty when unknown)
  */
-public record Peer(int uid, int gid, int pid) {
+public record Peer(int uid, int gid, int pid, Set<Integer> groups) {
     /** A peer whose credentials could not be read: allowed nothing that is restricted. */
     public static final Peer UNKNOWN = new Peer(-1, -1, 0);
     /** The superuser. */
     public static final int ROOT_UID = 0;
 
-    /**
-     * @param ch an accepted Unix stream channel
-     * @return its peer
-     */
-    public static Peer of(Channel ch) {
-        if (!(ch instanceof EpollDomainSocketChannel uds)) {
-            return UNKNOWN;
-        }
-        try {
-            PeerCredentials cred = uds.peerCredentials();
-            int[] gids = cred.gids();
-            return new Peer(cred.uid(), gids.length > 0 ? gids[0] : -1, cred.pid());
-        } catch (IOException e) {
-            return UNKNOWN;
-        }
+    /** Copies the groups. */
+    public Peer {
+        groups = Set.copyOf(groups);
     }
 
     /**
+     * A peer known by its primary group alone.
+     *
+     * @param uid peer user id
+     * @param gid peer primary group id
+     * @param pid peer process id
+     */
+    public Peer(int uid, int gid, int pid) {
+        this(uid, gid, pid, Set.of());
+    }
+
+    /**
+     * @param ch an accepted Unix stream channel
+     * @param access the access rules in force (whether groups are needed at all when only {@code /proc} has them)
+     * @return its peer
+     */
+    public static Peer of(Channel ch, AccessConfig access) {
+        if (!(ch instanceof EpollDomainSocketChannel uds)) {
+            return UNKNOWN;
+        }
+        PeerCredentials cred;
+        try {
+            cred = uds.peerCredentials();
+        } catch (IOException e) {
+            return UNKNOWN;
+        }
+        int[] gids = cred.gids();
+        int gid = gids.length > 0 ? gids[0] : -1;
+        int[] groups = PeerGroups.read(uds.fd().intValue());
+        if (groups != null) {
+            Set<Integer> set = new HashSet<>();
+            for (int g : groups) {
+                set.add(g);
+            }
+            return new Peer(cred.uid(), gid, cred.pid(), set);
+        }
+        boolean needed = !access.read().gids().isEmpty() || !access.admin().gids().isEmpty();
+        return new Peer(cred.uid(), gid, cred.pid(), needed ? supplementaryGroups(cred.pid(), cred.uid()) : Set.of());
+    }
+
+    /**
+     * The fallback without {@code SO_PEERGROUPS}.
+     *
      * @param pid a process id
+     * @param uid the user it must still run as (else the pid was reused)
      * @return its supplementary groups, or none when {@code /proc} does not tell
      */
     static Set<Integer> supplementaryGroups(int pid, int uid) {
@@ -91,10 +125,7 @@ public record Peer(int uid, int gid, int pid) {
         if (rule.isOpen() || rule.uids().contains(uid) || rule.gids().contains(gid)) {
             return true;
         }
-        if (rule.gids().isEmpty()) {
-            return false;
-        }
-        for (int g : supplementaryGroups(pid, uid)) {
+        for (int g : groups) {
             if (rule.gids().contains(g)) {
                 return true;
             }

@@ -208,6 +208,7 @@ public final class DaemonProcess implements AutoCloseable {
             cmd.addAll(List.of(Files.isExecutable(Path.of("/usr/sbin/ip")) ? "/usr/sbin/ip" : "ip", "netns", "exec",
                     spec.netns));
         }
+        cmd.addAll(spec.wrapper);
         if (!spec.activation.isEmpty()) {
             cmd.add("python3");
             cmd.add(activateScript().toString());
@@ -479,6 +480,7 @@ public final class DaemonProcess implements AutoCloseable {
         private final List<String> activation = new ArrayList<>();
         private Path stderr;
         private String netns;
+        private final List<String> wrapper = new ArrayList<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -492,6 +494,7 @@ public final class DaemonProcess implements AutoCloseable {
             b.activation.addAll(activation);
             b.stderr = stderr;
             b.netns = netns;
+            b.wrapper.addAll(wrapper);
             return b;
         }
 
@@ -553,6 +556,16 @@ public final class DaemonProcess implements AutoCloseable {
          */
         public Builder netns(String name) {
             netns = name;
+            return this;
+        }
+
+        /**
+         * A command that execs the rest of the command line (for example {@code unshare} and
+         * {@code setpriv}, to run the daemon in a mount namespace as another user); it comes after
+         * {@link #netns} and before {@link #activate}.
+         */
+        public Builder wrap(String... command) {
+            wrapper.addAll(List.of(command));
             return this;
         }
 

@@ -73,6 +73,18 @@ class PeerTest {
     }
 
     @Test
+    void supplementaryGroupsMatchGidRules() {
+        AccessConfig cfg = new AccessConfig(new AccessRule(Set.of(), Set.of(4242)), new AccessRule(Set.of(), Set.of(4243)));
+        Peer reader = new Peer(1234, 1234, 1, Set.of(7, 4242));
+        assertTrue(reader.isReader(cfg, SELF));
+        assertFalse(reader.isAdmin(cfg, SELF));
+        Peer admin = new Peer(1235, 1235, 1, Set.of(4243));
+        assertTrue(admin.isAdmin(cfg, SELF), "a supplementary admin group");
+        assertTrue(admin.isListedAdmin(cfg));
+        assertFalse(new Peer(1236, 1236, 1).isReader(cfg, SELF), "no groups known: primary group only");
+    }
+
+    @Test
     void supplementaryGroupsAreOnlyTrustedForTheSameUser() throws Exception {
         int pid = (int) ProcessHandle.current().pid();
         int myUid = (Integer) java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");

@@ -284,4 +284,71 @@ class AccessControlIT {
             assertTrue(log.contains("16 open, max_connections 20 (4 kept for admins)"), "the reserve is logged:\n" + log);
         }
     }
+
+    /** The daemon's user in the tests that run it as another user than root. */
+    static final int DAEMON_UID = 4321;
+
+    /**
+     * @param hideProc whether to mount a {@code /proc} that hides other users' processes, as the
+     *     unit's {@code ProtectProc=invisible} does (in a mount namespace of the daemon's own)
+     * @return the command that runs the rest of the command line as {@link #DAEMON_UID}
+     */
+    private static String[] asDaemonUser(boolean hideProc) {
+        List<String> cmd = new ArrayList<>();
+        if (hideProc) {
+            cmd.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                    "mount -t proc -o hidepid=invisible proc /proc && exec \"$@\"", "sh"));
+        }
+        cmd.addAll(List.of(setpriv.toString(), "--reuid=" + DAEMON_UID, "--regid=" + DAEMON_UID, "--clear-groups"));
+        return cmd.toArray(String[]::new);
+    }
+
+    /**
+     * Supplementary groups come from the socket ({@code SO_PEERGROUPS}): with {@code /proc} hidden
+     * as under the unit's {@code ProtectProc=invisible}, a client whose admin group is
+     * supplementary is still an admin. Without the JNI library the daemon falls back to
+     * {@code /proc/PID/status}: that works while {@code /proc} is visible, and with it hidden such
+     * a client is known by its primary group alone (the documented limit).
+     */
+    @Test
+    void supplementaryGroupsComeFromTheSocketEvenWithProcHidden(@TempDir Path dir) throws Exception {
+        Path probe = prepare(dir);
+        Files.setAttribute(dir, "unix:uid", DAEMON_UID);
+        Files.setAttribute(dir, "unix:gid", DAEMON_UID);
+        Path cfg = DaemonProcess.writeConfig(dir, "  socket_mode: \"0666\"\n", "",
+                "access:\n  read:  { uids: [], gids: [4242] }\n  admin: { uids: [], gids: [4243] }\n");
+        Path nettyOnly = Files.createDirectory(dir.resolve("netty-only")); // Netty's library, not the daemon's
+        try (Stream<Path> libs = Files.list(DaemonProcess.nativeDir())) {
+            for (Path lib : libs.filter(p -> p.getFileName().toString().startsWith("libnetty")).toList()) {
+                Files.copy(lib, nettyOnly.resolve(lib.getFileName()));
+            }
+        }
+        try (DaemonProcess d = DaemonProcess.builder(dir).config(cfg).wrap(asDaemonUser(true)).start()) {
+            assertEquals(List.of("ACK", "ACK"),
+                    runAs(probe, d.socket(), 23470, 23470, "4243", mac(FILTER_ADD, MAC), mac(FILTER_DEL, MAC)),
+                    "an admin by its supplementary group, /proc hidden");
+            assertEquals(List.of("TABLE 0", "NAK -5"),
+                    runAs(probe, d.socket(), 23471, 23471, "4242", f(STA_LIST), mac(FILTER_ADD, MAC)),
+                    "a reader by its supplementary group, /proc hidden");
+            assertEquals(List.of("ERR -5", "EOF"), runAs(probe, d.socket(), 23472, 23472, "", f(STA_LIST), f(PING)),
+                    "in neither group");
+            assertEquals(0, d.stop(), d.output());
+        }
+        List<String> withoutLibrary = List.of("-Djava.library.path=" + nettyOnly);
+        try (DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(withoutLibrary).wrap(asDaemonUser(true))
+                .start()) {
+            assertEquals(List.of("ERR -5", "EOF"), runAs(probe, d.socket(), 23470, 23470, "4243", f(STA_LIST), f(PING)),
+                    "without SO_PEERGROUPS and with /proc hidden, a supplementary group is not known");
+            assertEquals(List.of("TABLE 0"), runAs(probe, d.socket(), 23473, 4242, "", f(STA_LIST)),
+                    "the primary group still is");
+            assertEquals(0, d.stop(), d.output());
+        }
+        try (DaemonProcess d = DaemonProcess.builder(dir).config(cfg).jvmFlags(withoutLibrary).wrap(asDaemonUser(false))
+                .start()) {
+            assertEquals(List.of("ACK", "ACK"),
+                    runAs(probe, d.socket(), 23470, 23470, "4243", mac(FILTER_ADD, MAC), mac(FILTER_DEL, MAC)),
+                    "without SO_PEERGROUPS, /proc visible: the fallback reads the group there");
+            assertEquals(0, d.stop(), d.output());
+        }
+    }
 }
