@@ -156,6 +156,15 @@ public final class Daemon {
             table.setFilters(fs);
             hostapd.filtersChanged(fs);
         });
+        if (!config.ingest().access().isOpen() && !StationServer.canCheckIngestSenders()) {
+            // a rule that cannot be enforced is not started with: it would look enforced
+            String why = "ingest.access lists who may send datagrams, but only the batched ingest reader"
+                    + " (libstationd_ingest on java.library.path) reads the senders' credentials, and it is not there";
+            LOG.error("cannot start: {}", why);
+            filters.close();
+            failed(why);
+            return Main.EX_CONFIG;
+        }
         context = new ServerContext(config, table, new CommandProcessor(table, filters, hostapd));
         server = new StationServer(context);
         try {
@@ -322,6 +331,11 @@ public final class Daemon {
             for (String line : e.errors()) {
                 LOG.error("{}", line);
             }
+            return;
+        }
+        if (!next.ingest().access().isOpen() && !server.checksIngestSenders()) {
+            LOG.error("reload failed, keeping the running configuration: ingest.access lists who may send datagrams,"
+                    + " but the batched ingest reader that reads the senders' credentials is not running");
             return;
         }
         List<String> restart = ConfigKeys.restartOnlyChanges(config, next);

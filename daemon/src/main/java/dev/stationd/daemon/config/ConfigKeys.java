@@ -152,6 +152,13 @@ public final class ConfigKeys {
             .byDefault(SocketGroup.LEAVE).restart()
             .doc("Group owning the ingest socket file.").of(c -> new SocketGroup(c.ingest().socketGroup(), c.ingest().socketGid()));
 
+    static final Key<StationdConfig, AccessRule> INGEST_ACCESS = FILE.key("ingest.access", Types.mapping(RULE))
+            .byDefault(AccessRule.ANYONE).live()
+            .doc("Who may send datagrams to the ingest socket, checked per datagram by the sender's credentials"
+                    + " (uid, and gid as the primary group only); both lists empty = anyone who can open the socket;"
+                    + " root and the daemon's own uid always may. Needs the daemon's JNI library.")
+            .of(c -> c.ingest().access());
+
     static final Key<StationdConfig, Path> STATE_DIRECTORY = FILE.key("state.directory", Types.PATH)
             .byDefault(Path.of("/var/lib/stationd")).restart()
             .doc("Directory of the durable state: filters.conf and hostapd-deny.conf (the deny-list entries stationd added).")

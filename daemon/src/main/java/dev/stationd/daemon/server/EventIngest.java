@@ -1,5 +1,6 @@
 package dev.stationd.daemon.server;
 
+import dev.stationd.daemon.config.AccessRule;
 import dev.stationd.protocol.ProtocolException;
 import dev.stationd.protocol.StaEvent;
 import io.netty.buffer.ByteBuf;
@@ -7,8 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * Applies {@code sta_event} datagrams to the table, whichever path received them (Netty's
- * {@link IngestHandler} or the batched {@link NativeIngest}). Malformed datagrams are dropped,
- * counted and logged at most once per second; they never change the table. One per ingest socket,
+ * {@link IngestHandler} or the batched {@link NativeIngest}). Datagrams of senders outside
+ * {@code ingest.access} and malformed ones are dropped, counted and logged (each kind at least once
+ * per second); they never change the table. One per ingest socket,
  * used by one thread at a time (it tracks the senders' sequence numbers).
  */
 final class EventIngest {
@@ -21,11 +23,30 @@ final class EventIngest {
         this.server = server;
     }
 
+    /** The credentials a datagram came with ({@code SCM_CREDENTIALS}); -1 each when it came without. */
+    record Sender(int pid, int uid, int gid) {
+        /** A datagram without credentials (Netty's path reads none). */
+        static final Sender UNKNOWN = new Sender(-1, -1, -1);
+
+        @Override
+        public String toString() {
+            return "uid=" + uid + " gid=" + gid + " pid=" + pid;
+        }
+    }
+
     /**
      * @param datagram one datagram's bytes, from its reader index to its writer index (not released here)
-     * @param sender the sender's socket path for the log, asked only for a malformed datagram
+     * @param sender the sender's socket path for the log, asked only for a datagram that is dropped
+     * @param creds the sender's credentials
      */
-    void accept(ByteBuf datagram, Supplier<String> sender) {
+    void accept(ByteBuf datagram, Supplier<String> sender, Sender creds) {
+        AccessRule access = server.config().ingest().access();
+        if (!access.isOpen() && !allowed(access, creds)) {
+            server.stats().datagram(ServerStats.Datagram.DENIED);
+            server.ingestDeniedLog().warn("denied an ingest datagram from {} ({}): not in ingest.access", creds,
+                    sender.get());
+            return;
+        }
         StaEvent event;
         try {
             event = StaEvent.decodeDatagram(datagram);
@@ -40,6 +61,11 @@ final class EventIngest {
             case DROPPED_INVALID -> server.stats().datagram(ServerStats.Datagram.INVALID_MAC);
             default -> server.stats().datagram(ServerStats.Datagram.APPLIED);
         }
+    }
+
+    private boolean allowed(AccessRule access, Sender creds) {
+        return creds.uid() == Peer.ROOT_UID || (creds.uid() >= 0
+                && (creds.uid() == server.selfUid() || access.permits(creds.uid(), creds.gid())));
     }
 
     /** @return how a sender's path reads in the log ({@code ""}: an unnamed socket) */

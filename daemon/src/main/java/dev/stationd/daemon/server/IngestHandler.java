@@ -21,8 +21,11 @@ public final class IngestHandler extends SimpleChannelInboundHandler<DomainDatag
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DomainDatagramPacket packet) {
+        // Netty reads no credentials: a restricted ingest.access needs the batched reader (the daemon
+        // does not start without it), and drops everything here should it ever come to this path
         ingest.accept(packet.content(),
-                () -> EventIngest.describeSender(packet.sender() == null ? "" : packet.sender().path()));
+                () -> EventIngest.describeSender(packet.sender() == null ? "" : packet.sender().path()),
+                EventIngest.Sender.UNKNOWN);
     }
 
     @Override

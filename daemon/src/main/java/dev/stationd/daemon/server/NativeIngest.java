@@ -29,12 +29,18 @@ import org.slf4j.LoggerFactory;
 final class NativeIngest {
     private static final Logger LOG = LoggerFactory.getLogger(NativeIngest.class);
     /** {@code ABI_VERSION} in the C file: a library from another build is not used. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     /** Datagrams per {@code recvmmsg}; {@code MAX_BATCH} in the C file. */
     static final int MAX_BATCH = 64;
-    /** Per-datagram metadata: length, sender path length, sender path; {@code META_BYTES} in the C file. */
-    static final int META_BYTES = 120;
-    private static final int META_PATH_OFFSET = 8;
+    /**
+     * Per-datagram metadata: length, sender path length, the sender's pid, uid and gid, sender
+     * path; {@code META_BYTES} and the offsets in the C file.
+     */
+    static final int META_BYTES = 136;
+    private static final int META_PID_OFFSET = 8;
+    private static final int META_UID_OFFSET = 12;
+    private static final int META_GID_OFFSET = 16;
+    private static final int META_PATH_OFFSET = 24;
     /** The longest wait in the kernel: how long {@link #stopAndJoin()} may take to be noticed. */
     static final int POLL_MILLIS = 200;
     /** How long {@link #stopAndJoin()} waits for the thread. */
@@ -91,6 +97,10 @@ final class NativeIngest {
         if (!LOADED) {
             throw new IOException(libraryFileName() + " is not loaded");
         }
+        int err = passCredentials(fd);
+        if (err < 0) { // without them ingest.access cannot be checked: Netty's path decides what to do
+            throw new IOException("cannot turn on SO_PASSCRED on the ingest socket: errno " + -err);
+        }
         NativeIngest reader = new NativeIngest(fd, slot, server, onFailure);
         reader.thread.start();
         return reader;
@@ -114,7 +124,8 @@ final class NativeIngest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) { // whatever it is, the socket must not be left without a reader
-            LOG.error("batched ingest reader failed; Netty reads the ingest socket from now on", t);
+            LOG.error("batched ingest reader failed; Netty reads the ingest socket from now on (it reads no"
+                    + " credentials: with a restricted ingest.access every datagram is dropped)", t);
             onFailure.run();
         }
     }
@@ -125,7 +136,9 @@ final class NativeIngest {
         int offset = i * slot;
         view.setIndex(offset, offset + length);
         try {
-            ingest.accept(view, () -> EventIngest.describeSender(senderPath(base)));
+            ingest.accept(view, () -> EventIngest.describeSender(senderPath(base)), new EventIngest.Sender(
+                    meta.getInt(base + META_PID_OFFSET), meta.getInt(base + META_UID_OFFSET),
+                    meta.getInt(base + META_GID_OFFSET)));
         } catch (RuntimeException e) {
             // as Netty's pipeline would: logged, and the reader goes on with the next datagram
             server.ioLog().warn("ingest: {}", String.valueOf(e));
@@ -187,6 +200,8 @@ final class NativeIngest {
     }
 
     private static native int abiVersion();
+
+    private static native int passCredentials(int fd);
 
     private static native int receive(int fd, ByteBuffer data, int slot, int max, ByteBuffer meta, int timeoutMillis);
 }

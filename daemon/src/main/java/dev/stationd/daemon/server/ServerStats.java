@@ -24,6 +24,8 @@ public final class ServerStats {
         APPLIED,
         /** Not a valid {@code sta_event}: dropped. */
         MALFORMED,
+        /** From a sender outside {@code ingest.access}: dropped. */
+        DENIED,
         /** A new station while the table held {@code table.max_stations}: dropped. */
         TABLE_FULL,
         /** An UPSERT of the all-zero MAC: dropped. */

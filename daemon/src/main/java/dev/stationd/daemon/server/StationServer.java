@@ -172,6 +172,19 @@ public final class StationServer implements AutoCloseable {
         }
     }
 
+    /**
+     * @return whether this build can check the senders of ingest datagrams ({@code ingest.access}):
+     *     only the batched reader reads their credentials
+     */
+    public static boolean canCheckIngestSenders() {
+        return NativeIngest.available();
+    }
+
+    /** @return whether the batched reader runs, so that the senders of ingest datagrams are checked */
+    public boolean checksIngestSenders() {
+        return batchedIngest != null;
+    }
+
     /** @return whether the command socket was inherited from systemd */
     public boolean streamAdopted() {
         return streamAdopted;

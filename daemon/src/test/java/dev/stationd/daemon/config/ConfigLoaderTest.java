@@ -40,6 +40,7 @@ class ConfigLoaderTest {
               socket: run/events.sock
               socket_mode: '622'
               socket_group: 120
+              access: { uids: [alice], gids: [] }
             state:
               directory: ../state
             table:

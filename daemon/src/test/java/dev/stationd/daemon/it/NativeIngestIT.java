@@ -145,9 +145,12 @@ public class NativeIngestIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/gcc")), "gcc is not installed");
         Path stubDir = Files.createDirectories(dir.resolve("stub"));
         Path src = stubDir.resolve("stub.c");
+        // the ABI number of this build and SO_PASSCRED "on", but no receive(): the reader starts and then fails
         Files.writeString(src, "#include <jni.h>\n"
                 + "JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_NativeIngest_abiVersion(JNIEnv *e, jclass c)"
-                + " { (void) e; (void) c; return 2; }\n");
+                + " { (void) e; (void) c; return 3; }\n"
+                + "JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_NativeIngest_passCredentials(JNIEnv *e, jclass c,"
+                + " jint fd) { (void) e; (void) c; (void) fd; return 0; }\n");
         String javaHome = System.getProperty("java.home");
         Process cc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-I" + javaHome + "/include",
                 "-I" + javaHome + "/include/linux", "-o", stubDir.resolve(requireLibrary().getFileName()).toString(),

@@ -98,7 +98,7 @@ class StationctlStatsIT {
         assertTrue(out.contains("\n  wlan1  guest  2.4GHz  group 2  1\n"), out);
         assertTrue(out.contains("\nfilters             permanent 1 (max 65536)\n"), out);
         assertTrue(out.contains("\nfilter commits      1, failed 0, fsync mean "), out);
-        assertTrue(out.contains("\ningest datagrams    applied 3, invalid_mac 0, malformed 1, table_full 0;"
+        assertTrue(out.contains("\ningest datagrams    applied 3, denied 0, invalid_mac 0, malformed 1, table_full 0;"
                 + " sequence gaps 0\n"), out);
         assertTrue(out.contains("FILTER_ADD OK 1"), out);
         assertTrue(out.endsWith("\nhostapd             not followed\n"), out);

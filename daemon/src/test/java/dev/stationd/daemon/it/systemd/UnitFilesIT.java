@@ -102,6 +102,7 @@ class UnitFilesIT {
         assertEquals(0, u.code(), u.output());
         assertTrue(Files.readString(root.resolve("etc/passwd")).contains("stationd:"), u.output());
         assertTrue(Files.readString(root.resolve("etc/group")).contains("stationd:"), u.output());
+        assertTrue(Files.readString(root.resolve("etc/group")).contains("stationd-ingest:"), u.output());
         Result t = run(tmp, Files.readString(systemdDir().resolve("stationd.tmpfiles")),
                 "systemd-tmpfiles", "--root=" + root, "--create", "-");
         assertEquals(0, t.code(), t.output());
@@ -134,6 +135,8 @@ class UnitFilesIT {
         // FileDescriptorName= names every fd of a socket unit: one unit per socket.
         assertTrue(socket.contains("\nListenStream=/run/stationd/stationd.sock\n") && socket.contains("\nFileDescriptorName=command\n"), socket);
         assertTrue(ingest.contains("\nListenDatagram=/run/stationd/events.sock\n") && ingest.contains("\nFileDescriptorName=ingest\n"), ingest);
+        // senders of station updates only: not every client of the command socket may rewrite the table
+        assertTrue(ingest.contains("\nSocketGroup=stationd-ingest\n") && socket.contains("\nSocketGroup=stationd\n"), ingest);
         assertTrue(service.contains("\nSockets=stationd.socket stationd-ingest.socket\n"), service);
         // the optional netlink socket of address learning: route family, neighbour + link groups, passed by name
         String netlink = Files.readString(systemdDir().resolve("stationd-netlink.socket"));
