@@ -220,7 +220,7 @@ public final class Daemon {
         notify.refreshStatus(this::status, STATUS_PERIOD);
         Optional<Duration> watchdogTimeout = Watchdog.timeout(env, pid);
         if (watchdogTimeout.isPresent() && notify.enabled()) {
-            watchdog = new Watchdog(server.group(), notify, watchdogTimeout.get());
+            watchdog = new Watchdog(server.group(), notify, watchdogTimeout.get(), List.of(filters::stall));
             watchdog.start();
         }
         if (exitAfterStart) {

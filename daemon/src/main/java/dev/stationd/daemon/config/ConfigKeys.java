@@ -178,6 +178,13 @@ public final class ConfigKeys {
     static final Key<StationdConfig, Integer> FILTERS_MAX_FILTERS = FILE.key("filters.max_filters", Types.INT)
             .byDefault(65536).range(1, 1_000_000).live()
             .doc("Most MAC filters; FILTER_ADD beyond it gets NAK E_FULL.").of(c -> c.filters().maxFilters());
+    // A healthy fsync takes milliseconds, a slow SD card seconds; an hour is a disk that is gone.
+    static final Key<StationdConfig, Duration> FILTERS_COMMIT_TIMEOUT = FILE
+            .key("filters.commit_timeout", Types.DURATION).byDefault(Duration.ofSeconds(10))
+            .range(Duration.ofMillis(100), Duration.ofHours(1)).live()
+            .doc("A filter change (or kick) not done within this gets NAK E_BUSY and its connection is closed;"
+                    + " the change may still be saved later (FILTER_LIST tells).")
+            .of(c -> c.filters().commitTimeout());
 
     static final Key<StationdConfig, Level> LOG_LEVEL = FILE.key("log.level", Types.LOG_LEVEL)
             .byDefault(Level.INFO).live()

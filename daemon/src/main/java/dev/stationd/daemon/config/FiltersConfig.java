@@ -1,15 +1,19 @@
 package dev.stationd.daemon.config;
 
+import java.time.Duration;
+
 /**
  * The {@code filters:} section.
  *
  * @param maxFilters most filter entries kept (range: {@link ConfigKeys#FILTERS_MAX_FILTERS})
+ * @param commitTimeout how long a change may wait for the disk before it is answered {@code E_BUSY}
  */
-public record FiltersConfig(int maxFilters) {
+public record FiltersConfig(int maxFilters, Duration commitTimeout) {
 
     /** Checks every invariant; throws {@link IllegalArgumentException} when one fails. */
     public FiltersConfig {
         ConfigKeys.FILTERS_MAX_FILTERS.require(maxFilters);
+        ConfigKeys.FILTERS_COMMIT_TIMEOUT.require(commitTimeout);
     }
 
     /** @return the built-in defaults */
@@ -18,6 +22,6 @@ public record FiltersConfig(int maxFilters) {
     }
 
     static FiltersConfig from(Values v) {
-        return new FiltersConfig(v.get(ConfigKeys.FILTERS_MAX_FILTERS));
+        return new FiltersConfig(v.get(ConfigKeys.FILTERS_MAX_FILTERS), v.get(ConfigKeys.FILTERS_COMMIT_TIMEOUT));
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -91,6 +92,8 @@ public final class FilterService implements AutoCloseable {
     private volatile long commits;
     private volatile long failures;
     private volatile long expired;
+    /** When the batch being processed began (System.nanoTime), 0 while the writer waits for work. */
+    private volatile long busySince;
 
     /**
      * Like {@link #FilterService(FilterFile, FilterSet, int, LongSupplier, Consumer)} on the system clock.
@@ -164,6 +167,29 @@ public final class FilterService implements AutoCloseable {
         }
         expired += gone;
         return live;
+    }
+
+    /**
+     * For the watchdog: whether the writer still does its job.
+     *
+     * @param tolerance how long it may work on one batch (its fsync included)
+     * @return empty while it waits for work or has been on its batch for less than {@code tolerance};
+     *     otherwise what is wrong
+     */
+    public Optional<String> stall(Duration tolerance) {
+        if (!writer.isAlive()) {
+            boolean stopped;
+            synchronized (submitLock) {
+                stopped = closed;
+            }
+            return stopped ? Optional.empty() : Optional.of("the filter writer thread has died");
+        }
+        long since = busySince;
+        if (since != 0 && System.nanoTime() - since > tolerance.toNanos()) {
+            return Optional.of("the filter writer has been saving one batch for "
+                    + (System.nanoTime() - since) / 1_000_000 + " ms (the disk does not answer)");
+        }
+        return Optional.empty();
     }
 
     /** @return the durable filter set in force (a volatile read) */
@@ -374,7 +400,12 @@ public final class FilterService implements AutoCloseable {
                 stop = true;
             }
             if (!batch.isEmpty() || expiryDue()) {
-                process(batch);
+                busySince = Math.max(1, System.nanoTime());
+                try {
+                    process(batch);
+                } finally {
+                    busySince = 0;
+                }
             }
             batch.clear();
         }

@@ -242,9 +242,21 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             startSubscription();
         } else if (c.isMutation()) {
             state = State.MUTATING;
+            // Never an ACK for what is not on disk, and never a wait without end: a change the disk
+            // has not taken within filters.commit_timeout is answered E_BUSY (it may still land later).
+            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+                if (state == State.MUTATING) {
+                    server.stats().commitTimeouts.increment();
+                    server.commitTimeoutLog().warn("{} from {} not done within filters.commit_timeout ({}): answering"
+                            + " E_BUSY (the disk or hostapd does not answer)", c, peer,
+                            server.config().filters().commitTimeout());
+                    refuse(c);
+                }
+            }, server.config().filters().commitTimeout().toNanos(), TimeUnit.NANOSECONDS);
             server.processor().mutate(cmd).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+                timeout.cancel(false);
                 if (state != State.MUTATING) {
-                    return; // closed meanwhile
+                    return; // timed out, or closed meanwhile: nothing more is said
                 }
                 state = State.SERVING;
                 if (failure != null) {

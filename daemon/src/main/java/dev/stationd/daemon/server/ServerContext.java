@@ -24,6 +24,7 @@ public final class ServerContext implements AutoCloseable {
     private final java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> refusalLogs = refusalLogs();
     private final RateLimitedLog deniedLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Denied"));
     private final Admission admission = new Admission();
+    private final RateLimitedLog commitTimeoutLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
     private final RateLimitedLog ingestDeniedLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Denied"));
     private final RateLimitedLog ioLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.ConnectionErrors"));
 
@@ -107,6 +108,11 @@ public final class ServerContext implements AutoCloseable {
     /** @return the rate-limited log of refused ingest datagrams ({@code denied ... uid= pid=}) */
     public RateLimitedLog ingestDeniedLog() {
         return ingestDeniedLog;
+    }
+
+    /** @return the rate-limited log of changes that timed out waiting for the disk */
+    public RateLimitedLog commitTimeoutLog() {
+        return commitTimeoutLog;
     }
 
     /** @return who gets a connection */

@@ -38,6 +38,8 @@ public final class ServerStats {
     public final AtomicInteger subscribers = new AtomicInteger();
     /** Subscribers disconnected for exceeding their backlog. */
     public final LongAdder subscribersDropped = new LongAdder();
+    /** Filter changes and kicks answered {@code E_BUSY} because they were not done within {@code filters.commit_timeout}. */
+    public final LongAdder commitTimeouts = new LongAdder();
     /** Connections of peers outside {@code access.read} closed at once: too many were waiting already. */
     public final LongAdder outsidersDropped = new LongAdder();
     /** Replies refused with {@code E_BUSY} because the budget of pending bytes had no room. */

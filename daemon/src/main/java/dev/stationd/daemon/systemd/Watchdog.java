@@ -15,12 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The systemd watchdog ({@code WatchdogSec=}): {@code WATCHDOG=1} every {@code WATCHDOG_USEC/2},
- * sent only while every event loop of the server group still runs its tasks.
+ * sent only while every event loop of the server group still runs its tasks and every other part
+ * the daemon vouches for (a {@link Liveness}: the filter writer) does its job.
  *
  * <p>Each event loop runs a check-in task every {@code WATCHDOG_USEC/2}. The loop whose check-in
  * completes the round (every loop has checked in since the last ping) sends the ping and starts a
  * new round. A loop that is stuck (a handler that blocks, a busy spin) never checks in, so the
- * pings stop and systemd restarts the service after {@code WatchdogSec=}.
+ * pings stop and systemd restarts the service after {@code WatchdogSec=}. A round also ends without
+ * a ping while a {@link Liveness} reports a problem (a filter writer stuck in {@code fsync}, or dead).
  */
 public final class Watchdog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
@@ -34,8 +36,19 @@ public final class Watchdog implements AutoCloseable {
      */
     public static final String TEST_BLOCK_PROPERTY = "stationd.test.blockEventLoop";
 
+    /** Another part of the daemon whose health the pings vouch for. */
+    @FunctionalInterface
+    public interface Liveness {
+        /**
+         * @param timeout the watchdog timeout: how long the part may be stuck before it counts as dead
+         * @return empty while it does its job, else what is wrong (logged once when the pings stop)
+         */
+        Optional<String> problem(Duration timeout);
+    }
+
     private final EventLoopGroup group;
     private final SdNotify notify;
+    private final List<Liveness> parts;
     private final Duration period;
     private final Duration timeout;
     private final List<EventExecutor> loops = new ArrayList<>();
@@ -44,6 +57,7 @@ public final class Watchdog implements AutoCloseable {
     private int pending;
     private long lastPingNanos;
     private boolean stallLogged;
+    private boolean partStalled;
     private long pings;
 
     /**
@@ -52,6 +66,17 @@ public final class Watchdog implements AutoCloseable {
      * @param timeout {@code WATCHDOG_USEC}; pings are sent every half of it
      */
     public Watchdog(EventLoopGroup group, SdNotify notify, Duration timeout) {
+        this(group, notify, timeout, List.of());
+    }
+
+    /**
+     * @param group the event loops that must all be alive for a ping
+     * @param notify where the pings go
+     * @param timeout {@code WATCHDOG_USEC}; pings are sent every half of it
+     * @param parts the other parts that must be alive for a ping
+     */
+    public Watchdog(EventLoopGroup group, SdNotify notify, Duration timeout, List<Liveness> parts) {
+        this.parts = List.copyOf(parts);
         this.group = group;
         this.notify = notify;
         this.timeout = timeout;
@@ -117,10 +142,17 @@ public final class Watchdog implements AutoCloseable {
             checkedIn[index] = true;
             pending--;
         }
-        if (pending == 0) {
+        if (pending == 0 && partsStalled()) {
+            java.util.Arrays.fill(checkedIn, false); // the loops run: a new round, but no ping
+            pending = loops.size();
+        } else if (pending == 0) {
             java.util.Arrays.fill(checkedIn, false);
             pending = loops.size();
             lastPingNanos = now;
+            if (partStalled) {
+                LOG.warn("watchdog: every part of the daemon answers again; pings resumed");
+                partStalled = false;
+            }
             pings++;
             if (stallLogged) {
                 LOG.warn("watchdog: all event loops answer again; pings resumed");
@@ -132,6 +164,21 @@ public final class Watchdog implements AutoCloseable {
             LOG.error("watchdog: {} of {} event loops have not run for {} ms; withholding pings, systemd will restart the service",
                     pending, loops.size(), (now - lastPingNanos) / 1_000_000);
         }
+    }
+
+    /** @return whether a part reports a problem (logged once until it is gone) */
+    private boolean partsStalled() {
+        for (Liveness part : parts) {
+            Optional<String> problem = part.problem(timeout);
+            if (problem.isPresent()) {
+                if (!partStalled) {
+                    partStalled = true;
+                    LOG.error("watchdog: {}; withholding pings, systemd will restart the service", problem.get());
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return pings sent so far */

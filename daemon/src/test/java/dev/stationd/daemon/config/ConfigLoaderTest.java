@@ -48,6 +48,7 @@ class ConfigLoaderTest {
               expire_after: 2d
             filters:
               max_filters: 50
+              commit_timeout: 2s
             log:
               level: DEBUG
             access:

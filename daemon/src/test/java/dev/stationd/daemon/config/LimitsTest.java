@@ -67,6 +67,10 @@ class LimitsTest {
             new Case("table:\n  expire_after: 999ms\n", 2, 17, "table.expire_after: must be between 1s and 30d, got 999ms"),
             new Case("filters:\n  max_filters: 1_000_001\n", 2, 16,
                     "filters.max_filters: must be between 1 and 1000000, got 1000001"),
+            new Case("filters:\n  commit_timeout: 99ms\n", 2, 19,
+                    "filters.commit_timeout: must be between 100ms and 1h, got 99ms"),
+            new Case("filters:\n  commit_timeout: 61m\n", 2, 19,
+                    "filters.commit_timeout: must be between 100ms and 1h, got 61m"),
             new Case("hostapd_resync: 61m\n", 1, 17, "hostapd_resync: must be between 1s and 1h, got 61m"),
             new Case("hostapd_resync: 999ms\n", 1, 17, "hostapd_resync: must be between 1s and 1h, got 999ms"));
 
@@ -143,7 +147,7 @@ class LimitsTest {
         assertEquals("table.max_stations must be between 1 and 1000000, got 1000001", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TableConfig(10, Duration.ofDays(200000)));
         assertEquals("table.expire_after must be between 1s and 30d, got 200000d", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new FiltersConfig(0));
+        assertThrows(IllegalArgumentException.class, () -> new FiltersConfig(0, java.time.Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class,
                 () -> new HostapdSettings(List.of(), Duration.ofHours(2)));
     }

@@ -223,6 +223,55 @@ class ConnectionTest {
         assertEquals(0, filters.current().size());
     }
 
+    /** The disk does not answer (a save that blocks): after filters.commit_timeout, NAK E_BUSY, never an ACK. */
+    @Test
+    void aChangeTheDiskDoesNotTakeInTimeIsNakEBusyNeverAck() throws Exception {
+        filters.close();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FilterFile stuck = new FilterFile(dir) {
+            @Override
+            public void save(FilterSet set) throws java.io.IOException {
+                try {
+                    release.await(); // as fsync on a frozen file system
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.save(set);
+            }
+        };
+        filters = new FilterService(stuck, FilterSet.empty(), 10, table::setFilters);
+        processor.close();
+        processor = new CommandProcessor(table, filters);
+        StationdConfig d = StationdConfig.defaults();
+        StationdConfig cfg = new StationdConfig(null, d.server(), d.ingest(), d.state(), d.table(),
+                new dev.stationd.daemon.config.FiltersConfig(10, java.time.Duration.ofMillis(200)), d.log(), d.access());
+        ServerContext ctx = new ServerContext(cfg, table, processor);
+        EmbeddedChannel ch = channel(ctx);
+        try {
+            ch.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(5), 0), CloudCmdAttr.of(Command.PING)));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {'N', 'A', 'K', 0, -8, -1, -1, -1},
+                    bytes(awaitOutbound(ch)), "not on disk after 200 ms: E_BUSY");
+            assertTrue(filters.stall(java.time.Duration.ofMillis(1)).isPresent(), "the watchdog sees the writer stuck");
+        } finally {
+            release.countDown();
+        }
+        awaitWriterIdle();
+        ch.runPendingTasks();
+        for (ByteBuf rest = ch.readOutbound(); rest != null; rest = ch.readOutbound()) {
+            assertEquals(0, rest.readableBytes(), "no ACK once the save is done, and no answer to the PING");
+            rest.release();
+        }
+        assertFalse(ch.isOpen(), "E_BUSY closes the connection");
+        assertEquals(1, ctx.stats().commitTimeouts.sum());
+        assertTrue(filters.current().contains(0, new MacAddress(5)),
+                "the change landed later: E_BUSY says it is not known to be on disk, not that it never will be");
+    }
+
+    private void awaitWriterIdle() {
+        Awaitility.await("the writer to finish").atMost(DEADLINE).pollInterval(Duration.ofMillis(1))
+                .until(() -> filters.stall(Duration.ZERO).isEmpty() && filters.current().size() == 1);
+    }
+
     @Test
     void filterDelOfMissingFilterIsNakNoent() {
         EmbeddedChannel ch = channel(context());

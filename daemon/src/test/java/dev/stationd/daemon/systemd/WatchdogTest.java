@@ -61,6 +61,35 @@ class WatchdogTest {
         }
     }
 
+    /** A part of the daemon that reports a problem (the filter writer stuck in fsync) withholds the pings. */
+    @Test
+    void aStalledPartWithholdsThePingsUntilItRecovers() {
+        MockTicker clock = Ticker.newMockTicker();
+        EmbeddedChannel ch = EmbeddedChannel.builder().ticker(clock).build();
+        java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Duration> asked = new ArrayList<>();
+        Watchdog.Liveness part = timeout -> {
+            asked.add(timeout);
+            return Optional.ofNullable(problem.get());
+        };
+        try (Watchdog w = new Watchdog(ch.eventLoop(), SdNotify.disabled(), Duration.ofMillis(100), List.of(part))) {
+            w.start();
+            ch.runScheduledPendingTasks();
+            assertEquals(1, w.pings(), "a healthy part: the first ping at once");
+            assertEquals(Duration.ofMillis(100), asked.get(0), "the part is told the watchdog timeout");
+            problem.set("the filter writer has been saving one batch for 200 ms");
+            clock.advance(500, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            assertEquals(1, w.pings(), "no ping while the part is stalled, though the loop runs");
+            problem.set(null);
+            clock.advance(50, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            assertEquals(2, w.pings(), "the pings resume with the part");
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
     /**
      * On real epoll event loops: a loop that does not run its tasks withholds every ping while the
      * other loops keep checking in, and the pings resume once it runs again. Nothing here depends

@@ -2,8 +2,10 @@ package dev.stationd.daemon.it.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
+import dev.stationd.daemon.it.FrozenDisk;
 import dev.stationd.daemon.it.RawConnection;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.StateFileException;
@@ -57,6 +59,10 @@ class CrashSafetyIT {
     static final int WINDOW = 4;
     /** When a lane's expected set grows past this, it is flushed (after verification) to keep files small. */
     static final int FLUSH_ABOVE = 20_000;
+    /** Iterations of the run with the disk frozen before the kill ({@code -Dstationd.frozenIterations}). */
+    static final int FROZEN_ITERATIONS = Integer.getInteger("stationd.frozenIterations", 20);
+    /** How long the clients go on once the disk is frozen: past filters.commit_timeout (1 s there). */
+    static final long FROZEN_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
 
     @TempDir
     Path dir;
@@ -64,6 +70,7 @@ class CrashSafetyIT {
     private final AtomicLong iterationsDone = new AtomicLong();
     private final AtomicLong acksVerified = new AtomicLong();
     private final AtomicLong killsWithAcksInFlight = new AtomicLong();
+    private final AtomicLong busyAnswers = new AtomicLong();
 
     private List<String> jvm;
 
@@ -97,20 +104,51 @@ class CrashSafetyIT {
         assertTrue(acksVerified.get() >= ITERATIONS, "at least one ACK per iteration");
     }
 
+    /**
+     * The same loop with the filter writer stalled: at the random moment the disk is frozen
+     * ({@code fsfreeze}, so {@code fsync} hangs), the clients go on sending for 1.5 s (past
+     * {@code filters.commit_timeout}: some get {@code NAK E_BUSY}), then the daemon is killed and the
+     * disk thawed. No FILTER_ADD sent after the freeze may ever be ACKed (it cannot be on disk),
+     * and every ACKed one is there after the restart. Needs root and the loop device tools.
+     */
+    @Test
+    void noAckForAChangeThatIsNotOnDiskWhileTheDiskIsFrozen() throws Exception {
+        assumeTrue(FrozenDisk.available(), "needs root, losetup, mkfs.ext4 and fsfreeze");
+        jvm = DaemonProcess.fastJvmWithClassArchive(dir.resolve("warm-up"));
+        try (FrozenDisk disk = FrozenDisk.create(dir)) {
+            runLane(0, FROZEN_ITERATIONS, disk);
+        }
+        System.out.println("kill -9 with the disk frozen: " + iterationsDone.get() + " iterations, ACKs verified: "
+                + acksVerified.get() + ", E_BUSY answers: " + busyAnswers.get());
+        assertEquals(FROZEN_ITERATIONS, iterationsDone.get(), "iterations");
+        assertTrue(busyAnswers.get() > 0, "the commit timeout answered E_BUSY at least once");
+    }
+
     private void runLane(int lane, int iterations) throws Exception {
+        runLane(lane, iterations, null);
+    }
+
+    /** @param disk where the state goes, frozen before each kill; {@code null}: the test's directory, never frozen */
+    private void runLane(int lane, int iterations, FrozenDisk disk) throws Exception {
         Path laneDir = Files.createDirectory(dir.resolve("lane" + lane));
         Path config = DaemonProcess.writeConfig(laneDir, "", "", "filters:\n  max_filters: 1000000\nlog:\n  level: warn\n");
+        if (disk != null) { // the state on the file system that freezes, and a short commit timeout
+            Files.writeString(config, Files.readString(config)
+                    .replace("state:\n  directory: state\n", "state:\n  directory: " + disk.mountPoint().resolve("state") + "\n")
+                    .replace("filters:\n", "filters:\n  commit_timeout: 1s\n"));
+        }
         Random random = new Random(SEED + lane);
         Set<Long> expected = new HashSet<>(); // (group << 48) | mac, every ACK since the last flush
         DaemonProcess daemon = DaemonProcess.start(laneDir, config, jvm);
         try {
             for (int i = 0; i < iterations; i++) {
                 String where = "lane " + lane + " iteration " + i;
-                Hammer h = new Hammer(daemon, random);
+                Hammer h = new Hammer(daemon, random, disk);
                 h.run(where);
                 expected.addAll(h.acked);
+                busyAnswers.addAndGet(h.busy);
                 assertTrue(!daemon.isAlive(), where + ": daemon still alive after SIGKILL");
-                checkStateFiles(daemon.stateDir(), where);
+                checkStateFiles(disk == null ? daemon.stateDir() : disk.mountPoint().resolve("state"), where);
                 daemon.restart();
                 Set<Long> listed = filterList(daemon);
                 Set<Long> missing = new HashSet<>(expected);
@@ -172,17 +210,24 @@ class CrashSafetyIT {
     private static final class Hammer {
         private final DaemonProcess daemon;
         private final Random random;
+        private final FrozenDisk disk;
         final Set<Long> acked = new HashSet<>();
         int unanswered;
+        int busy;
+        /** When the disk was frozen (System.nanoTime), 0 before. */
+        long frozenAt;
 
-        Hammer(DaemonProcess daemon, Random random) {
+        Hammer(DaemonProcess daemon, Random random, FrozenDisk disk) {
             this.daemon = daemon;
             this.random = random;
+            this.disk = disk;
         }
 
         private static final class Conn {
             final SocketChannel ch;
             final ArrayDeque<Long> inflight = new ArrayDeque<>();
+            /** When each request in flight was queued (System.nanoTime). */
+            final ArrayDeque<Long> queuedAt = new ArrayDeque<>();
             final ByteBuffer out = ByteBuffer.allocate(Wire.CMD_SIZE * WINDOW * 2);
             final ByteBuffer in = ByteBuffer.allocate(1 << 16);
             boolean closed;
@@ -221,15 +266,25 @@ class CrashSafetyIT {
                             read(c, where);
                         }
                     }
-                    if (allClosed) {
+                    if (allClosed && (killed || disk == null)) { // E_BUSY closes connections before the kill
                         break;
                     }
                     if (killAt == 0 && !acked.isEmpty()) {
                         killAt = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(random.nextInt(300_001));
                     }
                     if (!killed && killAt != 0 && System.nanoTime() >= killAt) {
-                        daemon.kill9(); // the process is gone when this returns; its replies already sent are readable
-                        killed = true;
+                        if (disk == null) {
+                            daemon.kill9(); // the process is gone when this returns; its replies already sent are readable
+                            killed = true;
+                        } else if (frozenAt == 0) {
+                            disk.freeze(); // from now on nothing can reach the disk: no new ACK is possible
+                            frozenAt = System.nanoTime();
+                        } else if (System.nanoTime() - frozenAt >= FROZEN_NANOS) {
+                            daemon.process().destroyForcibly(); // it exits once the thread blocked in fsync returns
+                            disk.thaw();
+                            daemon.kill9();
+                            killed = true;
+                        }
                     }
                     selector.select(1);
                     selector.selectedKeys().clear();
@@ -255,6 +310,7 @@ class CrashSafetyIT {
                 c.out.put(CmdFrame.cmd(Wire.FILTER_ADD).mac(mac).groupId(group).seq(c.inflight.size()).bytes());
                 c.out.flip();
                 c.inflight.add(((long) group << 48) | mac);
+                c.queuedAt.add(System.nanoTime());
             }
             try {
                 c.ch.write(c.out);
@@ -273,13 +329,31 @@ class CrashSafetyIT {
             c.in.flip();
             while (c.in.remaining() >= 4) {
                 byte[] r = new byte[4];
+                c.in.mark();
                 c.in.get(r);
                 if (RawConnection.hex(r).equals(RawConnection.hex(Wire.ACK))) {
                     Long key = c.inflight.poll();
+                    Long queued = c.queuedAt.poll();
                     if (key == null) {
                         throw new AssertionError(where + ": ACK without a request");
                     }
+                    if (frozenAt != 0 && queued > frozenAt) {
+                        throw new AssertionError(where + ": ACK for a FILTER_ADD sent after the disk froze: "
+                                + describe(key) + " cannot be on disk");
+                    }
                     acked.add(key);
+                } else if (disk != null && RawConnection.hex(r).equals(RawConnection.hex(Wire.NAK))) {
+                    if (c.in.remaining() < 4) {
+                        c.in.reset(); // the code follows in the next read
+                        break;
+                    }
+                    int code = c.in.order(Wire.HOST).getInt();
+                    if (code != Wire.E_BUSY) {
+                        throw new AssertionError(where + ": NAK " + code + " to FILTER_ADD");
+                    }
+                    busy++; // not acknowledged: the change may or may not be saved later
+                    c.inflight.poll();
+                    c.queuedAt.poll();
                 } else {
                     throw new AssertionError(where + ": unexpected reply to FILTER_ADD: " + RawConnection.hex(r));
                 }
