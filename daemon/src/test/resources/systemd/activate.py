@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Test launcher: start a command the way systemd socket activation does.
 
-usage: activate.py [--stream PATH] [--dgram PATH] [--names N1:N2] [--reverse] -- CMD ARGS...
+usage: activate.py [--stream PATH] [--dgram PATH] [--names N1:N2] [--reverse] [--mode OCTAL] -- CMD ARGS...
 
 Binds the requested sockets (a listening SOCK_STREAM and/or a SOCK_DGRAM, both AF_UNIX),
 places them at fds 3, 4, ... (the datagram socket first with --reverse), sets LISTEN_FDS
-and LISTEN_FDNAMES, and execs `sh -c 'LISTEN_PID=$$ exec CMD...'` so that LISTEN_PID is the
+and LISTEN_FDNAMES (and gives the socket files the permission bits of --mode, as SocketMode= does), and execs `sh -c 'LISTEN_PID=$$ exec CMD...'` so that LISTEN_PID is the
 pid of the final process (sh execs CMD, keeping its pid).
 """
 import fcntl
@@ -17,6 +17,7 @@ import sys
 def main(argv):
     stream = dgram = names = None
     reverse = False
+    mode = None
     i = 0
     while i < len(argv) and argv[i] != "--":
         a = argv[i]
@@ -28,6 +29,8 @@ def main(argv):
             names = argv[i + 1]; i += 2
         elif a == "--reverse":
             reverse = True; i += 1
+        elif a == "--mode":
+            mode = int(argv[i + 1], 8); i += 2
         else:
             sys.exit("unknown argument " + a)
     cmd = argv[i + 1:]
@@ -41,6 +44,9 @@ def main(argv):
         d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         d.bind(dgram)
         socks.append(d)
+    for path in (stream, dgram):
+        if path and mode is not None:
+            os.chmod(path, mode)
     for path in (stream, dgram):
         if path:
             print("activate: %s inode %d" % (path, os.stat(path).st_ino), flush=True)

@@ -133,7 +133,9 @@ public final class Daemon {
             failed("cannot read state: " + e);
             return EX_DATAERR;
         }
-        table = new StationTable(config.table().maxStations(), System::currentTimeMillis);
+        // expiry on the monotonic clock: no step of the wall clock expires or keeps stations
+        table = new StationTable(config.table().maxStations(), System::currentTimeMillis,
+                () -> System.nanoTime() / 1_000_000);
         if (config.enrich().enabled()) {
             try {
                 enrichment = Enrichment.start(new Enrichment.Settings(config.enrich().neighbours(),

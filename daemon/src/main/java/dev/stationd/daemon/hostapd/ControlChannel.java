@@ -1,5 +1,6 @@
 package dev.stationd.daemon.hostapd;
 
+import dev.stationd.daemon.logging.LogText;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -310,7 +311,7 @@ final class ControlChannel {
             return;
         }
         if (CtrlEvent.isEvent(text)) {
-            LOG.trace("hostapd {}: event {}", ifname, text);
+            LOG.trace("hostapd {}: event {}", ifname, LogText.escape(text));
             listener.onEvent(CtrlEvent.parse(text));
             return;
         }
@@ -362,7 +363,7 @@ final class ControlChannel {
 
     /**
      * @param reply a reply
-     * @return its first line, at most 80 characters, for log lines
+     * @return its first line, at most 80 characters, escaped ({@link LogText}), for log lines
      */
     static String brief(String reply) {
         String s = reply.strip();
@@ -370,10 +371,8 @@ final class ControlChannel {
             return "(empty)";
         }
         int nl = s.indexOf('\n');
-        if (nl >= 0) {
-            s = s.substring(0, nl) + " ...";
-        }
-        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+        String first = nl >= 0 ? s.substring(0, nl) : s;
+        return LogText.escape(first, 77) + (nl >= 0 && first.length() <= 77 ? " ..." : "");
     }
 
     /** Inbound datagrams of this channel's socket. */

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.hostapd;
 
+import dev.stationd.daemon.logging.LogText;
 import dev.stationd.daemon.config.HostapdConfig;
 import dev.stationd.protocol.MacAddress;
 import io.netty.channel.EventLoop;
@@ -182,7 +183,7 @@ final class HostapdLink implements ControlChannel.Listener {
         backoffMs = MIN_BACKOFF_MS;
         if (problem != null || !everUp) {
             LOG.info("hostapd {}: attached to {} (ssid '{}', band {}, {} stations{})", ifname, cfg.ctrl(),
-                    stations.ssid(), stations.band().label(), stations.size(),
+                    LogText.escape(stations.ssid()), stations.band().label(), stations.size(),
                     cfg.enforceFilters() ? ", enforcing filters" : "");
         }
         if (lost) {

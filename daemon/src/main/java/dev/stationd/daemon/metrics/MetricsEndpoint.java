@@ -4,6 +4,7 @@ import dev.stationd.daemon.config.ListenAddress;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.server.RateLimitedLog;
+import dev.stationd.daemon.server.Noise;
 import dev.stationd.daemon.server.ServerContext;
 import dev.stationd.daemon.server.StationServer;
 import dev.stationd.daemon.systemd.ListenFds;
@@ -78,7 +79,7 @@ public final class MetricsEndpoint implements AutoCloseable {
      */
     public static MetricsEndpoint start(ServerContext context, StationServer server, FilterService filters,
             HostapdSource hostapd, OptionalInt inherited) throws IOException {
-        return serve(registry(context, server, filters, hostapd), context.badInputLog(),
+        return serve(registry(context, server, filters, hostapd), context.log(Noise.BAD_METRICS_REQUEST),
                 context.config().metrics().listen(), inherited);
     }
 

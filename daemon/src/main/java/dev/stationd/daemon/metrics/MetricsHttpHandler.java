@@ -1,5 +1,6 @@
 package dev.stationd.daemon.metrics;
 
+import dev.stationd.daemon.logging.LogText;
 import dev.stationd.daemon.server.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -55,7 +56,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         DecoderResult result = req.decoderResult();
         if (!result.isSuccess()) {
             badRequests.warn("metrics: bad HTTP request from {}: {}", ctx.channel().remoteAddress(),
-                    String.valueOf(result.cause()));
+                    LogText.escape(String.valueOf(result.cause())));
             send(ctx, req, plain(statusFor(result.cause()), "bad request"), false);
             return;
         }

@@ -5,6 +5,7 @@ import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.MacAddress;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -99,7 +100,12 @@ public class FilterFile {
      * @throws IOException when the file cannot be read
      */
     public FilterSet load() throws IOException {
-        if (!Files.exists(file)) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            // only this means "none yet": a file that exists but cannot be read (EACCES, EIO, a
+            // directory in its place) throws, and the daemon does not start as if it had no filters
             if (Files.exists(prev)) {
                 log.warn("{} does not exist but {} does; starting with no filters (restore it with: cp -p {} {})",
                         file, prev, prev, file);
@@ -110,7 +116,7 @@ public class FilterFile {
         }
         FilterSet set;
         try {
-            set = parse(file, Files.readAllBytes(file));
+            set = parse(file, content);
         } catch (StateFileException e) {
             throw new StateFileException(file, e.line(), e.detail() + "; " + describePrev());
         }

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.persist;
 
+import dev.stationd.daemon.logging.LogText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -139,14 +140,9 @@ final class SealedText {
 
     /**
      * @param s text from a file
-     * @return it with control characters as {@code ?}, cut to 64 characters, for messages
+     * @return it escaped ({@link LogText}) and cut to 64 characters, for messages
      */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), 64));
-        for (int i = 0; i < s.length() && i < 64; i++) {
-            char c = s.charAt(i);
-            sb.append(c >= 0x20 && c != 0x7f ? c : '?');
-        }
-        return s.length() > 64 ? sb + "..." : sb.toString();
+        return LogText.escape(s, 64);
     }
 }

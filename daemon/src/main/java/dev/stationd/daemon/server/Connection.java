@@ -115,7 +115,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             case OUTSIDERS_FULL:
                 state = State.CLOSING;
                 server.stats().outsidersDropped.increment();
-                server.deniedLog().warn("denied a connection to {} (not in access.read; {} others waiting), closed",
+                server.log(Noise.DENIED).warn("denied a connection to {} (not in access.read; {} others waiting), closed",
                         peer, Admission.OUTSIDERS);
                 ctx.close();
                 return;
@@ -132,7 +132,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     private void refuse(ServerStats.Refusal why, String detail) {
         state = State.CLOSING;
         server.stats().refused(why);
-        server.refusalLog(why).warn("refusing connection of {}: {}", peer == null ? "a client" : peer, detail);
+        server.log(why).warn("refusing connection of {}: {}", peer == null ? "a client" : peer, detail);
         ctx.writeAndFlush(Reply.error(ErrorCode.E_BUSY)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -211,7 +211,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Fatal.exitIfOutOfMemory("reading from a client", cause);
-        server.ioLog().warn("connection error, closing: {}", String.valueOf(cause));
+        server.log(Noise.IO_ERROR).warn("connection error, closing: {}", String.valueOf(cause));
         ctx.close();
     }
 
@@ -247,7 +247,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
                 if (state == State.MUTATING) {
                     server.stats().commitTimeouts.increment();
-                    server.commitTimeoutLog().warn("{} from {} not done within filters.commit_timeout ({}): answering"
+                    server.log(Noise.COMMIT_TIMEOUT).warn("{} from {} not done within filters.commit_timeout ({}): answering"
                             + " E_BUSY (the disk or hostapd does not answer)", c, peer,
                             server.config().filters().commitTimeout());
                     refuse(c);
@@ -291,7 +291,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     }
 
     private void overloaded(Command c) {
-        server.busyLog().warn("answering E_BUSY to {} ({}): {} bytes of pending replies in use, limit {}", peer, c,
+        server.log(Noise.OVERLOADED).warn("answering E_BUSY to {} ({}): {} bytes of pending replies in use, limit {}", peer, c,
                 server.budget().used(), server.budget().limit());
         refuse(c);
     }
@@ -311,7 +311,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         boolean ok = rights.allow(c);
         if (!ok && !permLogged) {
             permLogged = true; // once per connection, and at least once a second across connections
-            server.deniedLog().warn("denied {} to {} (not in access.{}){}", c, peer, c.isAdmin() ? "admin" : "read",
+            server.log(Noise.DENIED).warn("denied {} to {} (not in access.{}){}", c, peer, c.isAdmin() ? "admin" : "read",
                     rights == Rights.NONE ? "; closing" : "");
         }
         return ok;
@@ -326,7 +326,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             closeAfterReplies();
             return;
         }
-        server.badInputLog().warn("bad command from {}: {} ({})", peer, err.code(), err.detail());
+        server.log(Noise.BAD_COMMAND).warn("bad command from {}: {} ({})", peer, err.code(), err.detail());
         reply(err.command(), err.reply());
         if (err.closesConnection()) {
             closeAfterReplies();
@@ -396,7 +396,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             int n = hub.read(eventCursor, EVENT_BATCH, eventBatch);
             if (n < 0) {
                 server.stats().subscribersDropped.increment();
-                server.busyLog().warn("subscriber {} fell more than {} events behind, disconnecting", peer,
+                server.log(Noise.SUBSCRIBER_DROPPED).warn("subscriber {} fell more than {} events behind, disconnecting", peer,
                         hub.capacity());
                 ctx.close();
                 return;

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.server;
 
+import dev.stationd.daemon.logging.LogText;
 import dev.stationd.daemon.config.AccessRule;
 import dev.stationd.protocol.ProtocolException;
 import dev.stationd.protocol.StaEvent;
@@ -43,7 +44,7 @@ final class EventIngest {
         AccessRule access = server.config().ingest().access();
         if (!access.isOpen() && !allowed(access, creds)) {
             server.stats().datagram(ServerStats.Datagram.DENIED);
-            server.ingestDeniedLog().warn("denied an ingest datagram from {} ({}): not in ingest.access", creds,
+            server.log(Noise.DENIED_DATAGRAM).warn("denied an ingest datagram from {} ({}): not in ingest.access", creds,
                     sender.get());
             return;
         }
@@ -52,7 +53,7 @@ final class EventIngest {
             event = StaEvent.decodeDatagram(datagram);
         } catch (ProtocolException e) {
             server.stats().datagram(ServerStats.Datagram.MALFORMED);
-            server.badInputLog().warn("dropped malformed sta_event datagram from {}: {}", sender.get(), e.getMessage());
+            server.log(Noise.BAD_DATAGRAM).warn("dropped malformed sta_event datagram from {}: {}", sender.get(), e.getMessage());
             return;
         }
         countGap(event.seq());
@@ -68,9 +69,9 @@ final class EventIngest {
                 && (creds.uid() == server.selfUid() || access.permits(creds.uid(), creds.gid())));
     }
 
-    /** @return how a sender's path reads in the log ({@code ""}: an unnamed socket) */
+    /** @return how a sender's path reads in the log ({@code ""}: an unnamed socket); the sender chose it: escaped */
     static String describeSender(String path) {
-        return path == null || path.isEmpty() ? "an unnamed socket" : path;
+        return path == null || path.isEmpty() ? "an unnamed socket" : LogText.escape(path);
     }
 
     private void countGap(int seq) {

@@ -30,6 +30,6 @@ public final class IngestHandler extends SimpleChannelInboundHandler<DomainDatag
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        server.ioLog().warn("ingest socket error: {}", String.valueOf(cause));
+        server.log(Noise.IO_ERROR).warn("ingest socket error: {}", String.valueOf(cause));
     }
 }

@@ -112,7 +112,7 @@ final class NativeIngest {
                 int n = receive(fd, data, slot, MAX_BATCH, meta, POLL_MILLIS);
                 if (n < 0) {
                     if (-n != EAGAIN && -n != EINTR && !stop) {
-                        server.ioLog().warn("ingest socket error: errno {}", -n);
+                        server.log(Noise.IO_ERROR).warn("ingest socket error: errno {}", -n);
                         TimeUnit.MILLISECONDS.sleep(POLL_MILLIS); // an fd in a lasting error state must not spin
                     }
                     continue;
@@ -141,7 +141,7 @@ final class NativeIngest {
                     meta.getInt(base + META_GID_OFFSET)));
         } catch (RuntimeException e) {
             // as Netty's pipeline would: logged, and the reader goes on with the next datagram
-            server.ioLog().warn("ingest: {}", String.valueOf(e));
+            server.log(Noise.IO_ERROR).warn("ingest: {}", String.valueOf(e));
         }
     }
 

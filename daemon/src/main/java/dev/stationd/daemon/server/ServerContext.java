@@ -3,7 +3,6 @@ package dev.stationd.daemon.server;
 import dev.stationd.daemon.config.StationdConfig;
 import dev.stationd.daemon.table.StationTable;
 import io.netty.buffer.PooledByteBufAllocator;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every channel handler shares: configuration, table, command processor, the budget of
@@ -17,16 +16,9 @@ public final class ServerContext implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final PendingBudget budget;
     private final EventHub events;
-    private final RateLimitedLog badInputLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.BadInput"));
-    private final RateLimitedLog busyLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
     private final int selfUid = ownUid();
-    /** One limiter per reason, so that one kind of refusal never hides another. */
-    private final java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> refusalLogs = refusalLogs();
-    private final RateLimitedLog deniedLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Denied"));
     private final Admission admission = new Admission();
-    private final RateLimitedLog commitTimeoutLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload"));
-    private final RateLimitedLog ingestDeniedLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Denied"));
-    private final RateLimitedLog ioLog = new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.ConnectionErrors"));
+    private final Noise.Logs logs = new Noise.Logs();
 
     /**
      * @param config the running configuration
@@ -79,55 +71,25 @@ public final class ServerContext implements AutoCloseable {
         return stats;
     }
 
-    /** @return the rate-limited log for malformed input */
-    public RateLimitedLog badInputLog() {
-        return badInputLog;
-    }
-
-    /** @return the rate-limited log of refused peers and commands ({@code denied ... uid= pid=}) */
-    public RateLimitedLog deniedLog() {
-        return deniedLog;
+    /**
+     * @param kind a kind of event clients cause
+     * @return its log, at least one line a second, whatever the other kinds do
+     */
+    public RateLimitedLog log(Noise kind) {
+        return logs.of(kind);
     }
 
     /**
      * @param why a reason for refusing connections
-     * @return its rate-limited log (at least one line a second for each reason)
+     * @return its log, at least one line a second for each reason
      */
-    public RateLimitedLog refusalLog(ServerStats.Refusal why) {
-        return refusalLogs.get(why);
-    }
-
-    private static java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> refusalLogs() {
-        java.util.EnumMap<ServerStats.Refusal, RateLimitedLog> logs = new java.util.EnumMap<>(ServerStats.Refusal.class);
-        for (ServerStats.Refusal r : ServerStats.Refusal.values()) {
-            logs.put(r, new RateLimitedLog(LoggerFactory.getLogger("dev.stationd.daemon.Overload")));
-        }
-        return logs;
-    }
-
-    /** @return the rate-limited log of refused ingest datagrams ({@code denied ... uid= pid=}) */
-    public RateLimitedLog ingestDeniedLog() {
-        return ingestDeniedLog;
-    }
-
-    /** @return the rate-limited log of changes that timed out waiting for the disk */
-    public RateLimitedLog commitTimeoutLog() {
-        return commitTimeoutLog;
+    public RateLimitedLog log(ServerStats.Refusal why) {
+        return logs.of(why);
     }
 
     /** @return who gets a connection */
     Admission admission() {
         return admission;
-    }
-
-    /** @return the rate-limited log for overload */
-    public RateLimitedLog busyLog() {
-        return busyLog;
-    }
-
-    /** @return the rate-limited log for connection errors */
-    public RateLimitedLog ioLog() {
-        return ioLog;
     }
 
     /** @return the daemon's own uid (always an admin) */

@@ -131,6 +131,35 @@ public final class SocketFiles {
     }
 
     /**
+     * Warns when a socket file that systemd made (socket activation) lets more processes connect
+     * than the configuration would: connecting to a Unix socket takes write permission on its file,
+     * so a write bit for the group or for everyone that {@code configured} lacks is looser. The file
+     * is looked for at the configured path (the packaged units and configuration agree on it);
+     * another path is not checked.
+     *
+     * @param path the configured socket path
+     * @param configured the configured permission bits
+     * @param key the configuration key, for the message
+     */
+    public static void warnIfLooser(Path path, int configured, String key) {
+        int mode;
+        try {
+            if (!isSocket(path)) {
+                return;
+            }
+            mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0777;
+        } catch (IOException e) {
+            return; // not there: systemd's socket is elsewhere
+        }
+        int looser = mode & 0222 & ~configured;
+        if (looser != 0) {
+            LOG.warn("{} (made by systemd) has mode {}: {} may connect, but {} is {}; set SocketMode= in its socket unit",
+                    path, String.format("%04o", mode), (looser & 0002) != 0 ? "every user" : "its group", key,
+                    String.format("%04o", configured));
+        }
+    }
+
+    /**
      * Removes a socket file if it is still a socket.
      *
      * @param path the socket file

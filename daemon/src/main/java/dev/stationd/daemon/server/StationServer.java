@@ -129,6 +129,7 @@ public final class StationServer implements AutoCloseable {
             // (fd, true): the socket is already bound and listening; (fd) alone would stay inactive.
             ChannelFactory<EpollServerDomainSocketChannel> adopted = () -> new EpollServerDomainSocketChannel(fd, true);
             listener = adopt(fd, "command", () -> sb.channelFactory(adopted).register().sync().channel());
+            SocketFiles.warnIfLooser(streamPath, cfg.server().socketMode(), "server.socket_mode");
         } else {
             sb.channel(EpollServerDomainSocketChannel.class);
             listener = bindPrivately(streamPath, cfg.server().socketMode(), cfg.server().socketGid().orElse(-1),
@@ -148,6 +149,7 @@ public final class StationServer implements AutoCloseable {
             int fd = activated.datagram().getAsInt();
             ChannelFactory<EpollDomainDatagramChannel> adopted = () -> new EpollDomainDatagramChannel(fd);
             ingest = adopt(fd, "ingest", () -> ib.channelFactory(adopted).register().sync().channel());
+            SocketFiles.warnIfLooser(ingestPath, cfg.ingest().socketMode(), "ingest.socket_mode");
         } else {
             ib.channel(EpollDomainDatagramChannel.class);
             ingest = bindPrivately(ingestPath, cfg.ingest().socketMode(), cfg.ingest().socketGid().orElse(-1),

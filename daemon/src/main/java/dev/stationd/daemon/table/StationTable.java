@@ -47,11 +47,15 @@ public final class StationTable {
     private final Object lock = new Object();
     private final Object buildLock = new Object();
     private final LongSupplier clockMs;
+    /** When the daemon heard of a station last, for expiry: its own clock, never the sender's. */
+    private final LongSupplier receiveClockMs;
     private final List<TableListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger eventSeq = new AtomicInteger();
 
     // guarded by lock
     private final HashMap<MacAddress, StaListAttr> stations = new HashMap<>();
+    /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
+    private final HashMap<MacAddress, long[]> heard = new HashMap<>();
     private FilterSet filters = FilterSet.empty();
     private long version;
     private long droppedFull;
@@ -65,11 +69,24 @@ public final class StationTable {
     private volatile TableSnapshot cached = TableSnapshot.empty();
 
     /**
+     * A table whose expiry runs on {@code clockMs} too (tests move one clock for both).
+     *
      * @param maxStations most stations kept (at least 1); new stations beyond it are dropped
-     * @param clockMs wall clock in Unix epoch milliseconds (for {@code last_seen_ms} and expiry)
+     * @param clockMs wall clock in Unix epoch milliseconds (for a missing {@code last_seen_ms}, and expiry)
      */
     public StationTable(int maxStations, LongSupplier clockMs) {
+        this(maxStations, clockMs, clockMs);
+    }
+
+    /**
+     * @param maxStations most stations kept (at least 1); new stations beyond it are dropped
+     * @param clockMs wall clock in Unix epoch milliseconds (for a missing {@code last_seen_ms})
+     * @param receiveClockMs the clock of expiry, in milliseconds: when an update was received
+     *     (the daemon passes a monotonic one, so that no clock step expires or keeps stations)
+     */
+    public StationTable(int maxStations, LongSupplier clockMs, LongSupplier receiveClockMs) {
         this.clockMs = Objects.requireNonNull(clockMs, "clockMs");
+        this.receiveClockMs = Objects.requireNonNull(receiveClockMs, "receiveClockMs");
         setMaxStations(maxStations);
     }
 
@@ -197,6 +214,7 @@ public final class StationTable {
                     if (removed == null) {
                         return Outcome.NO_CHANGE;
                     }
+                    heard.remove(removed.mac());
                     forgetLearned(removed);
                     applied++;
                     changed();
@@ -237,6 +255,7 @@ public final class StationTable {
                 return Outcome.DROPPED_FULL;
             }
             applied++;
+            heardNow(sta.mac()); // an update that changes nothing still says the station is there
             if (sta.equals(old)) {
                 return Outcome.APPLIED;
             }
@@ -253,6 +272,7 @@ public final class StationTable {
             if (ifname.isEmpty()) {
                 removed = stations.size();
                 stations.clear();
+                heard.clear();
                 if (learned != null) {
                     learned.cleared();
                 }
@@ -263,6 +283,7 @@ public final class StationTable {
                     StaListAttr s = it.next();
                     if (ifname.equals(s.ifname())) {
                         it.remove();
+                        heard.remove(s.mac());
                         forgetLearned(s);
                         removed++;
                     }
@@ -280,21 +301,24 @@ public final class StationTable {
     }
 
     /**
-     * Removes every station whose {@code last_seen_ms} is older than {@code now - expireAfter},
-     * reporting one {@code REMOVE} per station (in MAC order).
+     * Removes every station not heard of (no update applied) for longer than {@code expireAfter},
+     * by the daemon's own receive clock: the sender's {@code last_seen_ms} is not used, so a
+     * sender's clock in the future cannot keep a station for ever, nor one in the past expire it at
+     * once. Reports one {@code REMOVE} per station (in MAC order).
      *
      * @param expireAfter the idle time after which a station is removed
      * @return how many stations were removed
      */
     public int expire(Duration expireAfter) {
-        long cutoff = clockMs.getAsLong() - expireAfter.toMillis();
+        long cutoff = receiveClockMs.getAsLong() - expireAfter.toMillis();
         synchronized (lock) {
             List<StaListAttr> gone = null;
             Iterator<StaListAttr> it = stations.values().iterator();
             while (it.hasNext()) {
                 StaListAttr s = it.next();
-                if (s.lastSeenMs() < cutoff) {
+                if (heard.get(s.mac())[0] < cutoff) {
                     it.remove();
+                    heard.remove(s.mac());
                     forgetLearned(s);
                     if (gone == null) {
                         gone = new ArrayList<>();
@@ -420,6 +444,17 @@ public final class StationTable {
     }
 
     // ---- under lock ----
+
+    /** Under the lock. */
+    private void heardNow(MacAddress mac) {
+        long now = receiveClockMs.getAsLong();
+        long[] at = heard.get(mac);
+        if (at == null) {
+            heard.put(mac, new long[] {now});
+        } else {
+            at[0] = now;
+        }
+    }
 
     private void forgetLearned(StaListAttr removed) {
         if (learned != null) {

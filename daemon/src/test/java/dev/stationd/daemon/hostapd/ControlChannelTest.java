@@ -189,4 +189,13 @@ class ControlChannelTest {
         assertEquals(List.of("DETACH"), hostapd.received());
         assertFalse(f.failure.isDone(), "closing is not a failure");
     }
+
+    /** hostapd's text in a log line: its first line, escaped, cut. */
+    @Test
+    void briefShowsTheFirstLineEscaped() {
+        assertEquals("FAIL\\x1b[2J ...", ControlChannel.brief("FAIL\u001b[2J\nsecond line"));
+        assertEquals("a\\rb", ControlChannel.brief("a\rb\n"), "a carriage return inside the line");
+        assertEquals("(empty)", ControlChannel.brief(" \n"));
+        assertEquals("x".repeat(77) + "...", ControlChannel.brief("x".repeat(100)));
+    }
 }

@@ -144,22 +144,33 @@ class StationTableTest {
         assertEquals(5, table.size());
     }
 
+    /**
+     * Expiry follows when the daemon received the updates, on its own receive clock: a sender's
+     * {@code last_seen_ms} years in the future does not keep a station, one years in the past does
+     * not expire it at once.
+     */
     @Test
-    void expireWithFakeClock() {
-        upsert(sta(3, "w", 0));            // last seen = 1_000_000
-        clock.set(1_010_000);
-        upsert(sta(1, "w", 0));            // 1_010_000
-        upsert(sta(2, "w", 1_000_500));
-        upsert(sta(4, "w", 1_019_999));
-        events.clear();
-        clock.set(1_020_000);
-        assertEquals(0, table.expire(Duration.ofSeconds(30)));
-        assertEquals(2, table.expire(Duration.ofSeconds(15)), "3 and 2 are older than 1_005_000");
-        assertEquals(List.of(mac(1), mac(4)), table.snapshot().all().stream().map(StaListAttr::mac).toList());
-        assertEquals(List.of(EventType.REMOVE, EventType.REMOVE), events.stream().map(StaEvent::type).toList());
-        assertEquals(List.of(mac(2), mac(3)), events.stream().map(e -> e.sta().mac()).toList(), "in MAC order");
-        assertEquals(1, table.expire(Duration.ofMillis(1)), "1_019_999 < 1_019_999 is false, 1_010_000 is expired");
-        assertEquals(List.of(mac(4)), table.snapshot().all().stream().map(StaListAttr::mac).toList());
+    void expiryFollowsTheDaemonsReceiveTimeNotTheSendersClock() {
+        AtomicLong received = new AtomicLong(50_000);
+        StationTable t = new StationTable(10, clock::get, received::get);
+        List<StaEvent> seen = new ArrayList<>();
+        t.addListener(seen::add);
+        long year = 365L * 24 * 3600 * 1000;
+        t.apply(StaEvent.upsert(0, sta(1, "w", clock.get() + 10 * year)));   // the sender's clock runs ahead
+        t.apply(StaEvent.upsert(0, sta(2, "w", clock.get() - 10 * year)));   // the sender's clock is behind
+        received.addAndGet(10_000);
+        t.apply(StaEvent.upsert(0, sta(3, "w", 0)));                         // no last_seen_ms: filled in, 60_000
+        t.apply(StaEvent.upsert(0, sta(2, "w", clock.get() - 10 * year)));   // the same again: heard of at 60_000
+        assertEquals(0, t.expire(Duration.ofSeconds(30)), "nothing is 30 s old by the receive clock");
+        received.addAndGet(25_000);                                           // 85_000
+        seen.clear();
+        assertEquals(1, t.expire(Duration.ofSeconds(30)), "1 was last heard of at 50_000, whatever it said");
+        assertEquals(List.of(mac(2), mac(3)), t.snapshot().all().stream().map(StaListAttr::mac).toList());
+        assertEquals(List.of(EventType.REMOVE), seen.stream().map(StaEvent::type).toList());
+        assertEquals(mac(1), seen.get(0).sta().mac());
+        received.addAndGet(5_001);                                            // 90_001
+        assertEquals(2, t.expire(Duration.ofSeconds(30)), "2 and 3, heard of at 60_000");
+        assertEquals(0, t.size());
     }
 
     @Test

@@ -129,6 +129,8 @@ class UnitFilesIT {
         // the launcher execs java: the main PID systemd watches is the JVM
         assertTrue(service.contains("\nExecStart=/usr/sbin/stationd --config /etc/stationd/stationd.yaml\n"), service);
         assertTrue(service.contains("\nNotifyAccess=main\n"), service);
+        // a broken configuration (78) or state file (65) does not get better by restarting
+        assertTrue(service.contains("\nRestartPreventExitStatus=65 78\n"), service);
         assertTrue(service.contains("\nExecReload=kill -HUP $MAINPID\n"), service);
         assertTrue(service.contains("\nWatchdogSec="), service);
         assertTrue(!service.contains("MemoryDenyWriteExecute=yes"), "the JIT needs W+X memory");
