@@ -47,7 +47,8 @@ public final class ConfigKeys {
     static final Key<AccessRule, Set<Integer>> RULE_UIDS = RULE.key("uids", Types.USERS).byDefault(Set.of())
             .doc("Users allowed (names or uids).").of(AccessRule::uids);
     static final Key<AccessRule, Set<Integer>> RULE_GIDS = RULE.key("gids", Types.GROUPS).byDefault(Set.of())
-            .doc("Groups allowed (names or gids), matched against the peer's primary group.").of(AccessRule::gids);
+            .doc("Groups allowed (names or gids): a command socket peer's primary or supplementary groups, an"
+                    + " ingest datagram sender's primary group.").of(AccessRule::gids);
 
     // ---- one item of the hostapd: list ----
 
