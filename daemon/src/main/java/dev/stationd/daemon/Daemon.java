@@ -111,6 +111,10 @@ public final class Daemon {
     public int runUntilSignalled() {
         Fatal.install();
         NativeMemory.tune();
+        // Stop signals are taken from the first moment: the command socket answers before start-up
+        // has finished, and a TERM in that window would otherwise end the JVM with 143 and no clean stop.
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
         long pid = ProcessHandle.current().pid();
         ListenFds activated;
         try {
@@ -206,8 +210,6 @@ public final class Daemon {
                 return EX_UNAVAILABLE;
             }
         }
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("HUP"), s -> new Thread(this::reload, "stationd-reload").start());
         if (Boolean.getBoolean(Watchdog.TEST_BLOCK_PROPERTY)) {
             LOG.warn("TEST ONLY: SIGUSR2 blocks an event loop ({}=true)", Watchdog.TEST_BLOCK_PROPERTY);
