@@ -14,6 +14,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -51,6 +53,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     private AccessConfig decidedFor;
     private boolean mayRead;
     private boolean mayAdmin;
+    /** The channel's ALLOW_HALF_CLOSURE, as last set (the server bootstrap starts it true). */
+    private boolean halfClosure = true;
 
     /** @param server the shared daemon state */
     public Connection(ServerContext server) {
@@ -112,6 +116,25 @@ public final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        halfCloseOnlyWhilePending();
+    }
+
+    /**
+     * At a client's EOF Netty shuts the input down ({@code shutdown(SHUT_RD)}) and fires
+     * {@link ChannelInputShutdownEvent} while half-closure is allowed, and closes the channel
+     * otherwise; it decides right after {@link #channelReadComplete}. Half-closure is what lets a
+     * client that shuts down its write side after pipelining still get every reply, so it stays on
+     * while anything is pending (a queued command, a filter change in flight, reply bytes not yet
+     * in the socket). When nothing is, closing at once is the same for the client and saves a
+     * system call per one-shot connection.
+     */
+    private void halfCloseOnlyWhilePending() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        boolean pending = busy || !queue.isEmpty() || (out != null && out.totalPendingWriteBytes() > 0);
+        if (pending != halfClosure) {
+            halfClosure = pending;
+            ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, pending);
+        }
     }
 
     @Override
