@@ -308,8 +308,8 @@ if wanted W1 || wanted W2 || wanted W3 || wanted W7; then
 fi
 
 # ---- W1s: system calls per one-shot connection (strace -c -f on the server) -----------------------
-w1s() { # w1s NAME: counts the server's system calls over N one-shot STA_LISTs
-    local name=$1 n=2000 pid=${PID_OF[$1]} spid
+w1s() { # w1s NAME [LABEL]: counts the server's system calls over N one-shot STA_LISTs
+    local name=$1 label=${2:-$1} n=2000 pid=${PID_OF[$1]} spid
     strace -c -f -q -o "$RUN/strace-$name.txt" -p "$pid" &
     spid=$!
     sleep 1 # strace attaches to every thread
@@ -317,14 +317,14 @@ w1s() { # w1s NAME: counts the server's system calls over N one-shot STA_LISTs
     sleep 0.5
     kill -INT $spid; wait $spid 2>/dev/null || true
     # strace -c: "% time seconds usecs/call calls [errors] syscall", then a "total" line
-    awk -v s="$name" -v n=$n '$1 ~ /^[0-9.]+$/ && NF >= 5 { print s "," n "," $NF "," $4 }' "$RUN/strace-$name.txt" >> "$OUT/syscalls.csv"
-    log "W1s $name: $(awk -v n=$n '$NF == "total" { printf "%.1f", $3 / n }' "$RUN/strace-$name.txt") system calls per connection"
+    awk -v s="$label" -v n=$n '$1 ~ /^[0-9.]+$/ && NF >= 5 { print s "," n "," $NF "," $4 }' "$RUN/strace-$name.txt" >> "$OUT/syscalls.csv"
+    log "W1s $label: $(awk -v n=$n '$NF == "total" { printf "%.1f", $3 / n }' "$RUN/strace-$name.txt") system calls per connection"
 }
 if wanted W1s && command -v strace >/dev/null; then
     start_c seed seed 256; w1s seed; stop seed
     start_daemon w1s; fill_daemon 0 256
     "$TOOLS/loadgen" -m oneshot -s "$(sock_of stationd)" -c 4 -t 2 -w 0 -e 256 >/dev/null 2>&1 # JIT warm-up
-    w1s w1s; stop w1s
+    w1s w1s stationd; stop w1s
 fi
 
 # ---- W4 ingest -----------------------------------------------------------------------------------
