@@ -12,10 +12,9 @@
 # with their min-max. Builds what is missing or stale (daemon jar via Maven, C tools via make),
 # writes bench/out/results.md, bench/out/*.csv and the charts bench/*.png. JVM flags of the
 # daemon: config/jvm.options (what the README and the systemd unit use), or $STATIOND_JVM_FLAGS,
-# plus a class-data sharing archive built for the benchmark's copy of the jar; the daemon is started
-# by its launcher (daemon/target/stationd), as the README and the unit do. W6 also starts the
-# daemon on a JDK 25+ with an ahead-of-time cache when one is found ($STATIOND_AOT_JAVA, or
-# /usr/lib/jvm/*25*). Needs: JDK 17+, Maven, gcc, make; strace for W1s; root, ip, hostapd and
+# plus the start-up archive built for the benchmark's copy of the jar; the daemon is started by its
+# launcher (daemon/target/stationd), as the README and the unit do. W5 and W6 also start it on a
+# JDK 25+ with its ahead-of-time cache when one is found ($STATIOND_AOT_JAVA, or /usr/lib/jvm/*25*). Needs: JDK 17+, Maven, gcc, make; strace for W1s; root, ip, hostapd and
 # wpa_supplicant for W8's real-hostapd point (skipped without them).
 set -euo pipefail
 
@@ -72,54 +71,44 @@ make -s -C "$BENCH/c" >&2
 
 RUN=$(mktemp -d /tmp/stationd-bench.XXXXXX)
 mkdir -p "$OUT"
-# a private copy, so a concurrent 'mvn package' cannot swap the jar in the middle of the run: the
-# launcher finds the jar, jvm.options, native/ and the archive next to itself
-cp "$JAR" "$RUN/stationd.jar"
-JAR=$RUN/stationd.jar
-cp "$ROOT/daemon/target/stationd" "$RUN/stationd"
-STATIOND=$RUN/stationd
-# shellcheck disable=SC2086 # one flag per line
-printf '%s\n' $JVM_FLAGS > "$RUN/jvm.options"
-# the JNI libraries next to it, loaded in place as the README command and the unit do
-if [[ -d $ROOT/daemon/target/native ]]; then
-    cp -r "$ROOT/daemon/target/native" "$RUN/native"
-    JVM_FLAGS="$JVM_FLAGS -Djava.library.path=$RUN/native"
-fi
-# the class-data sharing archive must be built for the jar at its path (as 'mvn package' does
-# for daemon/target/stationd.jar and the Debian package at install time); for W6 also on a JDK 25
-# with an ahead-of-time cache (-XX:AOTCache) when one is installed
-if "$STATIOND" --create-cds-archive; then
-    JVM_FLAGS="$JVM_FLAGS -XX:SharedArchiveFile=$RUN/stationd.jsa"
-else
-    log "class-data sharing training run failed (see above); running without the archive"
-fi
-mkdir -p "$RUN/train"
-printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\nlog:\n  level: warn\n' \
-    > "$RUN/train/training.yaml"
-train() { # train JAVA ARCHIVE_FLAG: a --exit-after-start run that writes the archive
-    local java=$1 flag=$2
-    # shellcheck disable=SC2086
-    "$java" $BASE_FLAGS "$flag" -jar "$JAR" --config "$RUN/train/training.yaml" --exit-after-start \
-        > "$RUN/train/training.log" 2>&1
+# Private copies, so a concurrent 'mvn package' cannot swap the jar in the middle of the run. The
+# daemon is started by its launcher, as the README and the unit do: it finds the jar, jvm.options,
+# native/ and the start-up archive next to itself, and builds that archive for the java it runs
+# (stationd --create-cds-archive: an ahead-of-time cache on JDK 25+, a class-data sharing archive
+# before), as 'mvn package' and the package do. W5 and W6 also start the daemon on a JDK 25+ (a
+# launcher directory of its own, so its archive is its own), and W6 with the dynamic archive of
+# earlier versions (-XX:ArchiveClassesAtExit on the JDK's default archive) for comparison.
+launcher_dir() { # launcher_dir DIR: the launcher, the jar, jvm.options and native/ in DIR
+    mkdir -p "$1"
+    cp "$ROOT/daemon/target/stationd" "$JAR" "$1/"
+    # shellcheck disable=SC2086 # one flag per line
+    printf '%s\n' $JVM_FLAGS > "$1/jvm.options"
+    if [[ -d $ROOT/daemon/target/native ]]; then cp -r "$ROOT/daemon/target/native" "$1/native"; fi
 }
-# -Xshare:auto is the default; the AOT cache options refuse to be combined with any -Xshare
-BASE_FLAGS=$(printf '%s\n' ${JVM_FLAGS% -XX:SharedArchiveFile=*} | grep -v '^-Xshare:' | xargs)
+declare -A HOME_OF=() # variant -> JAVA_HOME for its launcher ("" = as this shell has it)
+launcher_dir "$RUN"
+JAR=$RUN/stationd.jar
+STATIOND=$RUN/stationd
+if "$STATIOND" --create-cds-archive; then ARCHIVE=$RUN/stationd.jsa; else ARCHIVE=; log "no start-up archive; running without"; fi
 AOT_JAVA=${STATIOND_AOT_JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1 || true)}
-AOT_FLAGS=
-J25CDS_FLAGS=
-if [[ -n $AOT_JAVA && -x $AOT_JAVA ]] && wanted W6; then
-    if train "$AOT_JAVA" "-XX:AOTCacheOutput=$RUN/stationd.aot"; then
-        AOT_FLAGS="$BASE_FLAGS -XX:AOTCache=$RUN/stationd.aot"
-    else
-        log "AOT cache training with $AOT_JAVA failed; W6 without it"; cat "$RUN/train/training.log" >&2
-    fi
-    if train "$AOT_JAVA" "-XX:ArchiveClassesAtExit=$RUN/stationd-25.jsa"; then
-        J25CDS_FLAGS="$BASE_FLAGS -XX:SharedArchiveFile=$RUN/stationd-25.jsa"
+if (wanted W6 || wanted W5) && [[ -n $AOT_JAVA && -x $AOT_JAVA ]]; then
+    launcher_dir "$RUN/launcher-jdk25"
+    HOME_OF[jdk25]=$(dirname "$(dirname "$(readlink -f "$AOT_JAVA")")")
+    JAVA_HOME=${HOME_OF[jdk25]} "$RUN/launcher-jdk25/stationd" --create-cds-archive || unset "HOME_OF[jdk25]"
+fi
+if wanted W6; then
+    d=$RUN/launcher-dyn
+    launcher_dir "$d"
+    printf 'server:\n  socket: s.sock\ningest:\n  socket: e.sock\nstate:\n  directory: state\nlog:\n  level: warn\n' > "$d/t.yaml"
+    # shellcheck disable=SC2086
+    if (cd "$d" && "$JAVA" $JVM_FLAGS -Djava.library.path="$d/native" -XX:ArchiveClassesAtExit="$d/stationd.jsa" \
+            -jar "$d/stationd.jar" --config "$d/t.yaml" --exit-after-start > "$d/log" 2>&1); then
+        HOME_OF[dyn]=${JAVA_HOME:-}
     fi
 fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-rm -f "$OUT"/*.csv
+rm -f "$OUT"/*.csv "$OUT"/w5m-*.txt
 declare -A PID_OF=()
 cleanup() {
     for p in "${PID_OF[@]}" ${EXTRA_PIDS:-}; do kill "$p" 2>/dev/null || true; done
@@ -181,9 +170,14 @@ start_c() { # start_c NAME seed|epoll STATIONS [epoll_server options]
     wait_answer "$sock" "$SERVER_PID"
 }
 
-daemon_cmd() { # daemon_cmd CONFIG [JAVA FLAGS]: the command line that starts stationd (its launcher, or that java)
-    if [[ -z ${2:-} ]]; then echo "$STATIOND --config $1"; else echo "$2 $3 -jar $JAR --config $1"; fi
+daemon_cmd() { # daemon_cmd CONFIG [VARIANT [JAVA_OPTS]]: the command line that starts stationd through a launcher
+    if [[ -z ${2:-} ]]; then
+        echo "env STATIOND_JAVA_OPTS=${3:-} $STATIOND --config $1"
+    else
+        echo "env JAVA_HOME=${HOME_OF[$2]} STATIOND_JAVA_OPTS=${3:-} $RUN/launcher-$2/stationd --config $1"
+    fi
 }
+START_VARIANT= START_OPTS= # another launcher (jdk25, dyn) / more JVM flags for the next start_daemon
 
 start_daemon() { # start_daemon NAME [EXTRA_YAML]: fresh state and config in $RUN/NAME
     local name=$1
@@ -207,7 +201,7 @@ log:
 ${2:-}
 YAML
     # shellcheck disable=SC2046
-    $(daemon_cmd "$DDIR/stationd.yaml") > "$DDIR/daemon.log" 2>&1 &
+    $(daemon_cmd "$DDIR/stationd.yaml" "$START_VARIANT" "$START_OPTS") > "$DDIR/daemon.log" 2>&1 &
     SERVER_PID=$!; PID_OF[$name]=$SERVER_PID
     wait_answer "$DDIR/stationd.sock" "$SERVER_PID" "$DDIR/daemon.log"
 }
@@ -380,6 +374,24 @@ if wanted W5; then
     done
     ROUND=1
     stop epoll; stop w5
+    # where the memory goes: the same state in a daemon with native memory tracking (which adds a
+    # little of its own); its mappings, the JVM's accounting and the heap's ranges, for the report
+    w5m() { # w5m LABEL [VARIANT]
+        local pid lp jcmd
+        START_VARIANT=${2:-} START_OPTS=-XX:NativeMemoryTracking=summary start_daemon w5m; fill_daemon 0 10000
+        pid=${PID_OF[w5m]}
+        jcmd=$(dirname "$(readlink -f "/proc/$pid/exe")")/jcmd
+        "$TOOLS/loadgen" -m persistent -s "$DDIR/stationd.sock" -c 1 -t $((DUR + 2)) -w 1 -e 10000 -I 1000 >/dev/null 2>&1 &
+        lp=$!
+        sleep $((DUR / 2 + 2))
+        "$jcmd" "$pid" VM.native_memory summary > "$OUT/w5m-$1-nmt.txt" 2>&1 || true
+        "$jcmd" "$pid" GC.heap_info > "$OUT/w5m-$1-heap.txt" 2>&1 || true
+        awk '/^[0-9a-f]+-[0-9a-f]+ / || /^Rss:/' "/proc/$pid/smaps" > "$OUT/w5m-$1-smaps.txt"
+        wait $lp
+        stop w5m
+    }
+    w5m default
+    [[ -n ${HOME_OF[jdk25]+x} ]] && w5m jdk25 jdk25
 fi
 
 # ---- W6: start-up ------------------------------------------------------------------------------
@@ -400,9 +412,9 @@ if wanted W6; then
         # shellcheck disable=SC2046
         w6 stationd "$sock" $(daemon_cmd "$cfg")
         # shellcheck disable=SC2046
-        [[ -n $J25CDS_FLAGS ]] && w6 stationd-jdk25-cds "$sock" $(daemon_cmd "$cfg" "$AOT_JAVA" "$J25CDS_FLAGS")
+        [[ -n ${HOME_OF[jdk25]+x} ]] && w6 stationd-jdk25 "$sock" $(daemon_cmd "$cfg" jdk25)
         # shellcheck disable=SC2046
-        [[ -n $AOT_FLAGS ]] && w6 stationd-jdk25-aot "$sock" $(daemon_cmd "$cfg" "$AOT_JAVA" "$AOT_FLAGS")
+        [[ -n ${HOME_OF[dyn]+x} ]] && w6 stationd-dynamic-cds "$sock" $(daemon_cmd "$cfg" dyn)
     done
     ROUND=1
     for s in $(cut -d, -f1 "$OUT/startup.csv" | tail -n +2 | sort -u); do
@@ -506,8 +518,8 @@ log "timed-filter expiry (ExpiryBench, about 1 minute)"
     echo "machine.kernel=$(uname -sr)"
     echo "machine.memory_mib=$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)"
     echo "jdk=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p')"
-    [[ -n $AOT_FLAGS ]] && echo "jdk_aot=$("$AOT_JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p')"
-    echo "jvm_flags=$JVM_FLAGS"
+    [[ -n ${HOME_OF[jdk25]+x} ]] && echo "jdk_aot=$("$AOT_JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p')"
+    echo "jvm_flags=$JVM_FLAGS${ARCHIVE:+ -XX:SharedArchiveFile=$ARCHIVE} (the launcher adds the last and -Djava.library.path)"
     echo "jvm_flags_from=$FLAGS_FROM"
     echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
     echo "git=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo '+dirty')"

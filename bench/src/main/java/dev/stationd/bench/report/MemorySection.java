@@ -1,16 +1,26 @@
 package dev.stationd.bench.report;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** W5: 10,000 stations and 1,000 idle connections: RSS and STA_LIST(10k) latency, and where the memory goes. */
 final class MemorySection implements Section {
     private final Csv w5;
-    private final Csv breakdown;
+    private final List<String> names = new ArrayList<>();
+    private final List<MemoryBreakdown> breakdowns = new ArrayList<>();
 
-    MemorySection(Csv w5, Csv breakdown) {
+    MemorySection(Csv w5, Path out) throws IOException {
         this.w5 = w5;
-        this.breakdown = breakdown;
+        for (String[] v : new String[][] {{"default", "default java"}, {"jdk25", "JDK 25 + AOT cache"}}) {
+            MemoryBreakdown b = MemoryBreakdown.read(out, v[0]);
+            if (b != null) {
+                names.add(v[1]);
+                breakdowns.add(b);
+            }
+        }
     }
 
     @Override
@@ -36,14 +46,11 @@ final class MemorySection implements Section {
         t.add("W5 RSS (10,000 stations, 1,000 idle conns)", "≤ 64 MiB", rss.text() + " MiB (peak " + hwm.text() + ")",
                 rss.known(), rss.median() <= 64);
         t.add("W5 STA_LIST(10k) p99", "≤ 5 ms", p99.text() + " ms", p99.known(), p99.median() <= 5);
-        if (!breakdown.isEmpty()) {
-            md.append("\nWhere stationd's memory goes in this state (one extra daemon started with ")
-                    .append("`-XX:NativeMemoryTracking=summary`, which itself adds a little; committed KiB by the JVM's accounting, ")
-                    .append("resident KiB from `/proc/PID/smaps` where the mapping tells):\n\n")
-                    .append("| part | KiB |\n|---|---:|\n");
-            for (Map<String, String> r : breakdown.rows()) {
-                md.append("| ").append(r.get("part")).append(" | ").append(Fmt.num(Csv.num(r, "kib"))).append(" |\n");
-            }
+        if (!breakdowns.isEmpty()) {
+            md.append("\nWhere stationd's memory goes in this state: the same load on a daemon started with ")
+                    .append("`-XX:NativeMemoryTracking=summary` (which adds a little of its own). Resident KiB from its mappings, ")
+                    .append("then, for the anonymous part, what the JVM's accounting says is committed:\n\n");
+            MemoryBreakdown.table(md, names, breakdowns);
         }
     }
 }

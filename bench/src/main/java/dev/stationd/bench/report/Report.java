@@ -28,7 +28,7 @@ public final class Report {
                 new RequestSection(Csv.read(out.resolve("requests.csv"))),
                 new SyscallSection(Csv.read(out.resolve("syscalls.csv"))),
                 new IngestSection(Csv.read(out.resolve("ingest.csv")), Csv.read(out.resolve("ingest-lost.csv"))),
-                new MemorySection(Csv.read(out.resolve("w5.csv")), Csv.read(out.resolve("w5-memory.csv"))),
+                new MemorySection(Csv.read(out.resolve("w5.csv")), out),
                 new StartupSection(Csv.read(out.resolve("startup.csv"))),
                 new LatencySection(Csv.read(out.resolve("latency.csv"))),
                 new AccessPointSection(Csv.read(out.resolve("w9.csv")), Csv.read(out.resolve("w9-subscribers.csv")),
