@@ -5,7 +5,9 @@
 #   bash bench/run.sh --quick          # every workload, short rounds, about 6 minutes
 #   bash bench/run.sh --only W2,W3     # just these workloads (W1..W9, W1s = syscall count)
 #   bash bench/run.sh --soak 60        # also W10: 60 minutes of W9's churn (CI does not run it)
+#   bash bench/run.sh --only W10 --soak 60   # the soak alone
 #   bash bench/run.sh --rounds 7       # rounds per comparison (default 5, --quick 3)
+#   STATIOND_BENCH_OUT=DIR bash bench/run.sh ...   # results and charts into DIR (default bench/out, bench/)
 #
 # Every comparison runs in alternating rounds within this run (baseline, stationd, baseline, ...
 # with both servers up), and every ratio in the report is the median of the per-round ratios
@@ -14,13 +16,15 @@
 # daemon: config/jvm.options (what the README and the systemd unit use), or $STATIOND_JVM_FLAGS,
 # plus the start-up archive built for the benchmark's copy of the jar; the daemon is started by its
 # launcher (daemon/target/stationd), as the README and the unit do. W5 and W6 also start it on a
-# JDK 25+ with its ahead-of-time cache when one is found ($STATIOND_AOT_JAVA, or /usr/lib/jvm/*25*). Needs: JDK 17+, Maven, gcc, make; strace for W1s; root, ip, hostapd and
-# wpa_supplicant for W8's real-hostapd point (skipped without them).
+# JDK 25+ with its ahead-of-time cache when one is found ($STATIOND_AOT_JAVA, or /usr/lib/jvm/*25*).
+# Needs: JDK 17+, Maven, gcc, make; strace for W1s; root, ip, hostapd and wpa_supplicant for W8's
+# real-hostapd point (skipped without them).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
-OUT=$BENCH/out
+OUT=${STATIOND_BENCH_OUT:-$BENCH/out}   # results; the charts go to bench/ (or $STATIOND_BENCH_OUT too)
+CHARTS=${STATIOND_BENCH_OUT:-$BENCH}
 TOOLS=$BENCH/target/c
 JAR=$ROOT/daemon/target/stationd.jar
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -35,7 +39,7 @@ while [[ $# -gt 0 ]]; do
         --only) ONLY=,$2,; shift ;;
         --soak) SOAK_MIN=$2; shift ;;
         --rounds) ROUNDS=$2; shift ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "run.sh: unknown argument $1 (try --help)" >&2; exit 64 ;;
     esac
     shift
@@ -534,6 +538,6 @@ log "timed-filter expiry (ExpiryBench, about 1 minute)"
 } > "$OUT/machine.properties"
 mkdir -p "$RUN/report"
 javac -d "$RUN/report" "$BENCH"/src/main/java/dev/stationd/bench/report/*.java
-"$JAVA" -cp "$RUN/report" dev.stationd.bench.report.Report "$OUT" "$BENCH"
-log "done in $(( ($(date +%s) - T_START) / 60 )) min: $OUT/results.md, $OUT/*.csv, $BENCH/*.png"
+"$JAVA" -cp "$RUN/report" dev.stationd.bench.report.Report "$OUT" "$CHARTS"
+log "done in $(( ($(date +%s) - T_START) / 60 )) min: $OUT/results.md, $OUT/*.csv, $CHARTS/*.png"
 cat "$OUT/results.md"
