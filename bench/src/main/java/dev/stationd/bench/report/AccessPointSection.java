@@ -51,12 +51,12 @@ final class AccessPointSection implements Section {
                 .append(" s measured after the warm-up; the default `hostapd_resync` (30 s) re-reads every station.\n\n")
                 .append("| metric | value |\n|---|---:|\n")
                 .append("| STA_LIST of one BSS (").append(Fmt.num(Csv.num(r, "q_bss"))).append(" queries): p50 / p99 / max ms | ")
-                .append(ms(r, "q_bss_p50_us")).append(" / ").append(ms(r, "q_bss_p99_us")).append(" / ").append(ms(r, "q_bss_max_us")).append(" |\n")
+                .append(Fmt.ms(r, "q_bss_p50_us")).append(" / ").append(Fmt.ms(r, "q_bss_p99_us")).append(" / ").append(Fmt.ms(r, "q_bss_max_us")).append(" |\n")
                 .append("| STA_LIST of everything (").append(Fmt.num(Csv.num(r, "q_all"))).append(" queries): p50 / p99 / max ms | ")
-                .append(ms(r, "q_all_p50_us")).append(" / ").append(ms(r, "q_all_p99_us")).append(" / ").append(ms(r, "q_all_max_us")).append(" |\n")
+                .append(Fmt.ms(r, "q_all_p50_us")).append(" / ").append(Fmt.ms(r, "q_all_p99_us")).append(" / ").append(Fmt.ms(r, "q_all_max_us")).append(" |\n")
                 .append("| queries with a wrong count | ").append(Fmt.num(Csv.num(r, "q_errors"))).append(" |\n")
-                .append("| change → subscriber p50 / p99 / max ms (fast subscribers) | ").append(ms(r, "lat_p50_us")).append(" / ")
-                .append(ms(r, "lat_p99_us")).append(" / ").append(ms(r, "lat_max_us")).append(" |\n")
+                .append("| change → subscriber p50 / p99 / max ms (fast subscribers) | ").append(Fmt.ms(r, "lat_p50_us")).append(" / ")
+                .append(Fmt.ms(r, "lat_p99_us")).append(" / ").append(Fmt.ms(r, "lat_max_us")).append(" |\n")
                 .append("| daemon CPU, % of one core | ").append(Fmt.num(cpu)).append(" |\n")
                 .append("| daemon RSS MiB: max over the window / at the end / peak (VmHWM) | ").append(Fmt.num(rss)).append(" / ")
                 .append(Fmt.num(Csv.num(r, "rss_kib") / 1024)).append(" / ").append(Fmt.num(Csv.num(r, "hwm_kib") / 1024)).append(" |\n")
@@ -98,9 +98,6 @@ final class AccessPointSection implements Section {
         return rows.stream().mapToDouble(r -> Csv.num(r, key)).sum();
     }
 
-    private static String ms(Map<String, String> r, String key) {
-        return Fmt.num(Csv.num(r, key) / 1000);
-    }
 
     /** Least-squares line through (x, y): {slope, intercept}. */
     static double[] fit(double[] x, double[] y) {
@@ -153,7 +150,7 @@ final class AccessPointSection implements Section {
         if (!w10.isEmpty()) {
             Map<String, String> r = w10.rows().get(0);
             md.append("\nOver the whole soak: daemon CPU ").append(Fmt.num(Csv.num(r, "cpu_pct"))).append(" % of one core; STA_LIST p99 ")
-                    .append(ms(r, "q_bss_p99_us")).append(" ms (one BSS) / ").append(ms(r, "q_all_p99_us")).append(" ms (everything); ")
+                    .append(Fmt.ms(r, "q_bss_p99_us")).append(" ms (one BSS) / ").append(Fmt.ms(r, "q_all_p99_us")).append(" ms (everything); ")
                     .append(Fmt.num(Csv.num(r, "lost_fast"))).append(" events lost by the fast subscribers, ")
                     .append(Fmt.num(Csv.num(r, "views_ok"))).append(" of ").append(Fmt.num(Csv.num(r, "subscribers")))
                     .append(" views match the table at the end.\n");

@@ -21,6 +21,11 @@ final class Fmt {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /** @return a column in microseconds, shown in milliseconds */
+    static String ms(java.util.Map<String, String> row, String key) {
+        return num(Csv.num(row, key) / 1000);
+    }
+
     /** @return {@code a / b} as {@code 1.23×}, {@code —} when unknown */
     static String ratio(double a, double b) {
         return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "—" : String.format(Locale.ROOT, "%.2f×", a / b);

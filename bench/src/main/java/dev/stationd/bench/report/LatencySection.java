@@ -40,8 +40,8 @@ final class LatencySection implements Section {
             md.append("| ").append(source(r.get("source"))).append(" | ").append(Fmt.num(Csv.num(r, "rate")))
                     .append(" | ").append(Fmt.num(Csv.num(r, "events"))).append(" | ").append(Fmt.num(Csv.num(r, "lost")))
                     .append(" | ").append(Fmt.num(Csv.num(r, "peer_dropped")))
-                    .append(" | ").append(ms(r, "p50_us")).append(" | ").append(ms(r, "p99_us"))
-                    .append(" | ").append(ms(r, "p999_us")).append(" | ").append(ms(r, "max_us")).append(" |\n");
+                    .append(" | ").append(Fmt.ms(r, "p50_us")).append(" | ").append(Fmt.ms(r, "p99_us"))
+                    .append(" | ").append(Fmt.ms(r, "p999_us")).append(" | ").append(Fmt.ms(r, "max_us")).append(" |\n");
         }
         md.append("\nChart: `bench/w8-latency.png`. The hostapd peer answers `STA <mac>` (which stationd asks after every ")
                 .append("AP-STA-CONNECTED) like hostapd 2.10 with a WPA2 station, and sends events the way hostapd does ")
@@ -61,13 +61,10 @@ final class LatencySection implements Section {
     private void target(Targets t, String source, double rate, double limitMs, String name) {
         Map<String, String> r = latency.first("source", source, "rate", Fmt.num(rate).replace(",", ""));
         double p99 = Csv.num(r, "p99_us") / 1000;
-        t.add(name, "≤ " + Fmt.num(limitMs) + " ms", Double.isNaN(p99) ? "—" : ms(r, "p99_us") + " ms (of "
+        t.add(name, "≤ " + Fmt.num(limitMs) + " ms", Double.isNaN(p99) ? "—" : Fmt.ms(r, "p99_us") + " ms (of "
                 + Fmt.num(Csv.num(r, "events")) + " events)", !Double.isNaN(p99), p99 <= limitMs);
     }
 
-    private static String ms(Map<String, String> r, String key) {
-        return Fmt.num(Csv.num(r, key) / 1000);
-    }
 
     @Override
     public void charts(Path dir) throws IOException {
