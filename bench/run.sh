@@ -3,7 +3,7 @@
 #
 #   bash bench/run.sh                  # everything but the soak, about 20 minutes on 2 cores
 #   bash bench/run.sh --quick          # every workload, short rounds, about 6 minutes
-#   bash bench/run.sh --only W2,W3     # just these workloads (W1..W9, W1s = syscall count)
+#   bash bench/run.sh --only W2,W3     # just these (W1..W9, W1s = syscall count; enrich, metrics, expiry)
 #   bash bench/run.sh --soak 60        # also W10: 60 minutes of W9's churn (CI does not run it)
 #   bash bench/run.sh --only W10 --soak 60   # the soak alone
 #   bash bench/run.sh --rounds 7       # rounds per comparison (default 5, --quick 3)
@@ -504,16 +504,24 @@ if [[ $SOAK_MIN -gt 0 ]]; then
     ap_rows w10
 fi
 
-# ---- address learning (needs root; writes $OUT/enrich.md) -------------------------------------
-# shellcheck disable=SC2046,SC2086
-"$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/EnrichBench.java" --jar "$JAR" --loadgen "$TOOLS/loadgen" --out "$OUT" $([[ $QUICK == 1 ]] && echo --quick) -- $JVM_FLAGS || log "enrich benchmark failed"
-# ---- metrics endpoint: W2 with metrics on vs off, scrape time with 10,000 stations ------------
-bash "$BENCH/metrics.sh" $([[ $QUICK == 1 ]] && echo --quick) >&2
-
-# ---- timed filters: 10,000 expiries spread over 10 s (lag to the subscriber, daemon CPU) -----
-log "timed-filter expiry (ExpiryBench, about 1 minute)"
-"$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/ExpiryBench.java" --daemon "$STATIOND" \
-    --dir "$RUN/expiry" --out "$OUT/expiry.csv" >&2 || log "timed-filter expiry benchmark failed"
+# ---- more benchmarks, each a program of its own ------------------------------------------------
+# address learning (needs root; writes $OUT/enrich.md)
+if wanted enrich; then
+    # shellcheck disable=SC2046,SC2086
+    "$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/EnrichBench.java" --jar "$JAR" --loadgen "$TOOLS/loadgen" \
+        --out "$OUT" $([[ $QUICK == 1 ]] && echo --quick) -- $JVM_FLAGS -Djava.library.path="$RUN/native" \
+        ${ARCHIVE:+-XX:SharedArchiveFile=$ARCHIVE} || log "enrich benchmark failed"
+fi
+# metrics endpoint: W2 with metrics on vs off, scrape time with 10,000 stations
+if wanted metrics; then
+    bash "$BENCH/metrics.sh" $([[ $QUICK == 1 ]] && echo --quick) >&2
+fi
+# timed filters: 10,000 expiries spread over 10 s (lag to the subscriber, daemon CPU)
+if wanted expiry; then
+    log "timed-filter expiry (ExpiryBench, about 1 minute)"
+    "$JAVA" -cp "$JAR" "$BENCH/src/main/java/dev/stationd/bench/ExpiryBench.java" --daemon "$STATIOND" \
+        --dir "$RUN/expiry" --out "$OUT/expiry.csv" >&2 || log "timed-filter expiry benchmark failed"
+fi
 
 # ---- report ---------------------------------------------------------------------------------
 {
