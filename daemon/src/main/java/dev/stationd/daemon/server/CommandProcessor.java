@@ -4,6 +4,7 @@ import dev.stationd.daemon.hostapd.StationKicker;
 import dev.stationd.daemon.persist.FilterResult;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.table.StationTable;
+import dev.stationd.daemon.table.TableSnapshot;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.ErrorCode;
 import dev.stationd.protocol.StaListAttr;
@@ -58,16 +59,28 @@ public final class CommandProcessor implements AutoCloseable {
     public Object query(CloudCmdAttr cmd, ByteBufAllocator alloc) {
         switch (cmd.command()) {
             case STA_LIST: {
-                EncodedTable.Lease lease = encoded.acquire(table.snapshot());
+                TableSnapshot snapshot = table.snapshot();
                 if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
                         && cmd.maxEntries() == 0) {
-                    return lease.fullReply(); // the common poll: no copy at all
+                    return encoded.acquire(snapshot).fullReply(); // the common poll: no copy at all
+                }
+                EncodedTable.Lease lease = encoded.acquireIfEncoded(snapshot);
+                if (lease == null) {
+                    // the table changed since it was last encoded: encode just the selected records, not
+                    // every station for a few (an agent listing one BSS of a busy access point)
+                    return Reply.table(snapshot.query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(),
+                            cmd.maxEntries()));
                 }
                 return lease.select(lease.snapshot().query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(),
                         cmd.maxEntries()), alloc);
             }
             case STA_GET: {
-                EncodedTable.Lease lease = encoded.acquire(table.snapshot());
+                TableSnapshot snapshot = table.snapshot();
+                EncodedTable.Lease lease = encoded.acquireIfEncoded(snapshot);
+                if (lease == null) {
+                    StaListAttr sta = snapshot.get(cmd.mac());
+                    return Reply.table(sta == null ? List.of() : List.of(sta));
+                }
                 StaListAttr sta = lease.snapshot().get(cmd.mac());
                 return lease.select(sta == null ? List.of() : List.of(sta), alloc);
             }

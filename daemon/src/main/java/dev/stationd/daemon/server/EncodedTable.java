@@ -76,6 +76,18 @@ public final class EncodedTable implements AutoCloseable {
         return new Lease(snapshot, encoded.retainedDuplicate());
     }
 
+    /**
+     * @param latest the newest snapshot the caller knows
+     * @return that snapshot (or a newer one) with a retained buffer when it is already encoded,
+     *     {@code null} when encoding it would be needed
+     */
+    public synchronized Lease acquireIfEncoded(TableSnapshot latest) {
+        if (snapshot == null || latest.version() > snapshot.version()) {
+            return null;
+        }
+        return new Lease(snapshot, encoded.retainedDuplicate());
+    }
+
     private ByteBuf encode(TableSnapshot s) {
         List<StaListAttr> all = s.all();
         ByteBuf buf = alloc.directBuffer(ReplyEncoder.NUM_SIZE + all.size() * StaListAttr.SIZE);
