@@ -62,6 +62,8 @@ if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify of the installed units (rc=${rc}, no messages)" test "${rc}" = 0 -a -z "${out}"
 fi
 check "class-data archive built at install" test -s /var/cache/stationd/stationd.jsa
+check "the archive fits the installed java (-Xshare:on fails on an unusable one)" sh -c \
+    "STATIOND_JAVA_OPTS=-Xshare:on /usr/sbin/stationd --version | grep -q stationd"
 check "the unit's command (the launcher) starts the daemon (--version)" sh -c "/usr/sbin/stationd --version | grep -q stationd"
 # the launcher execs java (the PID systemd watches is the JVM) with the flags of jvm.options, the
 # JNI libraries and the archive

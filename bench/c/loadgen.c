@@ -37,66 +37,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bench_common.h"
-
-/* ---- histogram ---- */
-#define SUB 64
-#define NBUCKETS (SUB + 58 * SUB)
-
-static int bucket_of(uint64_t v)
-{
-    if (v < SUB) {
-        return (int)v;
-    }
-    int msb = 63 - __builtin_clzll(v);
-    int shift = msb - 6;
-    return SUB + shift * SUB + (int)((v >> shift) - SUB);
-}
-
-static uint64_t bucket_value(int idx)
-{
-    if (idx < SUB) {
-        return (uint64_t)idx;
-    }
-    int shift = (idx - SUB) / SUB;
-    uint64_t top = (uint64_t)(SUB + (idx - SUB) % SUB);
-    return ((top + 1) << shift) - 1;
-}
+#include "bench_net.h"
+#include "hist.h"
 
 struct stats {
-    uint64_t hist[NBUCKETS];
-    uint64_t count;
-    uint64_t max;
+    struct hist h;
     uint64_t errors;
     uint64_t malformed;
 };
 
 static void record(struct stats *s, uint64_t ns)
 {
-    s->hist[bucket_of(ns)]++;
-    s->count++;
-    if (ns > s->max) {
-        s->max = ns;
-    }
-}
-
-static uint64_t percentile(const struct stats *s, double p)
-{
-    if (s->count == 0) {
-        return 0;
-    }
-    uint64_t target = (uint64_t)ceil(p * (double)s->count);
-    if (target == 0) {
-        target = 1;
-    }
-    uint64_t cum = 0;
-    for (int i = 0; i < NBUCKETS; i++) {
-        cum += s->hist[i];
-        if (cum >= target) {
-            uint64_t v = bucket_value(i);
-            return v > s->max ? s->max : v;
-        }
-    }
-    return s->max;
+    hist_record(&s->h, ns);
 }
 
 /* ---- options ---- */
@@ -145,54 +97,6 @@ static void done_one(struct stats *s, uint64_t ns)
     if (max_requests > 0 && n >= max_requests) {
         mark_done();
     }
-}
-
-static int connect_to(const char *path, int type)
-{
-    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    struct sockaddr_un a;
-    memset(&a, 0, sizeof(a));
-    a.sun_family = AF_UNIX;
-    strncpy(a.sun_path, path, sizeof(a.sun_path) - 1);
-    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-        close(fd);
-        return -1;
-    }
-    if (type == SOCK_STREAM) {
-        struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    }
-    return fd;
-}
-
-static void make_cmd(cloud_cmd_attr *c, uint16_t cmd, uint32_t seq)
-{
-    memset(c, 0, sizeof(*c));
-    c->magic = STATIOND_CMD_MAGIC;
-    c->version = STATIOND_PROTOCOL_VERSION;
-    c->cmd = cmd;
-    c->seq = seq;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 /* ---- streaming reply parser ---- */
@@ -270,7 +174,7 @@ static void *oneshot_worker(void *arg)
     make_cmd(&cmd, use_ping ? STATIOND_CMD_PING : STATIOND_CMD_STA_LIST, 0);
     while (!atomic_load(&stop_flag)) {
         uint64_t t0 = now_ns();
-        int fd = connect_to(sock_path, SOCK_STREAM);
+        int fd = bench_connect(sock_path, SOCK_STREAM, timeout_ms);
         if (fd < 0) {
             w->st.errors++;
             usleep(1000);
@@ -325,7 +229,7 @@ static void *pipeline_worker(void *arg)
         make_cmd(&cmds[i], use_ping ? STATIOND_CMD_PING : STATIOND_CMD_STA_LIST, (uint32_t)i);
     }
     while (!atomic_load(&stop_flag)) {
-        int fd = connect_to(sock_path, SOCK_STREAM);
+        int fd = bench_connect(sock_path, SOCK_STREAM, timeout_ms);
         if (fd < 0) {
             w->st.errors++;
             usleep(1000);
@@ -397,7 +301,7 @@ static void station_event(sta_event *e, uint32_t idx, uint32_t seq, uint64_t now
 static void *ingest_worker(void *arg)
 {
     struct worker *w = arg;
-    int fd = connect_to(sock_path, SOCK_DGRAM);
+    int fd = bench_connect(sock_path, SOCK_DGRAM, timeout_ms);
     if (fd < 0) {
         perror("connect ingest socket");
         w->st.errors++;
@@ -442,7 +346,7 @@ static void *ingest_worker(void *arg)
             usleep(100);
             continue;
         }
-        w->st.count++;
+        w->st.h.count++;
         if (per_thread > 0) {
             uint64_t target = t0 + (uint64_t)((double)(j + 1) * 1e9 / per_thread);
             uint64_t t = now_ns();
@@ -459,7 +363,7 @@ static void *ingest_worker(void *arg)
 /* One request on a fresh connection; returns num (or -1000 on failure). */
 static long one_request(const char *path, uint16_t cmdno, const uint8_t *mac)
 {
-    int fd = connect_to(path, SOCK_STREAM);
+    int fd = bench_connect(path, SOCK_STREAM, timeout_ms);
     if (fd < 0) {
         return -1000;
     }
@@ -664,7 +568,7 @@ int main(int argc, char **argv)
     if (idle_conns > 0) {
         idle = calloc((size_t)idle_conns, sizeof(int));
         for (int i = 0; i < idle_conns; i++) {
-            idle[i] = connect_to(sock_path, SOCK_STREAM);
+            idle[i] = bench_connect(sock_path, SOCK_STREAM, timeout_ms);
             if (idle[i] >= 0) {
                 idle_open++;
             }
@@ -716,22 +620,16 @@ int main(int argc, char **argv)
 
     struct stats *all = calloc(1, sizeof(struct stats));
     for (int i = 0; i < conns; i++) {
-        for (int b = 0; b < NBUCKETS; b++) {
-            all->hist[b] += ws[i].st.hist[b];
-        }
-        all->count += ws[i].st.count;
+        hist_merge(&all->h, &ws[i].st.h);
         all->errors += ws[i].st.errors;
         all->malformed += ws[i].st.malformed;
-        if (ws[i].st.max > all->max) {
-            all->max = ws[i].st.max;
-        }
     }
 
     if (mode == M_INGEST) {
         double applied_secs = -1;
         if (cmd_sock != NULL) {
             /* marker: a station outside the bench range, sent after everything else */
-            int fd = connect_to(sock_path, SOCK_DGRAM);
+            int fd = bench_connect(sock_path, SOCK_DGRAM, timeout_ms);
             sta_event e;
             uint32_t marker = 0xfffffeu;
             station_event(&e, marker, 0, wall_ms());
@@ -751,30 +649,30 @@ int main(int argc, char **argv)
                 close(fd);
             }
         }
-        double send_rate = secs > 0 ? (double)all->count / secs : 0;
-        double applied_rate = applied_secs > 0 ? (double)all->count / applied_secs : -1;
+        double send_rate = secs > 0 ? (double)all->h.count / secs : 0;
+        double applied_rate = applied_secs > 0 ? (double)all->h.count / applied_secs : -1;
         fprintf(stderr, "%s: ingest %d senders: sent %llu events in %.2f s = %.0f/s (target %.0f/s); "
                         "all applied after %.2f s = %.0f/s; send errors %llu\n",
-                label, conns, (unsigned long long)all->count, secs, send_rate, rate, applied_secs, applied_rate,
+                label, conns, (unsigned long long)all->h.count, secs, send_rate, rate, applied_secs, applied_rate,
                 (unsigned long long)all->errors);
         printf("RESULT label=%s mode=ingest conns=%d target_rate=%.0f sent=%llu seconds=%.3f send_rate=%.0f "
                "applied_seconds=%.3f applied_rate=%.0f errors=%llu\n",
-               label, conns, rate, (unsigned long long)all->count, secs, send_rate, applied_secs, applied_rate,
+               label, conns, rate, (unsigned long long)all->h.count, secs, send_rate, applied_secs, applied_rate,
                (unsigned long long)all->errors);
         return all->errors > 0;
     }
 
-    double qps = secs > 0 ? (double)all->count / secs : 0;
+    double qps = secs > 0 ? (double)all->h.count / secs : 0;
     fprintf(stderr, "%s: %s c=%d d=%d: %llu requests in %.2f s = %.0f/s, p50 %.1f us, p99 %.1f us, "
                     "p99.9 %.1f us, max %.1f us, errors %llu, malformed %llu\n",
-            label, mode_name, conns, depth, (unsigned long long)all->count, secs, qps,
-            percentile(all, 0.5) / 1e3, percentile(all, 0.99) / 1e3, percentile(all, 0.999) / 1e3,
-            all->max / 1e3, (unsigned long long)all->errors, (unsigned long long)all->malformed);
+            label, mode_name, conns, depth, (unsigned long long)all->h.count, secs, qps,
+            hist_percentile(&all->h, 0.5) / 1e3, hist_percentile(&all->h, 0.99) / 1e3, hist_percentile(&all->h, 0.999) / 1e3,
+            all->h.max / 1e3, (unsigned long long)all->errors, (unsigned long long)all->malformed);
     printf("RESULT label=%s mode=%s conns=%d depth=%d requests=%llu seconds=%.3f qps=%.0f p50_us=%.1f "
            "p99_us=%.1f p999_us=%.1f max_us=%.1f errors=%llu malformed=%llu idle=%d\n",
-           label, mode_name, conns, depth, (unsigned long long)all->count, secs, qps,
-           percentile(all, 0.5) / 1e3, percentile(all, 0.99) / 1e3, percentile(all, 0.999) / 1e3,
-           all->max / 1e3, (unsigned long long)all->errors, (unsigned long long)all->malformed, idle_open);
+           label, mode_name, conns, depth, (unsigned long long)all->h.count, secs, qps,
+           hist_percentile(&all->h, 0.5) / 1e3, hist_percentile(&all->h, 0.99) / 1e3, hist_percentile(&all->h, 0.999) / 1e3,
+           all->h.max / 1e3, (unsigned long long)all->errors, (unsigned long long)all->malformed, idle_open);
     for (int i = 0; i < idle_conns; i++) {
         if (idle[i] >= 0) {
             close(idle[i]);

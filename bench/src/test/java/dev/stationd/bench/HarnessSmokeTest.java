@@ -2,16 +2,13 @@ package dev.stationd.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import dev.stationd.bench.report.Report;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A fast check that the benchmark harness works (not a benchmark): builds the C tools, runs the
  * load generator for about a second against each C baseline, and checks that requests were
- * answered with well-formed replies. Skipped where there is no C compiler.
+ * answered with well-formed replies; and that the report turns rounds into medians and per-round
+ * ratios. Skipped where there is no C compiler.
  */
 class HarnessSmokeTest {
-    private static final Path TOOLS = Path.of("target", "c");
     private final List<Process> servers = new ArrayList<>();
 
     @TempDir
@@ -35,25 +32,7 @@ class HarnessSmokeTest {
 
     @BeforeAll
     static void buildTools() throws Exception {
-        assumeTrue(onPath("cc") || onPath("gcc"), "no C compiler: harness smoke test skipped");
-        assumeTrue(onPath("make"), "no make: harness smoke test skipped");
-        Process make = new ProcessBuilder("make", "-s", "-C", "c").redirectErrorStream(true).start();
-        String out = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(make.waitFor(120, TimeUnit.SECONDS), "make timed out");
-        assertEquals(0, make.exitValue(), "make -C bench/c failed:\n" + out);
-    }
-
-    private static boolean onPath(String exe) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, exe))) {
-                return true;
-            }
-        }
-        return false;
+        CTools.build();
     }
 
     @AfterEach
@@ -66,7 +45,7 @@ class HarnessSmokeTest {
 
     private Path start(String server, int stations) throws Exception {
         Path sock = dir.resolve(server + ".sock");
-        Process p = new ProcessBuilder(TOOLS.resolve(server).toString(), sock.toString(), Integer.toString(stations))
+        Process p = new ProcessBuilder(CTools.DIR.resolve(server).toString(), sock.toString(), Integer.toString(stations))
                 .redirectErrorStream(true).redirectOutput(dir.resolve(server + ".log").toFile()).start();
         servers.add(p);
         Awaitility.await(server + " to create " + sock).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
@@ -76,24 +55,10 @@ class HarnessSmokeTest {
 
     /** Runs loadgen; returns the key=value pairs of its RESULT line. */
     private static Map<String, String> loadgen(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(TOOLS.resolve("loadgen").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "loadgen hung");
-        assertEquals(0, p.exitValue(), "loadgen " + String.join(" ", args) + " failed: " + out);
-        Map<String, String> kv = new HashMap<>();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("RESULT ")) {
-                for (String f : line.substring(7).split(" ")) {
-                    int eq = f.indexOf('=');
-                    kv.put(f.substring(0, eq), f.substring(eq + 1));
-                }
-            }
-        }
-        assertTrue(kv.containsKey("qps"), "no RESULT line in: " + out);
-        return kv;
+        List<Map<String, String>> r = CTools.lines(CTools.run(30, "loadgen", args), "RESULT");
+        assertEquals(1, r.size(), "one RESULT line from loadgen " + String.join(" ", args));
+        assertTrue(r.get(0).containsKey("qps"), "no qps in " + r);
+        return r.get(0);
     }
 
     private static void assertHealthy(Map<String, String> r) {
@@ -124,22 +89,34 @@ class HarnessSmokeTest {
         assertTrue(Long.parseLong(r.get("malformed")) > 0, "a reply of 16 records when 15 are expected is malformed: " + r);
     }
 
+    /**
+     * Three rounds: stationd / seed = 0.9, 1.0 and 1.2 in rounds 1..3, so the per-round median
+     * is 1.00× with a spread of 0.90×–1.20× and the target (≥ 1.0×) is met; the medians of the
+     * servers' own qps are 100 and 90 (a ratio of medians would be 0.90×: not met).
+     */
     @Test
-    void reportRendersTablesAndCharts() throws IOException {
+    void reportTakesTheMedianOfPerRoundRatios() throws IOException {
         Path out = dir.resolve("out");
         Files.createDirectories(out);
-        StringBuilder req = new StringBuilder("workload,server,mode,stations,conns,depth,requests,seconds,qps,p50_us,p99_us,p999_us,max_us,errors,malformed\n");
-        for (String s : new String[] {"seed", "epoll", "stationd"}) {
-            req.append("W1,").append(s).append(",oneshot,256,4,1,100,1,100,10,20,30,40,0,0\n");
-            for (String n : new String[] {"256", "4096", "65536"}) {
-                req.append("W7t,").append(s).append(",persistent,").append(n).append(",4,1,100,1,").append(1_000_000 / Integer.parseInt(n))
-                        .append(",10,20,30,40,0,0\n");
+        StringBuilder req = new StringBuilder("workload,server,round,mode,stations,conns,depth,requests,seconds,qps,p50_us,p99_us,p999_us,max_us,errors,malformed\n");
+        int[][] qps = {{100, 90}, {120, 120}, {50, 60}};  // per round: seed, stationd
+        for (int r = 0; r < 3; r++) {
+            req.append("W1,seed,").append(r + 1).append(",oneshot,256,4,1,100,1,").append(qps[r][0]).append(",10,20,30,40,0,0\n");
+            req.append("W1,stationd,").append(r + 1).append(",oneshot,256,4,1,100,1,").append(qps[r][1]).append(",10,20,30,40,0,0\n");
+            for (String s : new String[] {"seed", "epoll", "stationd"}) {
+                for (String n : new String[] {"256", "4096"}) {
+                    req.append("W7t,").append(s).append(',').append(r + 1).append(",persistent,").append(n).append(",4,1,100,1,")
+                            .append(1_000_000 / Integer.parseInt(n)).append(",10,20,30,40,0,0\n");
+                }
             }
+            req.append("W11,stationd,").append(r + 1).append(",persistent,256,4,1,100,1,500,10,20,30,40,0,0\n");
         }
         Files.writeString(out.resolve("requests.csv"), req);
         Report.main(new String[] {out.toString(), dir.toString()});
         String md = Files.readString(out.resolve("results.md"));
-        assertTrue(md.contains("| W1 one-shot, 4 clients | qps | 100 | 100 | 100 | 1.00× |"), md);
+        assertTrue(md.contains("| W1 one-shot qps, stationd / seed | ≥ 1.0× | 1.00× (0.90×–1.20×) over 3 rounds | **met** |"), md);
+        assertTrue(md.contains("| W1 one-shot, 4 clients | qps | 100 (50–120) | — | 90 (60–120) | 1.00× (0.90×–1.20×) | — |"), md);
+        assertTrue(md.contains("| W11 | persistent | 256 | 4 | 1 | stationd | 500 (500–500) |"), "a workload the report does not know is listed: " + md);
         assertTrue(Files.size(dir.resolve("w7-table-p99.png")) > 1000, "chart written");
     }
 }

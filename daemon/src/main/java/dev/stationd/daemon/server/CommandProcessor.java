@@ -4,6 +4,7 @@ import dev.stationd.daemon.hostapd.StationKicker;
 import dev.stationd.daemon.persist.FilterResult;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.table.StationTable;
+import dev.stationd.daemon.table.TableSnapshot;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.ErrorCode;
 import dev.stationd.protocol.StaListAttr;
@@ -76,31 +77,41 @@ public final class CommandProcessor implements AutoCloseable {
     public Answer query(CloudCmdAttr cmd, ByteBufAllocator alloc, PendingBudget.Grant grant) {
         switch (cmd.command()) {
             case STA_LIST: {
-                EncodedTable.Lease lease = encoded.acquire(table.snapshot(), grant.budget());
-                if (lease == null) {
-                    return null;
-                }
+                TableSnapshot snapshot = table.snapshot();
                 if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
                         && cmd.maxEntries() == 0) {
+                    EncodedTable.Lease lease = encoded.acquire(snapshot, grant.budget());
+                    if (lease == null) {
+                        return null;
+                    }
                     return new Answer(lease.fullReply(), lease.size(), lease); // the common poll: no copy at all
+                }
+                EncodedTable.Lease lease = encoded.acquireIfEncoded(snapshot);
+                if (lease == null) {
+                    // the table changed since it was last encoded: encode just the selected records, not
+                    // every station for a few (an agent listing one BSS of a busy access point)
+                    return encodedOnTheWay(Reply.table(snapshot.query(cmd.groupId(), cmd.ifname(), cmd.flags(),
+                            cmd.offset(), cmd.maxEntries())), grant);
                 }
                 return select(lease, lease.snapshot().query(cmd.groupId(), cmd.ifname(), cmd.flags(), cmd.offset(),
                         cmd.maxEntries()), alloc, grant);
             }
             case STA_GET: {
-                EncodedTable.Lease lease = encoded.acquire(table.snapshot(), grant.budget());
+                TableSnapshot snapshot = table.snapshot();
+                EncodedTable.Lease lease = encoded.acquireIfEncoded(snapshot);
                 if (lease == null) {
-                    return null;
+                    StaListAttr sta = snapshot.get(cmd.mac());
+                    return encodedOnTheWay(Reply.table(sta == null ? List.of() : List.of(sta)), grant);
                 }
                 StaListAttr sta = lease.snapshot().get(cmd.mac());
                 return select(lease, sta == null ? List.of() : List.of(sta), alloc, grant);
             }
             case FILTER_LIST:
-                return small(Reply.table(table.snapshot().filterList(filters.current())), grant);
+                return encodedOnTheWay(Reply.table(table.snapshot().filterList(filters.current())), grant);
             case PING:
-                return small(Reply.ack(), grant);
+                return encodedOnTheWay(Reply.ack(), grant);
             case FILTER_DUMP:
-                return small(Reply.filterTable(table.snapshot().filterDump(filters.current(), cmd.groupId(), cmd.offset(),
+                return encodedOnTheWay(Reply.filterTable(table.snapshot().filterDump(filters.current(), cmd.groupId(), cmd.offset(),
                         cmd.maxEntries())), grant);
             default:
                 throw new IllegalArgumentException("not a query: " + cmd.command());
@@ -122,7 +133,7 @@ public final class CommandProcessor implements AutoCloseable {
     }
 
     /** A reply the encoder writes (its buffer is allocated on the way out: charged here first). */
-    private static Answer small(Reply reply, PendingBudget.Grant grant) {
+    private static Answer encodedOnTheWay(Reply reply, PendingBudget.Grant grant) {
         int size = ReplyEncoder.size(reply);
         return grant.take(size) ? new Answer(reply, size, null) : null;
     }

@@ -15,6 +15,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -80,6 +82,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     /** The place it got at accept. */
     private Admission.Outcome admission;
     private boolean permLogged;
+    /** The channel's ALLOW_HALF_CLOSURE, as last set (the server bootstrap starts it true). */
+    private boolean halfClosure = true;
 
     /** @param server the shared daemon state */
     public Connection(ServerContext server) {
@@ -175,6 +179,25 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        halfCloseOnlyWhilePending();
+    }
+
+    /**
+     * At a client's EOF Netty shuts the input down ({@code shutdown(SHUT_RD)}) and fires
+     * {@link ChannelInputShutdownEvent} while half-closure is allowed, and closes the channel
+     * otherwise; it decides right after {@link #channelReadComplete}. Half-closure is what lets a
+     * client that shuts down its write side after pipelining still get every reply, so it stays on
+     * while anything is pending (a queued command, a filter change in flight, reply bytes not yet
+     * in the socket). When nothing is, closing at once is the same for the client and saves a
+     * system call per one-shot connection.
+     */
+    private void halfCloseOnlyWhilePending() {
+        ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        boolean pending = state == State.MUTATING || !queue.isEmpty() || (out != null && out.totalPendingWriteBytes() > 0);
+        if (pending != halfClosure) {
+            halfClosure = pending;
+            ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, pending);
+        }
     }
 
     @Override

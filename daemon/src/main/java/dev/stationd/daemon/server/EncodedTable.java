@@ -179,6 +179,19 @@ public final class EncodedTable implements AutoCloseable {
         return new Lease(current);
     }
 
+    /**
+     * @param latest the newest snapshot the caller knows
+     * @return that snapshot (or a newer one) leased when it is already encoded, {@code null} when
+     *     encoding it would be needed
+     */
+    public synchronized Lease acquireIfEncoded(TableSnapshot latest) {
+        if (current == null || latest.version() > current.snapshot.version()) {
+            return null;
+        }
+        current.leases++;
+        return new Lease(current);
+    }
+
     private static void drop(Version v) {
         v.encoded.release();
         v.budget.release(v.size);
