@@ -194,7 +194,7 @@ public final class Daemon {
         hostapd.start(server.group());
         if (activated.metrics().isPresent() || !config.metrics().listen().isOff()) {
             try {
-                metrics = MetricsEndpoint.start(context, server, filters, hostapd, activated.metrics());
+                metrics = MetricsEndpoint.start(context, server, filters, hostapd, enrichment, activated.metrics());
             } catch (IOException e) {
                 // asked for and not served would be worse than not starting: it looks like a healthy daemon
                 LOG.error("cannot start: metrics: {}", e.getMessage());

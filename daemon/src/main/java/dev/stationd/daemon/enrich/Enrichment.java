@@ -40,6 +40,16 @@ public final class Enrichment implements AutoCloseable {
         }
     }
 
+    /**
+     * How much is known.
+     *
+     * @param neighbours neighbour table entries followed (on the configured interfaces)
+     * @param leases DHCP leases in force, over all lease files
+     * @param learned MACs something is known about (station or not)
+     */
+    public record Counts(int neighbours, int leases, int learned) {
+    }
+
     /** Why address learning cannot start. */
     public static final class StartException extends Exception {
         StartException(String message, Throwable cause) {
@@ -125,6 +135,11 @@ public final class Enrichment implements AutoCloseable {
     /** @return a short account for {@code STATUS=}: what is followed and how much is known */
     public String status() {
         return "enrich: " + learner.status() + (neighbours == null ? "" : ", " + neighbours.status());
+    }
+
+    /** @return how much is known now (a short lock: for a scrape, not a hot path) */
+    public Counts counts() {
+        return learner.counts();
     }
 
     /** @return whether the first reads are done (neighbour dump applied, lease files read) */

@@ -115,6 +115,13 @@ final class Learner implements LearnedFields {
         }
     }
 
+    /** @return how much each model holds now */
+    Enrichment.Counts counts() {
+        synchronized (lock) {
+            return new Enrichment.Counts(neighbours.size(), leases.size(), learned.size());
+        }
+    }
+
     /** @return how many MACs something is known about */
     int learnedCount() {
         return learned.size();

@@ -1,6 +1,7 @@
 package dev.stationd.daemon.metrics;
 
 import dev.stationd.daemon.persist.FilterService;
+import dev.stationd.daemon.table.FilterSet;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.snapshots.Unit;
 
@@ -13,9 +14,13 @@ final class FilterMetrics {
     }
 
     static void register(Families f, FilterService filters) {
-        // Timed filters (with a lifetime) will be a second kind here; today every filter is permanent.
-        f.gauge("stationd_filters", "MAC filters in force, by kind.",
-                cb -> cb.call(filters.current().size(), "permanent"), "kind");
+        f.gauge("stationd_filters", "MAC filters in force, by kind (permanent, or timed: added with a lifetime).",
+                cb -> {
+                    FilterSet set = filters.current();
+                    int timed = set.timedCount();
+                    cb.call(set.size() - timed, "permanent");
+                    cb.call(timed, "timed");
+                }, "kind");
         f.gauge("stationd_filters_max", "Most MAC filters kept (filters.max_filters).", cb -> cb.call(filters.maxFilters()));
         f.counter("stationd_filter_commits_total",
                 "Group commits of filter changes made durable (one fsync of the file and one of its directory each).",

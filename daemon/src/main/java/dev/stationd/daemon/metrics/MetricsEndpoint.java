@@ -1,6 +1,7 @@
 package dev.stationd.daemon.metrics;
 
 import dev.stationd.daemon.config.ListenAddress;
+import dev.stationd.daemon.enrich.Enrichment;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.server.RateLimitedLog;
@@ -73,19 +74,20 @@ public final class MetricsEndpoint implements AutoCloseable {
      * @param server the command socket's server (for the pending reply bytes)
      * @param filters the filter service (filters, commits)
      * @param hostapd the hostapd source (link states)
+     * @param enrichment address learning, {@code null} when off (its families are then not declared)
      * @param inherited the TCP listener systemd passed, if any; it wins over {@code metrics.listen}
      * @return the running endpoint
      * @throws IOException if the address cannot be bound or the inherited socket adopted
      */
     public static MetricsEndpoint start(ServerContext context, StationServer server, FilterService filters,
-            HostapdSource hostapd, OptionalInt inherited) throws IOException {
-        return serve(registry(context, server, filters, hostapd), context.log(Noise.BAD_METRICS_REQUEST),
+            HostapdSource hostapd, Enrichment enrichment, OptionalInt inherited) throws IOException {
+        return serve(registry(context, server, filters, hostapd, enrichment), context.log(Noise.BAD_METRICS_REQUEST),
                 context.config().metrics().listen(), inherited);
     }
 
     /** @return a registry with every family of the daemon declared on these sources */
     static PrometheusRegistry registry(ServerContext context, StationServer server, FilterService filters,
-            HostapdSource hostapd) {
+            HostapdSource hostapd, Enrichment enrichment) {
         PrometheusRegistry registry = new PrometheusRegistry();
         Families f = new Families(registry);
         ProcessMetrics.register(f);
@@ -93,6 +95,9 @@ public final class MetricsEndpoint implements AutoCloseable {
         FilterMetrics.register(f, filters);
         ServerMetrics.register(f, context, server);
         HostapdMetrics.register(f, hostapd);
+        if (enrichment != null) {
+            EnrichMetrics.register(f, enrichment);
+        }
         return registry;
     }
 

@@ -1,5 +1,6 @@
 package dev.stationd.daemon.metrics;
 
+import dev.stationd.daemon.server.PendingBudget;
 import dev.stationd.daemon.server.RequestCounts;
 import dev.stationd.daemon.server.ServerContext;
 import dev.stationd.daemon.server.ServerStats;
@@ -24,6 +25,10 @@ final class ServerMetrics {
                         cb.call(stats.refusedCount(r), label(r));
                     }
                 }, "reason");
+        f.counter("stationd_connections_outsiders_dropped_total",
+                "Connections of peers outside access.read closed at once without a reply, because the most such"
+                        + " connections were already waiting for their one E_PERM.",
+                cb -> cb.call(stats.outsidersDropped.sum()));
         f.counter("stationd_requests_total",
                 "Requests answered, by command and result (OK or the error code; command unknown when the frame"
                         + " named none that could be read).", cb -> {
@@ -47,10 +52,24 @@ final class ServerMetrics {
         f.counter("stationd_subscribers_dropped_total",
                 "Subscribers disconnected because their unread events passed server.subscriber_backlog.",
                 cb -> cb.call(stats.subscribersDropped.sum()));
-        // a limit on these bytes, once the server keeps one, is the gauge to read this one against
         f.gauge("stationd_reply_pending_bytes",
                 "Reply and event bytes written by the daemon but not yet taken by clients, over all connections.",
                 Unit.BYTES, cb -> cb.call(server.pendingReplyBytes()));
+        PendingBudget budget = context.budget();
+        f.gauge("stationd_reply_budget_used_bytes",
+                "Bytes charged to the budget of pending replies and encoded table versions.",
+                Unit.BYTES, cb -> cb.call(budget.used()));
+        f.gauge("stationd_reply_budget_limit_bytes", "The budget of pending replies (server.max_pending_bytes).",
+                Unit.BYTES, cb -> cb.call(budget.limit()));
+        f.counter("stationd_reply_budget_refusals_total",
+                "Requests answered E_BUSY because the budget of pending replies had no room.",
+                cb -> cb.call(stats.budgetRefusals.sum()));
+        f.counter("stationd_reply_budget_evictions_total",
+                "Connections disconnected as the heaviest holders of pending replies when the budget had no room.",
+                cb -> cb.call(stats.budgetEvictions.sum()));
+        f.counter("stationd_commit_timeouts_total",
+                "Filter changes and kicks answered E_BUSY because they were not done within filters.commit_timeout"
+                        + " (a stuck disk, or hostapd not confirming a kick).", cb -> cb.call(stats.commitTimeouts.sum()));
         f.counter("stationd_ingest_datagrams_total",
                 "Datagrams received on the ingest socket, by what became of them.", cb -> {
                     for (ServerStats.Datagram d : ServerStats.Datagram.values()) {

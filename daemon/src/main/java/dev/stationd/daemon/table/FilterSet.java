@@ -141,6 +141,17 @@ public final class FilterSet {
         return lifetimes.getOrDefault(new Filter(group, mac), Lifetime.UNKNOWN);
     }
 
+    /** @return how many filters have a lifetime */
+    public int timedCount() {
+        int n = 0;
+        for (Lifetime l : lifetimes.values()) {
+            if (l.isTimed()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** @return every timed filter with its lifetime (unmodifiable; no order) */
     public Map<Filter, Lifetime> timed() {
         Map<Filter, Lifetime> out = new HashMap<>();

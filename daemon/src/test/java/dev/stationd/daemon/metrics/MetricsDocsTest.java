@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.config.ConfigLoader;
 import dev.stationd.daemon.config.StationdConfig;
+import dev.stationd.daemon.enrich.Enrichment;
+import dev.stationd.daemon.enrich.LeaseFile;
+import dev.stationd.daemon.enrich.LeaseFormat;
 import dev.stationd.daemon.hostapd.HostapdSource;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.FilterService;
@@ -23,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +44,10 @@ class MetricsDocsTest {
     @TempDir
     Path dir;
 
-    /** @return the name of every family served with every source present (per_station on, a station, a followed hostapd) */
+    /**
+     * @return the name of every family served with every source present (per_station on, a station, a followed
+     *     hostapd, a lease file)
+     */
     private List<String> declaredFamilies() throws Exception {
         StationdConfig cfg = ConfigLoader.load(Files.writeString(dir.resolve("stationd.yaml"),
                 "metrics:\n  per_station: true\nhostapd:\n  - ctrl: " + dir.resolve("wlan0") + "\n"));
@@ -52,14 +60,18 @@ class MetricsDocsTest {
              CommandProcessor processor = new CommandProcessor(table, filters);
              StationServer server = new StationServer(new ServerContext(cfg, table, processor))) {
             hostapd.start(server.group());
+            Path leases = Files.writeString(dir.resolve("dnsmasq.leases"), "");
+            Enrichment enrichment = Enrichment.start(new Enrichment.Settings(false, Set.of(),
+                    List.of(new LeaseFile(leases, LeaseFormat.DNSMASQ))), table, OptionalInt.empty(), System::currentTimeMillis);
             try {
                 ServerContext context = new ServerContext(cfg, table, processor);
-                for (MetricSnapshot s : MetricsEndpoint.registry(context, server, filters, hostapd).scrape()) {
+                for (MetricSnapshot s : MetricsEndpoint.registry(context, server, filters, hostapd, enrichment).scrape()) {
                     String name = s.getMetadata().getPrometheusName();
                     // the exposed name: counters end in _total, info metrics in _info
                     names.add(s instanceof CounterSnapshot ? name + "_total" : s instanceof InfoSnapshot ? name + "_info" : name);
                 }
             } finally {
+                enrichment.close();
                 hostapd.close();
             }
         }

@@ -66,12 +66,19 @@ class PromtoolIT {
                 .lastSeenMs(System.currentTimeMillis()).build();
     }
 
-    /** Every family the daemon serves, with stations, a filter (one commit) and per-station series. */
+    /**
+     * Every family the daemon serves, with stations, a permanent and a timed filter, per-station
+     * series and a lease file.
+     */
     @Test
     void checkMetricsFindsNothingToSayAboutTheDaemonsOutput() throws Exception {
         int port = Endpoint.freePort();
+        // dnsmasq's format: expiry (2100-01-01), MAC, address, host name, client id
+        Path leases = Files.writeString(dir.resolve("dnsmasq.leases"),
+                "4102444800 02:2e:00:00:00:01 192.168.50.11 phone 01:02:2e:00:00:00:01\n");
         Path cfg = DaemonProcess.writeConfig(dir, "metrics:\n  listen: 127.0.0.1:" + port + "\n  per_station: true\n"
-                + "hostapd:\n  - ctrl: " + dir.resolve("none/wlan9") + "\n");
+                + "hostapd:\n  - ctrl: " + dir.resolve("none/wlan9") + "\n"
+                + "enrich:\n  neighbours: false\n  leases:\n    - { path: " + leases + ", format: dnsmasq }\n");
         try (DaemonProcess d = DaemonProcess.start(dir, cfg)) {
             try (EventSender s = EventSender.connect(d.events())) {
                 for (int i = 1; i <= 5; i++) {
@@ -81,14 +88,20 @@ class PromtoolIT {
             DaemonProcess.awaitStations(d.socket(), 5, Duration.ofSeconds(30));
             try (StationClient c = StationClient.open(d.socket(), Duration.ofSeconds(5))) {
                 c.filterAdd(1, new MacAddress(0x02_2E_00_00_00_01L));
+                c.filterAdd(1, new MacAddress(0x02_2E_00_00_00_02L), Duration.ofHours(1));
             }
             String text = Endpoint.scrape(port);
+            for (String sample : List.of("stationd_filters{kind=\"permanent\"} 1.0", "stationd_filters{kind=\"timed\"} 1.0",
+                    "stationd_enrich_leases 1.0", "stationd_enrich_learned_macs 1.0", "stationd_commit_timeouts_total 0.0")) {
+                assertTrue(text.contains("\n" + sample + "\n"), () -> sample + " missing in:\n" + text);
+            }
+            assertTrue(text.matches("(?s).*\nstationd_reply_budget_limit_bytes [1-9][0-9.E]*\n.*"), text);
             for (String family : List.of("stationd_stations{", "stationd_station_signal_dbm{",
                     "stationd_station_tx_bytes_total{", "stationd_filter_commit_duration_seconds_bucket{",
                     "stationd_hostapd_up{", "stationd_requests_total{", "process_start_time_seconds ")) {
                 assertTrue(text.contains("\n" + family), () -> family + " missing in:\n" + text);
             }
-            assertTrue(text.contains("stationd_filter_commit_duration_seconds_count 1\n"), text);
+            assertTrue(text.contains("stationd_filter_commit_duration_seconds_count 2\n"), text);
             assertTrue(text.contains("stationd_station_tx_bytes_total{ifname=\"wlan0\",mac=\"02:2e:00:00:00:01\"}"
                     + " 1.8446744073709552E19\n"), "a u64 counter is read unsigned:\n" + text);
             Result r = promtool(text, "check", "metrics");
