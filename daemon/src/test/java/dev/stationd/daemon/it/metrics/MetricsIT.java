@@ -85,7 +85,7 @@ class MetricsIT {
             prometheus.awaitValue("stationd_stations{ifname=\"wlan9\",ssid=\"\",band=\"\",group=\"9\"}", "0", DEADLINE);
             prometheus.awaitValue("stationd_ingest_datagrams_total{result=\"malformed\"}", "1", DEADLINE);
             prometheus.awaitValue("stationd_ingest_datagrams_total{result=\"applied\"}", "3", DEADLINE);
-            prometheus.awaitValue("sum(stationd_requests_total{command=\"STA_LIST\",result=\"OK\"}) > 0", "1", DEADLINE);
+            prometheus.awaitValue("sum(stationd_requests_total{command=\"STA_LIST\",result=\"OK\"}) > bool 0", "1", DEADLINE);
             prometheus.awaitValue("stationd_hostapd_up{ifname=\"wlan9\"}", "0", DEADLINE);
             prometheus.awaitValue("stationd_hostapd_stations{ifname=\"wlan9\"}", "0", DEADLINE);
             prometheus.awaitValue("stationd_hostapd_reconnects_total{ifname=\"wlan9\"}", "0", DEADLINE);

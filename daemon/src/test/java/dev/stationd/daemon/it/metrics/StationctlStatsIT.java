@@ -1,6 +1,7 @@
 package dev.stationd.daemon.it.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
@@ -96,11 +97,15 @@ class StationctlStatsIT {
         assertTrue(out.contains("\nstations            3 (max 65536)\n"), out);
         assertTrue(out.contains("\n  wlan0  home   5GHz    group 1  2\n"), out);
         assertTrue(out.contains("\n  wlan1  guest  2.4GHz  group 2  1\n"), out);
-        assertTrue(out.contains("\nfilters             permanent 1 (max 65536)\n"), out);
+        assertTrue(out.contains("\nfilters             permanent 1, timed 0 (max 65536)\n"), out);
         assertTrue(out.contains("\nfilter commits      1, failed 0, fsync mean "), out);
         assertTrue(out.contains("\ningest datagrams    applied 3, denied 0, invalid_mac 0, malformed 1, table_full 0;"
                 + " sequence gaps 0\n"), out);
         assertTrue(out.contains("FILTER_ADD OK 1"), out);
+        assertTrue(out.contains("; timeouts 0\n"), out);
+        assertTrue(out.contains("shutting_down 0; outsiders dropped 0\n"), out);
+        assertTrue(out.matches("(?s).*\nreply budget        [0-9]+ of 8388608 bytes used, refusals 0, evictions 0\n.*"), out);
+        assertFalse(out.contains("address learning"), "enrich: is off:\n" + out);
         assertTrue(out.endsWith("\nhostapd             not followed\n"), out);
         assertEquals("", r.err());
     }
