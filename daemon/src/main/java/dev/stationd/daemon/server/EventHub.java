@@ -8,6 +8,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop with subscribers then gets one task that lets its subscribers write what they can (coalesced:
  * one task per loop however many events arrive meanwhile). Subscribers are added, removed and
  * drained on their own event loop.
+ *
+ * <p>A drain costs one write per subscriber, and each write wakes a reader: under a steady stream
+ * of changes that cost, not the encoding, is what the daemon spends its CPU on. So after a drain
+ * a loop waits a short window before the next one and sends what arrived meanwhile in one write
+ * per subscriber. The first change after a quiet period goes out at once; the window grows with
+ * the number of subscribers ({@link #WINDOW_PER_SUBSCRIBER_NANOS} each, at most
+ * {@link #MAX_WINDOW_NANOS}), so a single subscriber waits at most a fraction of a millisecond
+ * and a crowd of them costs a bounded number of writes per second.
  */
 public final class EventHub implements TableListener, AutoCloseable {
     /** A subscription as the hub sees it. */
@@ -32,6 +41,11 @@ public final class EventHub implements TableListener, AutoCloseable {
         /** Writes the events it has not written yet, as far as its channel takes them (on its loop). */
         void drainEvents();
     }
+
+    /** Coalescing window per subscriber: 32 subscribers wait at most 4 ms. */
+    static final long WINDOW_PER_SUBSCRIBER_NANOS = 125_000;
+    /** The longest coalescing window, however many subscribers. */
+    static final long MAX_WINDOW_NANOS = 4_000_000;
 
     private final ByteBufAllocator alloc;
     private final Object lock = new Object();
@@ -64,19 +78,27 @@ public final class EventHub implements TableListener, AutoCloseable {
         /** Touched on {@link #executor} only. */
         final List<Subscriber> members = new ArrayList<>();
         volatile int size;
+        /** When the last drain started ({@link System#nanoTime}); a long time ago at first. */
+        volatile long lastRunNanos = System.nanoTime() - MAX_WINDOW_NANOS;
 
         Loop(EventExecutor executor) {
             this.executor = executor;
         }
 
-        void wake() {
+        void wake(long windowNanos) {
             if (size > 0 && scheduled.compareAndSet(false, true)) {
-                executor.execute(this);
+                long wait = lastRunNanos + windowNanos - System.nanoTime();
+                if (wait <= 0) {
+                    executor.execute(this);
+                } else {
+                    executor.schedule(this, wait, TimeUnit.NANOSECONDS);
+                }
             }
         }
 
         @Override
         public void run() {
+            lastRunNanos = System.nanoTime();
             scheduled.set(false);
             for (Subscriber s : members.toArray(new Subscriber[0])) { // a drain may drop its subscriber
                 s.drainEvents();
@@ -109,9 +131,18 @@ public final class EventHub implements TableListener, AutoCloseable {
             ring[slot] = buf.asReadOnly();
             head++;
         }
+        long window = window(subscribers.get());
         for (Loop l : loops.values()) {
-            l.wake();
+            l.wake(window);
         }
+    }
+
+    /**
+     * @param subscribers subscribers over all loops
+     * @return how long a loop waits after a drain before the next one
+     */
+    static long window(int subscribers) {
+        return Math.min(MAX_WINDOW_NANOS, subscribers * WINDOW_PER_SUBSCRIBER_NANOS);
     }
 
     /**

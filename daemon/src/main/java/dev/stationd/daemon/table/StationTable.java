@@ -7,13 +7,12 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -24,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The live station table, keyed by MAC.
  *
  * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}, {@link #relearn}) may come from any
- * thread and are serialised by one lock over a plain {@link HashMap}. Queries go through
+ * thread and are serialised by one lock over a {@link TreeMap} ordered by MAC (so a snapshot is a
+ * copy in order, not a sort: on a busy access point nearly every query needs a new one). Queries go through
  * {@link #snapshot()}, an immutable {@link TableSnapshot} built on the first query after a change
  * and cached until the next one, so repeated queries between changes share one instance and never
  * lock. A snapshot is always one consistent state of the table, never a torn mix.
@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StationTable {
     private static final Logger log = LoggerFactory.getLogger(StationTable.class);
-    private static final Comparator<StaListAttr> BY_MAC = Comparator.comparing(StaListAttr::mac);
 
     private final Object lock = new Object();
     private final Object buildLock = new Object();
@@ -53,7 +52,7 @@ public final class StationTable {
     private final AtomicInteger eventSeq = new AtomicInteger();
 
     // guarded by lock
-    private final HashMap<MacAddress, StaListAttr> stations = new HashMap<>();
+    private final TreeMap<MacAddress, StaListAttr> stations = new TreeMap<>();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
     private final HashMap<MacAddress, long[]> heard = new HashMap<>();
     private FilterSet filters = FilterSet.empty();
@@ -329,7 +328,6 @@ public final class StationTable {
             if (gone == null) {
                 return 0;
             }
-            gone.sort(BY_MAC);
             changed();
             for (StaListAttr s : gone) {
                 emit(EventType.REMOVE, s);
@@ -354,10 +352,8 @@ public final class StationTable {
             filters = newFilters;
             changed(); // snapshots carry their filter set, so always invalidate
             int flipped = 0;
-            // iterate in MAC order so subscribers see a deterministic sequence
-            StaListAttr[] all = stations.values().toArray(new StaListAttr[0]);
-            Arrays.sort(all, BY_MAC);
-            for (StaListAttr s : all) {
+            // in MAC order so subscribers see a deterministic sequence (a copy: the loop replaces values)
+            for (StaListAttr s : stations.values().toArray(new StaListAttr[0])) {
                 StaListAttr t = TableSnapshot.withFilteredFlag(s, newFilters);
                 if (t != s) {
                     stations.put(t.mac(), t);
@@ -392,12 +388,11 @@ public final class StationTable {
             StaListAttr[] arr;
             long v;
             FilterSet f;
-            synchronized (lock) { // only an O(n) copy under the table lock; the sort happens outside
+            synchronized (lock) { // an O(n) copy, already in MAC order
                 arr = stations.values().toArray(new StaListAttr[0]);
                 v = version;
                 f = filters;
             }
-            Arrays.sort(arr, BY_MAC);
             s = new TableSnapshot(v, arr, f);
             synchronized (lock) {
                 if (version == v) {

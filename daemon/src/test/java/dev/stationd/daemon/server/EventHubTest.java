@@ -1,5 +1,6 @@
 package dev.stationd.daemon.server;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +9,14 @@ import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,26 +24,39 @@ import org.junit.jupiter.api.Test;
 class EventHubTest {
     private final EventHub hub = new EventHub(3, PooledByteBufAllocator.DEFAULT);
     private final List<ByteBuf> read = new ArrayList<>();
+    private final DefaultEventLoop loop = new DefaultEventLoop();
 
     /** Counts its wake-ups. */
-    private static final class FakeSubscriber implements EventHub.Subscriber {
-        int drains;
+    private final class FakeSubscriber implements EventHub.Subscriber {
+        final AtomicInteger drains = new AtomicInteger();
+        /** The hub's head at the last drain: every event before it was there to be written. */
+        volatile long seen;
+        /** When each drain ran ({@link System#nanoTime}). */
+        final List<Long> times = new CopyOnWriteArrayList<>();
 
         @Override
         public EventExecutor executor() {
-            return ImmediateEventExecutor.INSTANCE;
+            return loop;
         }
 
         @Override
         public void drainEvents() {
-            drains++;
+            seen = hub.head();
+            times.add(System.nanoTime());
+            drains.incrementAndGet();
         }
     }
 
     @AfterEach
     void release() {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         read.forEach(ByteBuf::release);
         hub.close();
+    }
+
+    /** Subscribes on the subscriber's loop, as connections do. */
+    private long subscribe(FakeSubscriber s) {
+        return loop.submit(() -> hub.subscribe(s)).syncUninterruptibly().getNow();
     }
 
     private static StaEvent upsert(int seq) {
@@ -49,10 +67,10 @@ class EventHubTest {
     void eachEventIsEncodedOnceAndSharedBySubscribers() {
         FakeSubscriber a = new FakeSubscriber();
         FakeSubscriber b = new FakeSubscriber();
-        assertEquals(0, hub.subscribe(a));
-        assertEquals(0, hub.subscribe(b));
+        assertEquals(0, subscribe(a));
+        assertEquals(0, subscribe(b));
         hub.onChange(upsert(7));
-        assertEquals(1, a.drains, "the subscriber's loop is woken");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.drains.get() == 1); // the subscriber's loop is woken
         assertEquals(1, hub.read(0, 10, read));
         assertEquals(1, hub.read(0, 10, read));
         ByteBuf first = read.get(0);
@@ -66,7 +84,7 @@ class EventHubTest {
 
     @Test
     void aReaderTooFarBehindIsToldSo() {
-        hub.subscribe(new FakeSubscriber());
+        subscribe(new FakeSubscriber());
         for (int i = 1; i <= 4; i++) {
             hub.onChange(upsert(i));
         }
@@ -82,16 +100,16 @@ class EventHubTest {
         hub.onChange(upsert(1));
         assertEquals(0, hub.head());
         FakeSubscriber s = new FakeSubscriber();
-        assertEquals(0, hub.subscribe(s));
+        assertEquals(0, subscribe(s));
         hub.onChange(upsert(2));
-        hub.unsubscribe(s);
+        loop.submit(() -> hub.unsubscribe(s)).syncUninterruptibly();
         hub.onChange(upsert(3));
         assertEquals(1, hub.head());
     }
 
     @Test
     void resizingKeepsTheNewestEvents() {
-        hub.subscribe(new FakeSubscriber());
+        subscribe(new FakeSubscriber());
         for (int i = 0; i < 3; i++) {
             hub.onChange(upsert(i));
         }
@@ -102,5 +120,41 @@ class EventHubTest {
         hub.onChange(upsert(3));
         assertEquals(3, hub.read(1, 10, read), "what was kept, and the new one");
         assertEquals(3, StaEvent.decode(read.get(4).duplicate()).seq());
+    }
+
+    @Test
+    void aBurstReachesManySubscribersInFewDrains() {
+        List<FakeSubscriber> crowd = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            FakeSubscriber s = new FakeSubscriber();
+            crowd.add(s);
+            subscribe(s);
+        }
+        assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(crowd.size()), "32 subscribers: the longest window");
+        long start = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            hub.onChange(upsert(i));
+        }
+        FakeSubscriber first = crowd.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.seen == 100); // no event is left behind
+        // Drains start at least a window apart, the first after `start`, the last before the drain
+        // that saw every event: so at most (that time - start) / window + 1 of them, however slow
+        // the machine. Without the window a burst is drained as fast as the loop can go.
+        long span = first.times.get(first.times.size() - 1) - start;
+        assertTrue(first.drains.get() <= span / EventHub.MAX_WINDOW_NANOS + 1,
+                first.drains.get() + " drains within " + span + " ns");
+        loop.submit(() -> { // on the loop: no drain runs meanwhile
+            for (FakeSubscriber s : crowd) {
+                assertEquals(100, s.seen);
+                assertEquals(first.drains.get(), s.drains.get(), "every subscriber of the loop drains each time");
+            }
+        }).syncUninterruptibly();
+    }
+
+    @Test
+    void theWindowGrowsWithSubscribers() {
+        assertEquals(EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1));
+        assertEquals(8 * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(8));
+        assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(1000));
     }
 }
