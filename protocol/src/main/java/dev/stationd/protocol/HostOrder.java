@@ -66,6 +66,43 @@ public final class HostOrder {
         }
     }
 
+    /** @param b destination @param off index @param v value, low 16 bits written */
+    public static void putU16(byte[] b, int off, int v) {
+        if (LITTLE_ENDIAN) {
+            b[off] = (byte) v;
+            b[off + 1] = (byte) (v >>> 8);
+        } else {
+            b[off] = (byte) (v >>> 8);
+            b[off + 1] = (byte) v;
+        }
+    }
+
+    /** @param b destination @param off index @param v value */
+    public static void putI32(byte[] b, int off, int v) {
+        if (LITTLE_ENDIAN) {
+            b[off] = (byte) v;
+            b[off + 1] = (byte) (v >>> 8);
+            b[off + 2] = (byte) (v >>> 16);
+            b[off + 3] = (byte) (v >>> 24);
+        } else {
+            b[off] = (byte) (v >>> 24);
+            b[off + 1] = (byte) (v >>> 16);
+            b[off + 2] = (byte) (v >>> 8);
+            b[off + 3] = (byte) v;
+        }
+    }
+
+    /** @param b destination @param off index @param v value */
+    public static void putI64(byte[] b, int off, long v) {
+        if (LITTLE_ENDIAN) {
+            putI32(b, off, (int) v);
+            putI32(b, off + 4, (int) (v >>> 32));
+        } else {
+            putI32(b, off, (int) (v >>> 32));
+            putI32(b, off + 4, (int) v);
+        }
+    }
+
     /** @param buf destination @param v value */
     public static void writeI64(ByteBuf buf, long v) {
         if (LITTLE_ENDIAN) {

@@ -97,6 +97,16 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
         buf.writeInt((int) value);
     }
 
+    /**
+     * @param b destination
+     * @param off where the 6 octets go, in network order
+     */
+    public void put(byte[] b, int off) {
+        for (int i = 0; i < SIZE; i++) {
+            b[off + i] = (byte) (value >>> (8 * (SIZE - 1 - i)));
+        }
+    }
+
     /** @return the 6 octets */
     public byte[] toBytes() {
         byte[] b = new byte[SIZE];

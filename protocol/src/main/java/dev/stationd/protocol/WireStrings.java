@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * NUL-padded fixed-size C strings ({@code char[N]}). A string must leave room for its NUL:
@@ -136,6 +137,31 @@ public final class WireStrings {
     public static void write(ByteBuf buf, String s, int size) {
         int written = s.isEmpty() ? 0 : buf.writeCharSequence(s, StandardCharsets.UTF_8);
         buf.writeZero(size - written);
+    }
+
+    /**
+     * Puts {@code s} as a NUL-padded {@code char[size]} into an array, as {@link #write} does into a buffer.
+     *
+     * @param b the destination
+     * @param off where the array starts
+     * @param s a string that fits (see {@link #requireFits})
+     * @param size the array size
+     */
+    public static void put(byte[] b, int off, String s, int size) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && s.charAt(i) < 0x80) { // the common case, ASCII: no encoder, no copy
+            b[off + i] = (byte) s.charAt(i);
+            i++;
+        }
+        int written = i;
+        if (i < n) {
+            // a lone surrogate becomes '?': never longer than requireFits counted
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(utf8, 0, b, off, utf8.length);
+            written = utf8.length;
+        }
+        Arrays.fill(b, off + written, off + size, (byte) 0);
     }
 
     private static int utf8Length(String s) {

@@ -70,6 +70,13 @@ class MacAddressTest {
     }
 
     @Test
+    void putPlacesTheOctetsInNetworkOrder() {
+        byte[] b = new byte[8];
+        MacAddress.parse("02:1a:2b:3c:4d:5e").put(b, 1);
+        assertArrayEquals(new byte[] {0, 0x02, 0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0}, b);
+    }
+
+    @Test
     void wireBytesAreTheOctetsInOrder() {
         MacAddress mac = MacAddress.parse("01:23:45:67:89:ab");
         byte[] expected = {0x01, 0x23, 0x45, 0x67, (byte) 0x89, (byte) 0xab};

@@ -14,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -197,6 +198,48 @@ class ProtocolBasicsTest {
             WireStrings.write(buf, "", 8);
             assertArrayEquals(new byte[8], Wire.readable(buf));
             assertEquals("", WireStrings.read(buf, 8, "x", 0));
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** The array form pads and encodes as the buffer form does: ASCII, 2-, 3- and 4-byte UTF-8, empty, full. */
+    @ParameterizedTest
+    @ValueSource(strings = {"wlan0", "wlän", "café \"net\"", "\u7f51\u7edc", "\uD83D\uDCF6 5G", "", "123456789012345"})
+    void wireStringsPutMatchesWrite(String s) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            WireStrings.write(buf, s, 16);
+            byte[] b = new byte[20];
+            Arrays.fill(b, (byte) 0x55); // garbage around and under the field
+            WireStrings.put(b, 2, s, 16);
+            assertArrayEquals(Wire.readable(buf), Arrays.copyOfRange(b, 2, 18));
+            assertEquals(0x55, b[1]);
+            assertEquals(0x55, b[18]);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void wireStringsPutWritesALoneSurrogateAsQuestionMark() {
+        byte[] b = new byte[8];
+        WireStrings.put(b, 0, "a\uD800b", 8);
+        assertArrayEquals(new byte[] {'a', '?', 'b', 0, 0, 0, 0, 0}, b);
+    }
+
+    @Test
+    void hostOrderPutsAsTheBufferWrites() {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            HostOrder.writeU16(buf, 0xBEEF);
+            HostOrder.writeI32(buf, 0x01020304);
+            HostOrder.writeI64(buf, 0x0102030405060708L);
+            byte[] b = new byte[14];
+            HostOrder.putU16(b, 0, 0xBEEF);
+            HostOrder.putI32(b, 2, 0x01020304);
+            HostOrder.putI64(b, 6, 0x0102030405060708L);
+            assertArrayEquals(Wire.readable(buf), b);
         } finally {
             buf.release();
         }
