@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +52,8 @@ class ConnectionTest {
     private FilterService filters;
     private CommandProcessor processor;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    /** Closed after each test: their event logs hold buffers. */
+    private final List<ServerContext> contexts = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -64,6 +67,7 @@ class ConnectionTest {
         for (EmbeddedChannel ch : channels) {
             ch.finishAndReleaseAll();
         }
+        contexts.forEach(ServerContext::close);
         filters.close();
         processor.close();
     }
@@ -71,7 +75,12 @@ class ConnectionTest {
     private ServerContext context(ServerConfig server, AccessConfig access) {
         StationdConfig d = StationdConfig.defaults();
         StationdConfig cfg = new StationdConfig(null, server, d.ingest(), d.state(), d.table(), d.filters(), d.log(), access);
-        return new ServerContext(cfg, table, processor);
+        return track(new ServerContext(cfg, table, processor));
+    }
+
+    private ServerContext track(ServerContext ctx) {
+        contexts.add(ctx);
+        return ctx;
     }
 
     private ServerContext context() {
@@ -245,7 +254,7 @@ class ConnectionTest {
         StationdConfig d = StationdConfig.defaults();
         StationdConfig cfg = new StationdConfig(null, d.server(), d.ingest(), d.state(), d.table(),
                 new dev.stationd.daemon.config.FiltersConfig(10, java.time.Duration.ofMillis(200)), d.log(), d.access());
-        ServerContext ctx = new ServerContext(cfg, table, processor);
+        ServerContext ctx = track(new ServerContext(cfg, table, processor));
         EmbeddedChannel ch = channel(ctx);
         try {
             ch.writeInbound(frame(CloudCmdAttr.forMac(Command.FILTER_ADD, new MacAddress(5), 0), CloudCmdAttr.of(Command.PING)));
@@ -356,6 +365,7 @@ class ConnectionTest {
         for (int i = 0; i < 5; i++) { // not drained: the backlog of 3 overflows
             table.apply(StaEvent.upsert(10 + i, sta(20 + i, 1, "wlan0")));
         }
+        ch.advanceTimeBy(EventHub.MAX_WINDOW_NANOS, TimeUnit.NANOSECONDS); // past the coalescing window
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "a subscriber past its backlog is disconnected");
         assertEquals(1, ctx.stats().subscribersDropped.sum());
