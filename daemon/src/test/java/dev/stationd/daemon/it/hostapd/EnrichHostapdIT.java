@@ -84,9 +84,10 @@ class EnrichHostapdIT {
                     await(d, c, dhcp, 1, ip1 + " phone-anna", has(ip1, "phone-anna"));
                     await(d, c, dhcp, 2, ip2 + " laptop-bob", has(ip2, "laptop-bob"));
                     await(d, c, dhcp, 3, ip3 + " without a name", has(ip3, ""));
-                    assertTrue(seen.stream().anyMatch(e -> e.type() == EventType.UPSERT
-                            && e.sta().mac().equals(HostapdLab.mac(1)) && e.sta().hostname().equals("phone-anna")),
-                            "subscribers get an UPSERT when a learned field changes");
+                    // subscribers get an UPSERT when a learned field changes (it may reach them a moment after a query)
+                    DaemonProcess.await(DEADLINE, "an UPSERT of station 1 with its host name",
+                            () -> seen.stream().anyMatch(e -> e.type() == EventType.UPSERT
+                                    && e.sta().mac().equals(HostapdLab.mac(1)) && e.sta().hostname().equals("phone-anna")));
                     assertEquals(HostapdLab.SSID, c.get(HostapdLab.mac(1)).ssid(), "the rest is hostapd's");
                     String list = stationctlList(d);
                     assertTrue(list.contains(ip1) && list.contains("phone-anna") && list.contains("laptop-bob"), list);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,16 @@ class NeighbourIT {
         }
     }
 
+    /**
+     * @return the first event of {@code seen} that matches, once the subscriber has one: a query can
+     *     show a change a moment before the subscriber reads its event
+     */
+    private static StaEvent awaitEvent(List<StaEvent> seen, String what, Predicate<StaEvent> match)
+            throws InterruptedException {
+        DaemonProcess.await(DEADLINE, what, () -> seen.stream().anyMatch(match));
+        return seen.stream().filter(match).findFirst().orElseThrow();
+    }
+
     private static InetAddress ip(String literal) throws Exception {
         return InetAddress.getByName(literal);
     }
@@ -81,8 +92,8 @@ class NeighbourIT {
 
                     ns.ip("neigh", "add", "10.1.0.10", "lladdr", A.toString(), "dev", "br-lan", "nud", "reachable");
                     await(d, c, A, "ipv4", s -> s.ipv4().getHostAddress(), "10.1.0.10");
-                    StaEvent up = seen.stream().filter(e -> e.type() == EventType.UPSERT && e.sta().mac().equals(A)
-                            && e.sta().ipv4().getHostAddress().equals("10.1.0.10")).findFirst().orElseThrow();
+                    StaEvent up = awaitEvent(seen, "A's UPSERT with 10.1.0.10", e -> e.type() == EventType.UPSERT
+                            && e.sta().mac().equals(A) && e.sta().ipv4().getHostAddress().equals("10.1.0.10"));
                     assertEquals("wlan0", up.sta().ifname(), "the subscriber's UPSERT carries the whole station");
 
                     // B's entry is on an interface not listed: it does not count. A's IPv6 entry after it is
@@ -119,7 +130,7 @@ class NeighbourIT {
                     await(d, c, A, "ipv6", StaListAttr::ipv6, ip("2001:db8::b"));
                     events.send(upsert(C, "0.0.0.0"));
                     await(d, c, C, "ipv4", s -> s.ipv4().getHostAddress(), "10.1.0.12");
-                    StaEvent first = seen.stream().filter(e -> e.sta().mac().equals(C)).findFirst().orElseThrow();
+                    StaEvent first = awaitEvent(seen, "C's first event", e -> e.sta().mac().equals(C));
                     assertEquals("10.1.0.12", first.sta().ipv4().getHostAddress(), "already in the station's first UPSERT");
                 }
                 assertEquals(0, d.stop(), d.output());
