@@ -321,6 +321,13 @@ static void print_num(double v)
     }
 }
 
+/* `text`, then the value of `name` */
+static void text_num(const samples *all, const char *text, const char *name)
+{
+    fputs(text, stdout);
+    print_num(value_of(all, name));
+}
+
 /* "LABELVALUE N, LABELVALUE N" over every sample of `name` (label `key`); only non-zero ones if asked. */
 static void print_by(const samples *all, const char *name, const char *key, const char *key2, int nonzero_only)
 {
@@ -411,16 +418,14 @@ static void print_table(const samples *all, const char *address)
     if (count > 0) {
         printf(", fsync mean %.1f ms", value_of(all, "stationd_filter_commit_duration_seconds_sum") / count * 1000);
     }
-    printf("; timeouts ");
-    print_num(value_of(all, "stationd_commit_timeouts_total"));
+    text_num(all, "; timeouts ", "stationd_commit_timeouts_total");
     printf("\n%-20s", "connections");
     print_num(value_of(all, "stationd_connections"));
     printf(" (max ");
     print_num(value_of(all, "stationd_connections_max"));
     printf("), refused: ");
     print_by(all, "stationd_connections_refused_total", "reason", NULL, 0);
-    printf("; outsiders dropped ");
-    print_num(value_of(all, "stationd_connections_outsiders_dropped_total"));
+    text_num(all, "; outsiders dropped ", "stationd_connections_outsiders_dropped_total");
     printf("\n%-20s", "subscribers");
     print_num(value_of(all, "stationd_subscribers"));
     printf(", dropped ");
@@ -428,13 +433,10 @@ static void print_table(const samples *all, const char *address)
     printf("\n%-20s", "reply bytes pending");
     print_num(value_of(all, "stationd_reply_pending_bytes"));
     printf("\n%-20s", "reply budget");
-    print_num(value_of(all, "stationd_reply_budget_used_bytes"));
-    printf(" of ");
-    print_num(value_of(all, "stationd_reply_budget_limit_bytes"));
-    printf(" bytes used, refusals ");
-    print_num(value_of(all, "stationd_reply_budget_refusals_total"));
-    printf(", evictions ");
-    print_num(value_of(all, "stationd_reply_budget_evictions_total"));
+    text_num(all, "", "stationd_reply_budget_used_bytes");
+    text_num(all, " of ", "stationd_reply_budget_limit_bytes");
+    text_num(all, " bytes used, refusals ", "stationd_reply_budget_refusals_total");
+    text_num(all, ", evictions ", "stationd_reply_budget_evictions_total");
     printf("\n%-20s", "ingest datagrams");
     print_by(all, "stationd_ingest_datagrams_total", "result", NULL, 0);
     printf("; sequence gaps ");
@@ -443,12 +445,9 @@ static void print_table(const samples *all, const char *address)
     print_by(all, "stationd_table_dropped_updates_total", "reason", NULL, 0);
     if (!isnan(value_of(all, "stationd_enrich_learned_macs"))) { /* declared only while enrich: follows a source */
         printf("\n%-20s", "address learning");
-        printf("neighbours ");
-        print_num(value_of(all, "stationd_enrich_neighbours"));
-        printf(", leases ");
-        print_num(value_of(all, "stationd_enrich_leases"));
-        printf(", learned MACs ");
-        print_num(value_of(all, "stationd_enrich_learned_macs"));
+        text_num(all, "neighbours ", "stationd_enrich_neighbours");
+        text_num(all, ", leases ", "stationd_enrich_leases");
+        text_num(all, ", learned MACs ", "stationd_enrich_learned_macs");
     }
     printf("\n%-20s", "requests");
     print_by(all, "stationd_requests_total", "command", "result", 1);
