@@ -102,8 +102,10 @@ class HostapdSourceIT {
         assertTrue(Files.exists(dir.resolve("run/hostapd-client/" + HostapdLab.AP_IF)), "private client socket");
 
         lab.killHostapd();
-        // SIGKILL leaves the socket file: the reconnects are refused (ECONNREFUSED), said so by errno
-        await(Duration.ofSeconds(5), "a refused reconnect", () -> String.valueOf(problem()).startsWith("nothing listens"));
+        // SIGKILL leaves the socket file: the reconnects are refused (ECONNREFUSED), said so by errno.
+        // The loss shows at the next request: at once when one is sent to the dead socket, after the
+        // request timeout (5 s) when one was in flight at the kill (a PING every second).
+        await(Duration.ofSeconds(10), "a refused reconnect", () -> String.valueOf(problem()).startsWith("nothing listens"));
         assertEquals("nothing listens on hostapd control socket " + lab.ctrl()
                 + " (hostapd not running; the file is left from one that exited)", problem());
         assertEquals(3, table.size(), "stations are kept while hostapd is gone for less than expire_after");
