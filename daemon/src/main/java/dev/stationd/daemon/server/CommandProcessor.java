@@ -66,8 +66,10 @@ public final class CommandProcessor implements AutoCloseable {
     }
 
     /**
-     * Answers a query at once. Table replies come pre-encoded from {@link EncodedTable}; what a
-     * reply copies or encodes is charged to {@code grant} (and a new table encoding to its budget) first.
+     * Answers a query at once. A full {@code STA_LIST} is the {@link EncodedTable}'s buffer (encoded
+     * again only after a change); a selection or {@code STA_GET} copies its records from that buffer
+     * while it holds the current table, and encodes just them otherwise. What a reply copies or
+     * encodes is charged to {@code grant} (and a new table encoding to its budget) first.
      *
      * @param cmd a {@code STA_LIST}, {@code STA_GET}, {@code FILTER_LIST}, {@code FILTER_DUMP} or {@code PING}
      * @param alloc allocator for small reply buffers
