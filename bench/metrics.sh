@@ -12,7 +12,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-OUT=$ROOT/bench/out TOOLS=$ROOT/bench/target/c JAR=$ROOT/daemon/target/stationd.jar
+OUT=${STATIOND_BENCH_OUT:-$ROOT/bench/out} TOOLS=$ROOT/bench/target/c JAR=$ROOT/daemon/target/stationd.jar
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 case ${1:-} in
     "") ROUNDS=9; DUR=4; WARM=1; SCRAPES=200 ;;
