@@ -428,11 +428,11 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
                 break;
             }
             eventCursor += n;
-            for (ByteBuf event : eventBatch) {
-                // the event's bytes are shared by every subscriber (the hub's); its write is this subscriber's
-                writer.write(event, server.budget().force(PendingBudget.PER_WRITE),
-                        StaEvent.SIZE + PendingBudget.PER_WRITE, null);
-            }
+            // One write for the batch. The events' bytes are the hub's, shared by every subscriber, but
+            // a subscriber that does not read keeps them alive after the hub lets go: charged as its own.
+            ByteBuf events = n == 1 ? eventBatch.get(0) : ctx.alloc().compositeDirectBuffer(n).addComponents(true, eventBatch);
+            long bytes = (long) n * StaEvent.SIZE + PendingBudget.PER_WRITE;
+            writer.write(events, server.budget().force(bytes), bytes, null);
             wrote = true;
         }
         if (wrote) {

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The whole table, encoded once per table version as a ready {@code STA_LIST} reply
- * ({@code int32 num} + every record, sorted by MAC) in one direct buffer of its own. Every reply
+ * ({@code int32 num} + every record, sorted by MAC) in one direct buffer of its own; a new
+ * version copies the records that did not change from the previous one and encodes the rest. Every reply
  * until the next change is a retained duplicate of it (no copying, no encoding); selective and
  * paged replies copy their 176-byte records out of it.
  *
@@ -160,7 +161,7 @@ public final class EncodedTable implements AutoCloseable {
             }
             Version next;
             try {
-                next = new Version(latest, encode(latest, size), size, budget);
+                next = new Version(latest, encode(latest, size, current), size, budget);
             } catch (OutOfMemoryError e) {
                 throw Fatal.outOfMemory("encoding the table", e);
             } catch (RuntimeException e) {
@@ -197,18 +198,56 @@ public final class EncodedTable implements AutoCloseable {
         v.budget.release(v.size);
     }
 
-    private ByteBuf encode(TableSnapshot s, int size) {
+    /**
+     * Encodes a snapshot; records that {@code previous} has too (the same instances: snapshots
+     * share unchanged records) are copied from its buffer in runs, so only what changed is encoded.
+     */
+    private ByteBuf encode(TableSnapshot s, int size, Version previous) {
         List<StaListAttr> all = s.all();
         ByteBuf buf = alloc.directBuffer(size); // no maxCapacity: string encoding asks for worst-case room
         try {
             HostOrder.writeI32(buf, all.size());
-            for (StaListAttr r : all) {
-                r.encode(buf);
+            if (previous == null) {
+                for (StaListAttr r : all) {
+                    r.encode(buf);
+                }
+                return buf;
             }
+            TableSnapshot old = previous.snapshot;
+            List<StaListAttr> had = old.all();
+            int j = 0;        // next record of the old snapshot to compare with
+            int runFrom = 0;  // old records [runFrom, runTo) are still to be copied
+            int runTo = 0;
+            for (int i = 0; i < all.size(); i++) {
+                StaListAttr r = all.get(i);
+                long key = s.keyAt(i);
+                while (j < had.size() && old.keyAt(j) < key) {
+                    j++;
+                }
+                if (j < had.size() && had.get(j) == r) {
+                    if (j != runTo) { // not adjacent to the run: send the run, start another
+                        copy(previous.encoded, runFrom, runTo, buf);
+                        runFrom = j;
+                    }
+                    runTo = ++j;
+                } else {
+                    copy(previous.encoded, runFrom, runTo, buf);
+                    runFrom = runTo;
+                    r.encode(buf);
+                }
+            }
+            copy(previous.encoded, runFrom, runTo, buf);
             return buf;
         } catch (RuntimeException e) {
             buf.release();
             throw e;
+        }
+    }
+
+    /** Appends the encoded records {@code [from, to)} of an older version. */
+    private static void copy(ByteBuf older, int from, int to, ByteBuf out) {
+        if (to > from) {
+            out.writeBytes(older, ReplyEncoder.NUM_SIZE + from * StaListAttr.SIZE, (to - from) * StaListAttr.SIZE);
         }
     }
 

@@ -42,10 +42,10 @@ public final class EventHub implements TableListener, AutoCloseable {
         void drainEvents();
     }
 
-    /** Coalescing window per subscriber: 32 subscribers wait at most 4 ms. */
-    static final long WINDOW_PER_SUBSCRIBER_NANOS = 125_000;
+    /** Coalescing window per subscriber: 32 subscribers wait at most 8 ms. */
+    static final long WINDOW_PER_SUBSCRIBER_NANOS = 250_000;
     /** The longest coalescing window, however many subscribers. */
-    static final long MAX_WINDOW_NANOS = 4_000_000;
+    static final long MAX_WINDOW_NANOS = 8_000_000;
 
     private final ByteBufAllocator alloc;
     private final Object lock = new Object();

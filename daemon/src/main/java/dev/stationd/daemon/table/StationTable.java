@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * The live station table, keyed by MAC.
  *
  * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}, {@link #relearn}) may come from any
- * thread and are serialised by one lock over a {@link TreeMap} ordered by MAC (so a snapshot is a
- * copy in order, not a sort: on a busy access point nearly every query needs a new one). Queries go through
+ * thread and are serialised by one lock over a {@link TreeMap} ordered by MAC. Queries go through
  * {@link #snapshot()}, an immutable {@link TableSnapshot} built on the first query after a change
- * and cached until the next one, so repeated queries between changes share one instance and never
+ * (the previous one with the changes since merged in, see {@link SnapshotDelta}: on a busy access
+ * point nearly every query needs a new one) and cached until the next one, so repeated queries between changes share one instance and never
  * lock. A snapshot is always one consistent state of the table, never a torn mix.
  *
  * <p>Stored records always carry {@link StaFlags#FILTERED} exactly when the current
@@ -53,6 +53,8 @@ public final class StationTable {
 
     // guarded by lock
     private final TreeMap<MacAddress, StaListAttr> stations = new TreeMap<>();
+    /** Changes since the last snapshot, which the next one merges in. */
+    private final SnapshotDelta delta = new SnapshotDelta();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
     private final HashMap<MacAddress, long[]> heard = new HashMap<>();
     private FilterSet filters = FilterSet.empty();
@@ -165,7 +167,7 @@ public final class StationTable {
                 }
                 StaListAttr sta = learned.relearned(old);
                 if (sta != old) {
-                    stations.put(mac, sta);
+                    store(sta);
                     if (n++ == 0) {
                         changed();
                     }
@@ -213,6 +215,7 @@ public final class StationTable {
                     if (removed == null) {
                         return Outcome.NO_CHANGE;
                     }
+                    delta.removed(removed.mac());
                     heard.remove(removed.mac());
                     forgetLearned(removed);
                     applied++;
@@ -258,7 +261,7 @@ public final class StationTable {
             if (sta.equals(old)) {
                 return Outcome.APPLIED;
             }
-            stations.put(sta.mac(), sta);
+            store(sta);
             changed();
             emit(EventType.UPSERT, sta);
             return Outcome.APPLIED;
@@ -271,6 +274,7 @@ public final class StationTable {
             if (ifname.isEmpty()) {
                 removed = stations.size();
                 stations.clear();
+                delta.reset();
                 heard.clear();
                 if (learned != null) {
                     learned.cleared();
@@ -282,6 +286,7 @@ public final class StationTable {
                     StaListAttr s = it.next();
                     if (ifname.equals(s.ifname())) {
                         it.remove();
+                        delta.removed(s.mac());
                         heard.remove(s.mac());
                         forgetLearned(s);
                         removed++;
@@ -317,6 +322,7 @@ public final class StationTable {
                 StaListAttr s = it.next();
                 if (heard.get(s.mac())[0] < cutoff) {
                     it.remove();
+                    delta.removed(s.mac());
                     heard.remove(s.mac());
                     forgetLearned(s);
                     if (gone == null) {
@@ -356,7 +362,7 @@ public final class StationTable {
             for (StaListAttr s : stations.values().toArray(new StaListAttr[0])) {
                 StaListAttr t = TableSnapshot.withFilteredFlag(s, newFilters);
                 if (t != s) {
-                    stations.put(t.mac(), t);
+                    store(t);
                     emit(EventType.UPSERT, t);
                     flipped++;
                 }
@@ -385,17 +391,14 @@ public final class StationTable {
             if (s != null) {
                 return s;
             }
-            StaListAttr[] arr;
-            long v;
-            FilterSet f;
-            synchronized (lock) { // an O(n) copy, already in MAC order
-                arr = stations.values().toArray(new StaListAttr[0]);
-                v = version;
-                f = filters;
-            }
-            s = new TableSnapshot(v, arr, f);
+            SnapshotDelta.Plan plan;
             synchronized (lock) {
-                if (version == v) {
+                plan = delta.take(stations, version, filters);
+            }
+            s = plan.build();
+            synchronized (lock) {
+                delta.built(s);
+                if (version == plan.version()) {
                     cached = s;
                 }
             }
@@ -449,6 +452,11 @@ public final class StationTable {
         } else {
             at[0] = now;
         }
+    }
+
+    private void store(StaListAttr sta) {
+        stations.put(sta.mac(), sta);
+        delta.stored(sta);
     }
 
     private void forgetLearned(StaListAttr removed) {

@@ -30,14 +30,64 @@ public final class TableSnapshot {
 
     /** @param sorted sorted by MAC, unique, FILTERED already applied; owned by the snapshot */
     TableSnapshot(long version, StaListAttr[] sorted, FilterSet filters) {
+        this(version, sorted, keysOf(sorted), filters);
+    }
+
+    private TableSnapshot(long version, StaListAttr[] sorted, long[] keys, FilterSet filters) {
         this.version = version;
         this.stations = sorted;
         this.filters = filters;
-        this.keys = new long[sorted.length];
+        this.keys = keys;
+        this.all = Collections.unmodifiableList(Arrays.asList(sorted));
+    }
+
+    private static long[] keysOf(StaListAttr[] sorted) {
+        long[] keys = new long[sorted.length];
         for (int i = 0; i < sorted.length; i++) {
             keys[i] = sorted[i].mac().value();
         }
-        this.all = Collections.unmodifiableList(Arrays.asList(sorted));
+        return keys;
+    }
+
+    /**
+     * This snapshot with some stations replaced, added or removed: runs of unchanged stations are
+     * copied as they are (the same record instances), so the cost is a copy of two arrays and a
+     * binary search per change.
+     *
+     * @param version the new snapshot's version
+     * @param filters its filters (the changed records carry their FILTERED flags already)
+     * @param changedKeys the changed MACs ({@link MacAddress#value()}), strictly ascending
+     * @param changed their new records, {@code null} for a removed station
+     * @param size stations in the result
+     * @return the new snapshot
+     * @throws IllegalStateException when the changes do not lead to {@code size} stations (a bug)
+     */
+    TableSnapshot merged(long version, FilterSet filters, long[] changedKeys, StaListAttr[] changed, int size) {
+        StaListAttr[] out = new StaListAttr[size];
+        long[] outKeys = new long[size];
+        int from = 0; // next station of this snapshot to copy
+        int o = 0;
+        for (int c = 0; c < changedKeys.length; c++) {
+            int at = Arrays.binarySearch(keys, from, keys.length, changedKeys[c]);
+            int end = at >= 0 ? at : -at - 1;
+            if (o + (end - from) + (changed[c] == null ? 0 : 1) > size) {
+                throw new IllegalStateException("merge overflows " + size + " stations at change " + c);
+            }
+            System.arraycopy(stations, from, out, o, end - from);
+            System.arraycopy(keys, from, outKeys, o, end - from);
+            o += end - from;
+            from = at >= 0 ? end + 1 : end; // a changed station's old record is left out
+            if (changed[c] != null) {
+                out[o] = changed[c];
+                outKeys[o++] = changedKeys[c];
+            }
+        }
+        if (o + (keys.length - from) != size) {
+            throw new IllegalStateException("merge gives " + (o + keys.length - from) + " stations, expected " + size);
+        }
+        System.arraycopy(stations, from, out, o, keys.length - from);
+        System.arraycopy(keys, from, outKeys, o, keys.length - from);
+        return new TableSnapshot(version, out, outKeys, filters);
     }
 
     /** @return an empty snapshot at version 0 */
@@ -98,6 +148,14 @@ public final class TableSnapshot {
     public StaListAttr get(MacAddress mac) {
         int i = Arrays.binarySearch(keys, mac.value());
         return i >= 0 ? stations[i] : null;
+    }
+
+    /**
+     * @param i a position in {@link #all()}
+     * @return the MAC there, as {@link MacAddress#value()}
+     */
+    public long keyAt(int i) {
+        return keys[i];
     }
 
     /**

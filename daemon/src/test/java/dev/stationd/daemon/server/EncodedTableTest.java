@@ -12,6 +12,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Encoded table versions and what they cost in the budget. */
@@ -67,5 +69,41 @@ class EncodedTableTest {
             pinned.done();
             other.release();
         }
+    }
+
+    @Test
+    void aNewVersionCopiedInPartFromTheLastIsTheSameBytesAsOneEncodedAfresh() {
+        PendingBudget budget = new PendingBudget(1L << 30, stats);
+        Random rnd = new Random(7);
+        TreeMap<Long, StaListAttr> stations = new TreeMap<>();
+        try (EncodedTable incremental = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            for (int version = 1; version <= 200; version++) {
+                // a few changes per version: new stations, replaced ones (a new instance), removed ones,
+                // at the start, middle and end of the MAC order alike
+                for (int c = rnd.nextInt(8); c >= 0; c--) {
+                    long key = 0x020000000000L + rnd.nextInt(400);
+                    if (rnd.nextInt(4) == 0) {
+                        stations.remove(key);
+                    } else {
+                        stations.put(key, StaListAttr.builder(new MacAddress(key)).ifname("wlan" + rnd.nextInt(3))
+                                .txBytes(rnd.nextInt(1_000_000)).hostname("h" + version).build());
+                    }
+                }
+                TableSnapshot snap = TableSnapshot.of(version, stations.values(), FilterSet.empty());
+                // unchanged records must be the same instances for the copy to apply, as the table's are
+                EncodedTable.Lease got = incremental.acquire(snap, budget);
+                try (EncodedTable fresh = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+                    EncodedTable.Lease want = fresh.acquire(snap, budget);
+                    ByteBuf a = got.fullReply();
+                    ByteBuf b = want.fullReply();
+                    assertEquals(b, a, "version " + version + " (" + stations.size() + " stations)");
+                    a.release();
+                    b.release();
+                    want.done();
+                }
+                got.done();
+            }
+        }
+        assertEquals(0, budget.used());
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -382,5 +383,60 @@ class StationTableTest {
         assertTrue(t.size() <= max);
         assertEquals(20_000, t.snapshot().get(pairA).txPackets());
         assertEquals(20_000, t.snapshot().get(pairB).txPackets());
+    }
+
+    /**
+     * Snapshots are the previous one with the changes merged in: after any mix of changes each one
+     * must be exactly the table as its events describe it (a model kept from the listener), and
+     * a station that did not change must be the same record as in the snapshot before.
+     */
+    @Test
+    void everySnapshotIsTheTableWhateverChangedSinceTheLastOne() {
+        StationTable t = new StationTable(100_000, clock::get);
+        TreeMap<MacAddress, StaListAttr> model = new TreeMap<>();
+        t.addListener(e -> {
+            switch (e.type()) {
+                case UPSERT -> model.put(e.sta().mac(), e.sta());
+                case REMOVE -> model.remove(e.sta().mac());
+                case FLUSH -> model.values().removeIf(s -> e.sta().ifname().isEmpty() || e.sta().ifname().equals(s.ifname()));
+                default -> fail("unexpected " + e.type());
+            }
+        });
+        Random rnd = new Random(11);
+        TableSnapshot before = t.snapshot();
+        List<MacAddress> changedSince = new ArrayList<>();
+        for (int round = 0; round < 3_000; round++) {
+            int op = rnd.nextInt(1000);
+            MacAddress m = mac(rnd.nextInt(800)); // up to 800 stations: past the size where merging starts
+            if (op < 700) {
+                t.apply(StaEvent.upsert(0, StaListAttr.builder(m).ifname("wlan" + rnd.nextInt(4))
+                        .txBytes(rnd.nextInt(1000)).lastSeenMs(1).build()));
+            } else if (op < 950) {
+                t.apply(StaEvent.remove(0, m));
+            } else if (op < 980) {
+                t.setFilters(rnd.nextBoolean() ? FilterSet.empty().with(0, m) : FilterSet.empty().with(0, mac(rnd.nextInt(800)))
+                        .with(0, m));
+            } else if (op < 995) {
+                t.apply(new StaEvent(EventType.FLUSH, 0, StaListAttr.builder(MacAddress.ZERO).ifname("wlan" + rnd.nextInt(4)).build()));
+            } else if (op < 998) {
+                clock.addAndGet(10_000);
+                t.expire(Duration.ofSeconds(5)); // everything not heard of in the last 10 s
+            } else {
+                t.apply(new StaEvent(EventType.FLUSH, 0, StaListAttr.builder(MacAddress.ZERO).ifname("").build()));
+            }
+            changedSince.add(m);
+            if (rnd.nextInt(6) == 0) {
+                TableSnapshot now = t.snapshot();
+                assertEquals(new ArrayList<>(model.values()), now.all(), "round " + round);
+                for (StaListAttr s : now.all()) {
+                    StaListAttr old = before.get(s.mac());
+                    if (old != null && old.equals(s) && !changedSince.contains(s.mac())) {
+                        assertSame(old, s, "round " + round + ": unchanged " + s.mac());
+                    }
+                }
+                before = now;
+                changedSince.clear();
+            }
+        }
     }
 }

@@ -192,4 +192,38 @@ class TableSnapshotTest {
         assertEquals(List.of(), snap.filterDump(f, 2, 0, 0), "a group without filters");
         assertEquals(List.of(), snap.filterDump(FilterSet.empty(), 0, 0, 0));
     }
+
+    @Test
+    void mergedReplacesAddsAndRemovesAndSharesWhatDidNotChange() {
+        // snap holds 1..10; remove the first (1) and the last (10), replace 5, add 0 (before all) and 11 (after all)
+        StaListAttr five = sta(5, 2, "wlan2");
+        long[] keys = {mac(0).value(), mac(1).value(), mac(5).value(), mac(10).value(), mac(11).value()};
+        StaListAttr[] records = {sta(0, 0, "wlan0"), null, five, null, sta(11, 2, "wlan1")};
+        TableSnapshot next = snap.merged(43, filters, keys, records, 10);
+        assertEquals(List.of(0, 2, 3, 4, 5, 6, 7, 8, 9, 11), ids(next.all()));
+        assertEquals(43, next.version());
+        assertSame(five, next.get(mac(5)));
+        assertSame(snap.get(mac(4)), next.get(mac(4)), "an unchanged station is the same record");
+        assertNull(next.get(mac(10)));
+        for (int i = 0; i < next.size(); i++) {
+            assertEquals(next.all().get(i).mac().value(), next.keyAt(i), "keys follow the records");
+        }
+    }
+
+    @Test
+    void mergedRemovingEverythingIsEmpty() {
+        long[] keys = new long[10];
+        for (int i = 0; i < 10; i++) {
+            keys[i] = mac(i + 1).value();
+        }
+        assertEquals(List.of(), snap.merged(43, filters, keys, new StaListAttr[10], 0).all());
+    }
+
+    @Test
+    void mergedRejectsChangesThatDoNotAddUpToTheSize() {
+        long[] keys = {mac(11).value()};
+        StaListAttr[] records = {sta(11, 0, "wlan0")};
+        assertThrows(IllegalStateException.class, () -> snap.merged(43, filters, keys, records, 10), "one more than said");
+        assertThrows(IllegalStateException.class, () -> snap.merged(43, filters, keys, records, 12), "one less than said");
+    }
 }

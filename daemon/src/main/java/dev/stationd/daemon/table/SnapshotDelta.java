@@ -1,0 +1,122 @@
+package dev.stationd.daemon.table;
+
+import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaListAttr;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What changed in the table since its last snapshot, so that the next snapshot is that one with
+ * a few records replaced ({@link TableSnapshot#merged}) instead of a walk over the whole map: on a
+ * busy access point nearly every query needs a new snapshot, and between two queries only a small
+ * part of a large table changes. Each unchanged record is the same instance in both snapshots,
+ * which lets the encoded table copy its bytes instead of encoding it again.
+ *
+ * <p>Not thread-safe: the table calls every method under its lock, and builds one snapshot at a time.
+ */
+final class SnapshotDelta {
+    /** Below this many stations a full copy is as cheap as a merge, and simpler. */
+    static final int MIN_MERGE_SIZE = 256;
+
+    /** Where the delta stands. */
+    private enum State {
+        /** No base to merge into: the next snapshot is a full copy; changes are not recorded. */
+        NONE,
+        /** A snapshot is being built from what {@link #take} returned; changes are recorded against it. */
+        BUILDING,
+        /** {@link #base} is the newest snapshot; {@link #changes} lead from it to the table. */
+        READY
+    }
+
+    private State state = State.NONE;
+    private TableSnapshot base;
+    /** Changed stations by MAC, in MAC order; {@code null} for a removed one. */
+    private final TreeMap<MacAddress, StaListAttr> changes = new TreeMap<>();
+
+    /** @param sta a station stored (added or replaced) */
+    void stored(StaListAttr sta) {
+        record(sta.mac(), sta);
+    }
+
+    /** @param mac a station removed */
+    void removed(MacAddress mac) {
+        record(mac, null);
+    }
+
+    /** Many stations changed at once (a flush of everything): the next snapshot is a full copy. */
+    void reset() {
+        state = State.NONE;
+        base = null;
+        changes.clear();
+    }
+
+    private void record(MacAddress mac, StaListAttr sta) {
+        if (state == State.NONE) {
+            return;
+        }
+        changes.put(mac, sta);
+        if (changes.size() > MIN_MERGE_SIZE && state == State.READY && changes.size() > base.size() / 2) {
+            reset(); // past this a merge copies about as much as the full walk it saves
+        }
+    }
+
+    /**
+     * Starts a snapshot: from here on changes are recorded against the one being built.
+     *
+     * @param stations the table's map (a full copy is made of it when there is nothing to merge into)
+     * @param version the table's version
+     * @param filters the filters in force
+     * @return how to build the snapshot of this version (outside the lock)
+     */
+    Plan take(TreeMap<MacAddress, StaListAttr> stations, long version, FilterSet filters) {
+        Plan plan;
+        if (state == State.READY && stations.size() >= MIN_MERGE_SIZE) {
+            long[] keys = new long[changes.size()];
+            StaListAttr[] records = new StaListAttr[changes.size()];
+            int i = 0;
+            for (Map.Entry<MacAddress, StaListAttr> e : changes.entrySet()) {
+                keys[i] = e.getKey().value();
+                records[i++] = e.getValue();
+            }
+            plan = new Plan(version, filters, base, keys, records, stations.size(), null);
+        } else {
+            plan = new Plan(version, filters, null, null, null, stations.size(), stations.values().toArray(new StaListAttr[0]));
+        }
+        state = State.BUILDING;
+        base = null;
+        changes.clear();
+        return plan;
+    }
+
+    /**
+     * The snapshot {@link #take} started is built: later snapshots merge into it. If the delta was
+     * reset meanwhile, the next one is a full copy still.
+     *
+     * @param s that snapshot
+     */
+    void built(TableSnapshot s) {
+        if (state == State.BUILDING) {
+            state = State.READY;
+            base = s;
+        }
+    }
+
+    /**
+     * How to build one snapshot: {@code base} merged with the changes, or a full copy.
+     *
+     * @param version the snapshot's version
+     * @param filters its filters
+     * @param base the snapshot to merge into, or {@code null} for a full copy
+     * @param keys the changed MACs ({@link MacAddress#value()}, ascending), with {@code base}
+     * @param records their records ({@code null} = removed), with {@code base}
+     * @param size stations in the snapshot
+     * @param full every station in MAC order, without {@code base}
+     */
+    record Plan(long version, FilterSet filters, TableSnapshot base, long[] keys, StaListAttr[] records, int size,
+                StaListAttr[] full) {
+        /** @return the snapshot (allocates; call it outside the table's lock) */
+        TableSnapshot build() {
+            return base == null ? new TableSnapshot(version, full, filters) : base.merged(version, filters, keys, records, size);
+        }
+    }
+}
