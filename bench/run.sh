@@ -176,7 +176,7 @@ start_c() { # start_c NAME seed|epoll STATIONS [epoll_server options]
 
 daemon_cmd() { # daemon_cmd CONFIG [VARIANT [JAVA_OPTS]]: the command line that starts stationd through a launcher
     if [[ -z ${2:-} ]]; then
-        echo "env STATIOND_JAVA_OPTS=${3:-} $STATIOND --config $1"
+        echo "${PIN_DAEMON:-} env STATIOND_JAVA_OPTS=${3:-} $STATIOND --config $1"
     else
         echo "env JAVA_HOME=${HOME_OF[$2]} STATIOND_JAVA_OPTS=${3:-} $RUN/launcher-$2/stationd --config $1"
     fi
@@ -440,7 +440,7 @@ start_ap() { # start_ap NAME BSS APSIM_ARGS...: apsim's fake hostapd first, then
     local name=$1 nbss=$2 ap=$RUN/$1-ap
     shift 2
     mkdir -p "$ap"
-    "$TOOLS/apsim" -d "$ap" -s "$RUN/$name/stationd.sock" -L "$name" "$@" > "$RUN/$name.out" 2> "$RUN/$name.apsim.log" &
+    ${PIN_LOAD:-} "$TOOLS/apsim" -d "$ap" -s "$RUN/$name/stationd.sock" -L "$name" "$@" > "$RUN/$name.out" 2> "$RUN/$name.apsim.log" &
     APSIM_PID=$!; EXTRA_PIDS="${EXTRA_PIDS:-} $APSIM_PID"
     for _ in $(seq 200); do [[ -S $ap/wlan$((nbss - 1)) ]] && break; sleep 0.05; done
     start_daemon "$name" "$(hostapd_yaml "$ap" "$nbss")"
@@ -481,7 +481,12 @@ fi
 
 # ---- W9: a full access point, and W10: its soak --------------------------------------------------
 full_ap() { # full_ap NAME SECONDS WARMUP SAMPLE_EVERY: 8 BSS x 2,007 stations, 5 %/s churn, 32 subscribers
-    start_ap "$1" 8 -m ap -b 8 -n 2007 -r 803 -S 32 -D 2 -P -t "$2" -w "$3" -i "$4" -o "$OUT/$1-samples.csv"
+    # The daemon on CPU 0, apsim (some 40 threads) on CPU 1: unpinned, where the scheduler puts the
+    # event loops among apsim's threads moves the daemon's CPU and the query times by tens of per
+    # cent from run to run.
+    local pin_d= pin_l=
+    [[ $(nproc) -ge 2 ]] && { pin_d="taskset -c 0"; pin_l="taskset -c 1"; }
+    PIN_DAEMON=$pin_d PIN_LOAD=$pin_l start_ap "$1" 8 -m ap -b 8 -n 2007 -r 803 -S 32 -D 2 -P -t "$2" -w "$3" -i "$4" -o "$OUT/$1-samples.csv"
     wait $APSIM_PID || { log "$1: apsim failed"; }
     cat "$RUN/$1.apsim.log" >&2
     stop "$1"
