@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.it.RawConnection;
+import dev.stationd.daemon.it.TableReplySkipper;
 import dev.stationd.protocol.Wire.CmdFrame;
 import dev.stationd.protocol.Wire;
 import dev.stationd.protocol.client.EventSender;
@@ -239,8 +240,8 @@ class LimitsIT {
             sel.keys().iterator().next().interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             ByteBuffer in = ByteBuffer.allocate(1 << 20);
             int replies = 0;
-            int num = -1; // -1 = expecting a header
-            long skip = 0;
+            int[] headers = {0};
+            TableReplySkipper skipper = new TableReplySkipper();
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             long bytes = 0;
             while (replies < n) {
@@ -257,29 +258,14 @@ class LimitsIT {
                 }
                 bytes += r;
                 in.flip();
-                while (true) {
-                    if (skip > 0) {
-                        int k = (int) Math.min(skip, in.remaining());
-                        in.position(in.position() + k);
-                        skip -= k;
-                        if (skip > 0) {
-                            break;
-                        }
-                        replies++;
-                        num = -1;
-                        continue;
-                    }
-                    if (replies >= n || in.remaining() < 4) {
-                        break;
-                    }
-                    num = in.order(Wire.HOST).getInt();
-                    int expected = expectedRecords(replies);
+                replies += skipper.feed(in, num -> {
+                    int i = headers[0]++;
+                    int expected = expectedRecords(i);
                     if (num != expected) {
-                        throw new AssertionError("reply " + replies + ": " + num + " records, expected " + expected
+                        throw new AssertionError("reply " + i + ": " + num + " records, expected " + expected
                                 + " (replies out of order?)");
                     }
-                    skip = (long) num * Wire.RECORD_SIZE;
-                }
+                });
                 in.compact();
             }
             assertFalse(out.hasRemaining(), "requests left unsent");

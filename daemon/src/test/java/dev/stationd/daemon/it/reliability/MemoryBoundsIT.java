@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.it.DaemonProcess;
 import dev.stationd.daemon.it.RawConnection;
+import dev.stationd.daemon.it.TableReplySkipper;
 import dev.stationd.protocol.Wire;
 import dev.stationd.protocol.Wire.CmdFrame;
 import dev.stationd.protocol.client.EventSender;
@@ -335,7 +336,7 @@ class MemoryBoundsIT {
             SocketChannel ch;
             long back;
             final ByteBuffer in = ByteBuffer.allocate(SLOW_BYTES_PER_TICK).order(Wire.HOST);
-            long skip;
+            final TableReplySkipper replies = new TableReplySkipper();
             boolean busy;
             int inFlight;
 
@@ -346,7 +347,7 @@ class MemoryBoundsIT {
             private void open() throws IOException {
                 ch = connect(socket);
                 in.clear();
-                skip = 0;
+                replies.reset();
                 busy = false;
                 inFlight = 0;
                 refill();
@@ -376,22 +377,7 @@ class MemoryBoundsIT {
                     n = -1;
                 }
                 in.flip();
-                while (true) {
-                    if (skip > 0) {
-                        int k = (int) Math.min(skip, in.remaining());
-                        in.position(in.position() + k);
-                        skip -= k;
-                        if (skip > 0) {
-                            break;
-                        }
-                        slowReplies.incrementAndGet();
-                        inFlight--;
-                        continue;
-                    }
-                    if (in.remaining() < 4) {
-                        break;
-                    }
-                    int num = in.getInt();
+                int ended = replies.feed(in, num -> {
                     if (busy) {
                         fail("slow reader: bytes after E_BUSY");
                     } else if (num == Wire.E_BUSY) {
@@ -399,10 +385,10 @@ class MemoryBoundsIT {
                         slowBusy.incrementAndGet();
                     } else if (num != STATIONS) {
                         fail("slow reader: reply of " + num + " records, expected " + STATIONS);
-                    } else {
-                        skip = (long) num * Wire.RECORD_SIZE;
                     }
-                }
+                });
+                slowReplies.addAndGet(ended);
+                inFlight -= ended;
                 in.compact();
                 if (n < 0) { // after E_BUSY, or disconnected as one of the slowest: come back later
                     ch.close();
