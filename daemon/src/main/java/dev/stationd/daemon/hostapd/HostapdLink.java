@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -326,6 +327,9 @@ final class HostapdLink implements ControlChannel.Listener {
     private void scheduleResync() {
         cancel(resyncTask);
         long ms = source.resync().toMillis();
+        // Up to a fifth early, at random: links that came up together would otherwise re-read all
+        // their stations at the same moments, stalling the event loops together on a big access point.
+        ms -= ThreadLocalRandom.current().nextLong(ms / 5 + 1);
         resyncTask = loop.schedule(this::resync, ms, TimeUnit.MILLISECONDS);
     }
 
