@@ -21,6 +21,10 @@ case ${1:-} in
     *) echo "metrics.sh: unknown argument $1 (try --help)" >&2; exit 64 ;;
 esac
 JVM_FLAGS=${STATIOND_JVM_FLAGS:-$(grep -v '^[[:space:]]*#' "$ROOT/config/jvm.options" | xargs)}
+# The daemons on CPU 0, the load and the scraper on CPU 1: unpinned, a round's rate depends on how
+# the scheduler places the event loops among the load generator's threads (modes 2x apart).
+PIN_DAEMON= PIN_LOAD=
+if [[ $(nproc) -ge 2 ]]; then PIN_DAEMON="taskset -c 0"; PIN_LOAD="taskset -c 1"; fi
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -66,7 +70,7 @@ log:
 $2
 YAML
     # shellcheck disable=SC2086
-    "$JAVA" $JVM_FLAGS -jar "$RUN/stationd.jar" --config "$d/stationd.yaml" > "$d/daemon.log" 2>&1 &
+    $PIN_DAEMON "$JAVA" $JVM_FLAGS -jar "$RUN/stationd.jar" --config "$d/stationd.yaml" > "$d/daemon.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
     printf -v "PID_$1" '%s' "$pid"
@@ -96,7 +100,7 @@ cpu_ns() { # cpu_ns PID: nanoseconds on CPU of all the process's threads so far
 w2_round() { # w2_round NAME ROUND: one W2 round; appends its qps and CPU ns per request to the csv
     local pid_var=PID_$1 before line requests qps
     before=$(cpu_ns "${!pid_var}")
-    line=$("$TOOLS/loadgen" -m persistent -s "$RUN/$1/stationd.sock" -c 4 -d 1 -t "$DUR" -w "$WARM" -e 256 \
+    line=$($PIN_LOAD "$TOOLS/loadgen" -m persistent -s "$RUN/$1/stationd.sock" -c 4 -d 1 -t "$DUR" -w "$WARM" -e 256 \
         -L "W2m/$1" | grep '^RESULT')
     qps=$(sed -n 's/.* qps=\([0-9.]*\).*/\1/p' <<< "$line")
     requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<< "$line")
@@ -118,7 +122,7 @@ fill off 256
 fill on 256
 
 # a Prometheus-like scraper of the "on" daemon, once a second for the whole W2 part
-python3 - "$PORT" <<'PY' &
+$PIN_LOAD python3 - "$PORT" <<'PY' &
 import http.client, sys, time
 c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
 while True:
