@@ -380,8 +380,7 @@ static void print_station_counts(const samples *all)
     }
     printf("%-20s", "stations");
     print_num(total);
-    printf(" (max ");
-    print_num(value_of(all, "stationd_stations_max"));
+    text_num(all, " (max ", "stationd_stations_max");
     printf(")\n");
     for (size_t i = 0; i < all->n; i++) {
         const sample *s = &all->v[i];
@@ -408,12 +407,10 @@ static void print_table(const samples *all, const char *address)
     print_station_counts(all);
     printf("%-20s", "filters");
     print_by(all, "stationd_filters", "kind", NULL, 0);
-    printf(" (max ");
-    print_num(value_of(all, "stationd_filters_max"));
+    text_num(all, " (max ", "stationd_filters_max");
     printf(")\n%-20s", "filter commits");
     print_num(value_of(all, "stationd_filter_commits_total"));
-    printf(", failed ");
-    print_num(value_of(all, "stationd_filter_commit_failures_total"));
+    text_num(all, ", failed ", "stationd_filter_commit_failures_total");
     double count = value_of(all, "stationd_filter_commit_duration_seconds_count");
     if (count > 0) {
         printf(", fsync mean %.1f ms", value_of(all, "stationd_filter_commit_duration_seconds_sum") / count * 1000);
@@ -421,15 +418,13 @@ static void print_table(const samples *all, const char *address)
     text_num(all, "; timeouts ", "stationd_commit_timeouts_total");
     printf("\n%-20s", "connections");
     print_num(value_of(all, "stationd_connections"));
-    printf(" (max ");
-    print_num(value_of(all, "stationd_connections_max"));
+    text_num(all, " (max ", "stationd_connections_max");
     printf("), refused: ");
     print_by(all, "stationd_connections_refused_total", "reason", NULL, 0);
     text_num(all, "; outsiders dropped ", "stationd_connections_outsiders_dropped_total");
     printf("\n%-20s", "subscribers");
     print_num(value_of(all, "stationd_subscribers"));
-    printf(", dropped ");
-    print_num(value_of(all, "stationd_subscribers_dropped_total"));
+    text_num(all, ", dropped ", "stationd_subscribers_dropped_total");
     printf("\n%-20s", "reply bytes pending");
     print_num(value_of(all, "stationd_reply_pending_bytes"));
     printf("\n%-20s", "reply budget");
@@ -439,8 +434,7 @@ static void print_table(const samples *all, const char *address)
     text_num(all, ", evictions ", "stationd_reply_budget_evictions_total");
     printf("\n%-20s", "ingest datagrams");
     print_by(all, "stationd_ingest_datagrams_total", "result", NULL, 0);
-    printf("; sequence gaps ");
-    print_num(value_of(all, "stationd_ingest_sequence_gaps_total"));
+    text_num(all, "; sequence gaps ", "stationd_ingest_sequence_gaps_total");
     printf("\n%-20s", "table drops");
     print_by(all, "stationd_table_dropped_updates_total", "reason", NULL, 0);
     if (!isnan(value_of(all, "stationd_enrich_learned_macs"))) { /* declared only while enrich: follows a source */

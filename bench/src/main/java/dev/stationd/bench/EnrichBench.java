@@ -50,10 +50,11 @@ public final class EnrichBench {
      * Where the daemons run, and where the load and the neighbour events come from. Unpinned, a
      * round's rate depends on how the scheduler happens to place the daemon's event loops against
      * the load generator's threads on a small machine (modes 2x apart); pinned, the two daemons
-     * meet the same conditions and the burst's work competes with the queries on one core.
+     * meet the same conditions and the burst's work competes with the queries on one core. With a
+     * single core nothing is pinned.
      */
-    static final String DAEMON_CPU = "0";
-    static final String LOAD_CPU = "1";
+    static final List<String> ON_DAEMON_CPU = pinnedTo("0");
+    static final List<String> ON_LOAD_CPU = pinnedTo("1");
 
     private final Path jar;
     private final Path loadgen;
@@ -233,7 +234,9 @@ public final class EnrichBench {
         private long startNanos;
 
         void start() throws IOException {
-            ip = new ProcessBuilder("taskset", "-c", LOAD_CPU, "ip", "-n", ns, "-force", "-batch", "-").redirectErrorStream(true)
+            List<String> cmd = new ArrayList<>(ON_LOAD_CPU);
+            cmd.addAll(List.of("ip", "-n", ns, "-force", "-batch", "-"));
+            ip = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("burst.log").toFile()).start();
             OutputStream in = ip.getOutputStream();
             startNanos = System.nanoTime();
@@ -277,8 +280,10 @@ public final class EnrichBench {
     }
 
     private double w2(Path sock, int seconds) throws Exception {
-        Result r = run("taskset", "-c", LOAD_CPU, loadgen.toString(), "-m", "persistent", "-s", sock.toString(), "-c", "4", "-d", "1",
-                "-t", Integer.toString(seconds), "-w", "0.3", "-e", Integer.toString(W2_STATIONS), "-L", "W2-enrich");
+        List<String> cmd = new ArrayList<>(ON_LOAD_CPU);
+        cmd.addAll(List.of(loadgen.toString(), "-m", "persistent", "-s", sock.toString(), "-c", "4", "-d", "1",
+                "-t", Integer.toString(seconds), "-w", "0.3", "-e", Integer.toString(W2_STATIONS), "-L", "W2-enrich"));
+        Result r = run(cmd.toArray(new String[0]));
         for (String l : r.out.split("\n")) {
             if (l.startsWith("RESULT")) {
                 for (String f : l.split(" ")) {
@@ -332,7 +337,7 @@ public final class EnrichBench {
     /** Both daemons run in the namespace, so that they differ in their {@code enrich:} section only. */
     private Process startDaemon(Path config) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        cmd.addAll(List.of("taskset", "-c", DAEMON_CPU));
+        cmd.addAll(ON_DAEMON_CPU);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
@@ -473,6 +478,11 @@ public final class EnrichBench {
     }
 
     // ---- helpers ----
+
+    /** @return the command prefix that runs a program on {@code cpu}, or none on a single-core machine */
+    private static List<String> pinnedTo(String cpu) {
+        return Runtime.getRuntime().availableProcessors() >= 2 ? List.of("taskset", "-c", cpu) : List.of();
+    }
 
     /** @return the median of {@code on[i] / off[i]} with its range, e.g. {@code 0.987 (0.912–1.043)} */
     private static String ratio(List<Double> on, List<Double> off) {

@@ -215,9 +215,7 @@ public final class StationTable {
                     if (removed == null) {
                         return Outcome.NO_CHANGE;
                     }
-                    delta.removed(removed.mac());
-                    heard.remove(removed.mac());
-                    forgetLearned(removed);
+                    forget(removed);
                     applied++;
                     changed();
                     emit(EventType.REMOVE, removed);
@@ -286,9 +284,7 @@ public final class StationTable {
                     StaListAttr s = it.next();
                     if (ifname.equals(s.ifname())) {
                         it.remove();
-                        delta.removed(s.mac());
-                        heard.remove(s.mac());
-                        forgetLearned(s);
+                        forget(s);
                         removed++;
                     }
                 }
@@ -322,9 +318,7 @@ public final class StationTable {
                 StaListAttr s = it.next();
                 if (heard.get(s.mac())[0] < cutoff) {
                     it.remove();
-                    delta.removed(s.mac());
-                    heard.remove(s.mac());
-                    forgetLearned(s);
+                    forget(s);
                     if (gone == null) {
                         gone = new ArrayList<>();
                     }
@@ -459,7 +453,10 @@ public final class StationTable {
         delta.stored(sta);
     }
 
-    private void forgetLearned(StaListAttr removed) {
+    /** What goes with a station taken out of {@link #stations}: its receive time, its learned fields, its snapshot delta. */
+    private void forget(StaListAttr removed) {
+        delta.removed(removed.mac());
+        heard.remove(removed.mac());
         if (learned != null) {
             learned.removed(removed.mac());
         }
