@@ -194,7 +194,7 @@ final class BssStations {
      * @param mac the station
      */
     void query(ControlChannel ch, MacAddress mac) {
-        ch.request("STA " + mac, reply -> {
+        ch.requestStation(mac.toString(), reply -> {
             StaInfo info;
             try {
                 info = StaInfo.parse(reply);

@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * that starts with {@code <N>} is an event and goes to the listener as it comes; anything else is
  * the reply to the one outstanding request. Replies can be empty ({@code STA-NEXT} past the end,
  * {@code DENY_ACL SHOW} of an empty list) and the transport does not deliver a zero-length
- * datagram, so every request except {@code PING} is followed by a fence {@code PING}: a
- * {@code PONG} where the reply was expected means the reply was empty. A request without reply
+ * datagram, so a request whose reply can be empty is followed by a fence {@code PING}: a
+ * {@code PONG} where the reply was expected means the reply was empty. {@code PING} itself and
+ * {@code STA <mac>} (hostapd answers {@code FAIL} for a station it does not know, never nothing)
+ * go without: on a busy access point {@code STA <mac>} follows every connect, and the fence
+ * would double the datagrams of each. A request without reply
  * within {@link #REQUEST_TIMEOUT_MS} fails the channel, so a late reply is never taken for the
  * reply to a later request.
  *
@@ -184,6 +187,17 @@ final class ControlChannel {
      */
     void request(String command, Consumer<String> onReply) {
         enqueue(new Request(command, true, onReply));
+    }
+
+    /**
+     * Queues {@code STA <mac>} without a fence: hostapd's reply is the station or {@code FAIL},
+     * never empty.
+     *
+     * @param mac the station
+     * @param onReply gets the reply
+     */
+    void requestStation(String mac, Consumer<String> onReply) {
+        enqueue(new Request("STA " + mac, false, onReply));
     }
 
     /**

@@ -74,9 +74,11 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
         if (reply == null || reply.isBlank() || reply.startsWith("FAIL")) {
             return null;
         }
-        String[] lines = reply.split("\n");
-        MacAddress mac = MacAddress.parse(lines[0].trim());
-        Set<String> names = new LinkedHashSet<>();
+        // One pass over the text, no line or key strings: a busy access point parses one of these
+        // (about 1 KB, 40 lines) per connect and per station re-read.
+        int nl = reply.indexOf('\n');
+        MacAddress mac = MacAddress.parse((nl < 0 ? reply : reply.substring(0, nl)).trim());
+        Set<String> names = Set.of();
         int flags = 0;
         long rxBytes = -1;
         long txBytes = -1;
@@ -88,35 +90,37 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
         long txRate = -1;
         long connected = -1;
         int vlan = 0;
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
+        for (int line = nl + 1; nl >= 0 && line < reply.length(); line = nl + 1) {
+            nl = reply.indexOf('\n', line);
+            int end = nl < 0 ? reply.length() : nl;
+            int eq = reply.indexOf('=', line);
+            if (eq <= line || eq >= end) {
                 continue;
             }
-            String key = line.substring(0, eq);
-            String value = line.substring(eq + 1).trim();
+            String key = knownKey(reply, line, eq);
+            if (key == null) {
+                continue; // every other key (dot1x MIB, capabilities, ...) is not part of sta_list_attr
+            }
+            Value v = new Value(reply, eq + 1, end);
             switch (key) {
                 case "flags" -> {
-                    names.addAll(flagNames(value));
+                    names = flagNames(v.string());
                     flags = flagBits(names);
                 }
-                case "rx_bytes" -> rxBytes = unsigned(value);
-                case "tx_bytes" -> txBytes = unsigned(value);
-                case "rx_packets" -> rxPackets = unsigned(value);
-                case "tx_packets" -> txPackets = unsigned(value);
-                case "inactive_msec" -> inactive = unsigned(value);
-                case "signal" -> signal = signed(value);
-                case "rx_rate_info" -> rxRate = unsigned(firstToken(value));
-                case "tx_rate_info" -> txRate = unsigned(firstToken(value));
-                case "connected_time" -> connected = unsigned(value);
+                case "rx_bytes" -> rxBytes = v.unsigned();
+                case "tx_bytes" -> txBytes = v.unsigned();
+                case "rx_packets" -> rxPackets = v.unsigned();
+                case "tx_packets" -> txPackets = v.unsigned();
+                case "inactive_msec" -> inactive = v.unsigned();
+                case "signal" -> signal = signed(v.string());
+                case "rx_rate_info" -> rxRate = v.firstToken().unsigned();
+                case "tx_rate_info" -> txRate = v.firstToken().unsigned();
+                case "connected_time" -> connected = v.unsigned();
                 case "vlan_id" -> {
-                    long v = unsigned(value);
-                    vlan = v < 0 || v > StaListAttr.U16_MAX ? 0 : (int) v;
+                    long id = v.unsigned();
+                    vlan = id < 0 || id > StaListAttr.U16_MAX ? 0 : (int) id;
                 }
-                default -> {
-                    // every other key (dot1x MIB, capabilities, ...) is not part of sta_list_attr
-                }
+                default -> throw new IllegalStateException(key); // KEYS and this switch disagree
             }
         }
         return new StaInfo(mac, names, flags, rxBytes, txBytes, rxPackets, txPackets, inactive, signal,
@@ -215,26 +219,60 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
         return rate100k > CloudCmdAttr.U32_MAX / 100 ? CloudCmdAttr.U32_MAX : rate100k * 100;
     }
 
-    private static String firstToken(String value) {
-        int sp = value.indexOf(' ');
-        return sp < 0 ? value : value.substring(0, sp);
-    }
+    /** The keys {@link #parse} reads; the rest of hostapd's 40 or so are skipped. */
+    private static final String[] KEYS = {"flags", "rx_bytes", "tx_bytes", "rx_packets", "tx_packets", "inactive_msec",
+        "signal", "rx_rate_info", "tx_rate_info", "connected_time", "vlan_id"};
 
-    /** @return the value, {@link Long#MAX_VALUE} when it overflows, -1 when it is not a number */
-    static long unsigned(String value) {
-        if (value.isEmpty()) {
-            return -1;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
+    /** @return the one of {@link #KEYS} that {@code text[from, eq)} is, or {@code null} */
+    private static String knownKey(String text, int from, int eq) {
+        for (String k : KEYS) {
+            if (eq - from == k.length() && text.startsWith(k, from)) {
+                return k;
             }
         }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE; // more than 19 digits: not a real counter, but keep it huge
+        return null;
+    }
+
+    /** A value: {@code text[from, to)} without the white space around it. */
+    private record Value(String text, int from, int to) {
+        Value {
+            while (from < to && text.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && text.charAt(to - 1) <= ' ') {
+                to--;
+            }
+        }
+
+        String string() {
+            return text.substring(from, to);
+        }
+
+        /** @return the value up to its first space */
+        Value firstToken() {
+            int sp = text.indexOf(' ', from);
+            return sp < 0 || sp >= to ? this : new Value(text, from, sp);
+        }
+
+        /** @return the value, {@link Long#MAX_VALUE} when it overflows, -1 when it is not a number */
+        long unsigned() {
+            if (from == to) {
+                return -1;
+            }
+            long n = 0;
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                int d = c - '0';
+                if (n > (Long.MAX_VALUE - d) / 10) {
+                    n = Long.MAX_VALUE; // more than 19 digits: not a real counter, but keep it huge
+                } else if (n != Long.MAX_VALUE) {
+                    n = n * 10 + d;
+                }
+            }
+            return n;
         }
     }
 

@@ -428,9 +428,11 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
                 break;
             }
             eventCursor += n;
-            // One write for the batch. The events' bytes are the hub's, shared by every subscriber, but
-            // a subscriber that does not read keeps them alive after the hub lets go: charged as its own.
-            ByteBuf events = n == 1 ? eventBatch.get(0) : ctx.alloc().compositeDirectBuffer(n).addComponents(true, eventBatch);
+            // One write for the batch (one slice of the hub's log, two across a page boundary). The bytes
+            // are the hub's, shared by every subscriber, but a subscriber that does not read keeps them
+            // alive after the hub lets go: charged as its own.
+            int parts = eventBatch.size();
+            ByteBuf events = parts == 1 ? eventBatch.get(0) : ctx.alloc().compositeDirectBuffer(parts).addComponents(true, eventBatch);
             long bytes = (long) n * StaEvent.SIZE + PendingBudget.PER_WRITE;
             writer.write(events, server.budget().force(bytes), bytes, null);
             wrote = true;

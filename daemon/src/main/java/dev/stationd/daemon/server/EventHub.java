@@ -14,10 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The table's changes as one log of encoded {@code sta_event}s that every subscriber reads at its
- * own pace: each event is encoded once, and a subscriber writes retained duplicates of it, so the
+ * own pace: each event is encoded once, and a subscriber writes retained slices of it, so the
  * memory of the subscriptions does not grow with the number of subscribers. The log keeps the
  * last {@code capacity} events ({@code server.subscriber_backlog}); a subscriber that falls
  * further behind than that is dropped.
+ *
+ * <p>Events are stored back to back in pages of {@link #PAGE_EVENTS}, so what a subscriber has
+ * not written yet is one slice (two where it spans a page boundary) and goes out in one plain
+ * write, not a gather of one buffer per event. A slice keeps its whole page alive; since a
+ * subscriber's slices cover consecutive events, that is at most one page at each end beyond the
+ * events it holds.
  *
  * <p>Appends come from whichever thread changes the table (under the table's lock); each event
  * loop with subscribers then gets one task that lets its subscribers write what they can (coalesced:
@@ -47,12 +53,20 @@ public final class EventHub implements TableListener, AutoCloseable {
     /** The longest coalescing window, however many subscribers. */
     static final long MAX_WINDOW_NANOS = 8_000_000;
 
+    /** Events per page of the log. */
+    static final int PAGE_EVENTS = 32;
+    private static final int PAGE_BYTES = PAGE_EVENTS * StaEvent.SIZE;
+
     private final ByteBufAllocator alloc;
     private final Object lock = new Object();
     private final ConcurrentHashMap<EventExecutor, Loop> loops = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
     // guarded by lock
-    private ByteBuf[] ring;
+    private int capacity;
+    /** Page {@code p} (events {@code p * PAGE_EVENTS} on) is at {@code p % pages.length}. */
+    private ByteBuf[] pages;
+    /** The first position whose page is still there (a log that grew does not have older ones back). */
+    private long oldest;
     private long head;
 
     /**
@@ -61,7 +75,13 @@ public final class EventHub implements TableListener, AutoCloseable {
      */
     public EventHub(int capacity, ByteBufAllocator alloc) {
         this.alloc = alloc;
-        this.ring = new ByteBuf[checkCapacity(capacity)];
+        this.capacity = checkCapacity(capacity);
+        this.pages = new ByteBuf[pagesFor(capacity)];
+    }
+
+    /** Pages that hold the last {@code capacity} events and the one being filled. */
+    private static int pagesFor(int capacity) {
+        return (capacity + PAGE_EVENTS - 1) / PAGE_EVENTS + 1;
     }
 
     private static int checkCapacity(int capacity) {
@@ -111,24 +131,29 @@ public final class EventHub implements TableListener, AutoCloseable {
         if (subscribers.get() == 0) {
             return; // nobody to tell: a later subscriber starts after this event anyway
         }
-        ByteBuf buf;
-        try {
-            buf = alloc.directBuffer(StaEvent.SIZE); // no maxCapacity: string encoding asks for worst-case room
-        } catch (OutOfMemoryError e) {
-            throw Fatal.outOfMemory("encoding an event for subscribers", e);
-        }
-        try {
-            applied.encode(buf);
-        } catch (RuntimeException e) {
-            buf.release();
-            throw e;
-        }
         synchronized (lock) {
-            int slot = (int) (head % ring.length);
-            if (ring[slot] != null) {
-                ring[slot].release();
+            int slot = (int) (head / PAGE_EVENTS % pages.length);
+            if (head % PAGE_EVENTS == 0) {
+                if (pages[slot] != null) {
+                    pages[slot].release(); // subscribers' slices keep it until they are written
+                    oldest = head - (long) (pages.length - 1) * PAGE_EVENTS;
+                }
+                pages[slot] = null;
+                try {
+                    // fixed size: encode() never grows a page while readers slice it
+                    pages[slot] = alloc.directBuffer(PAGE_BYTES, PAGE_BYTES);
+                } catch (OutOfMemoryError e) {
+                    throw Fatal.outOfMemory("encoding an event for subscribers", e);
+                }
             }
-            ring[slot] = buf.asReadOnly();
+            ByteBuf page = pages[slot];
+            int at = page.writerIndex();
+            try {
+                applied.encode(page);
+            } catch (RuntimeException e) {
+                page.writerIndex(at);
+                throw e;
+            }
             head++;
         }
         long window = window(subscribers.get());
@@ -175,29 +200,38 @@ public final class EventHub implements TableListener, AutoCloseable {
         }
     }
 
-    /** @return how many events are kept */
-    int capacity() {
-        synchronized (lock) {
-            return ring.length;
-        }
-    }
-
     /**
      * @param from a position
      * @param max most events to return
-     * @param out receives retained read-only duplicates of the events from {@code from} on (release them)
-     * @return how many were added, or -1 when {@code from} is no longer kept (the reader fell too far behind)
+     * @param out receives retained slices of the log with the events from {@code from} on, in
+     *     order, one per page they span (release them; never write into them: every subscriber
+     *     sends the same bytes)
+     * @return how many events were added, or -1 when {@code from} is no longer kept (the reader
+     *     fell too far behind)
      */
     int read(long from, int max, List<ByteBuf> out) {
         synchronized (lock) {
-            if (head - from > ring.length) {
+            if (head - from > capacity || from < oldest) {
                 return -1;
             }
             int n = (int) Math.min(max, head - from);
-            for (int i = 0; i < n; i++) {
-                out.add(ring[(int) ((from + i) % ring.length)].retainedDuplicate());
+            long pos = from;
+            for (int left = n; left > 0; ) {
+                int inPage = (int) (pos % PAGE_EVENTS);
+                int k = Math.min(left, PAGE_EVENTS - inPage);
+                ByteBuf page = pages[(int) (pos / PAGE_EVENTS % pages.length)];
+                out.add(page.retainedSlice(inPage * StaEvent.SIZE, k * StaEvent.SIZE));
+                pos += k;
+                left -= k;
             }
             return n;
+        }
+    }
+
+    /** @return how many events are kept */
+    int capacity() {
+        synchronized (lock) {
+            return capacity;
         }
     }
 
@@ -209,20 +243,26 @@ public final class EventHub implements TableListener, AutoCloseable {
     public void capacity(int capacity) {
         checkCapacity(capacity);
         synchronized (lock) {
-            if (capacity == ring.length) {
+            if (capacity == this.capacity) {
                 return;
             }
-            ByteBuf[] next = new ByteBuf[capacity];
-            long oldest = Math.max(0, head - ring.length);
-            for (long p = oldest; p < head; p++) {
-                ByteBuf b = ring[(int) (p % ring.length)];
-                if (head - p <= capacity) {
-                    next[(int) (p % capacity)] = b;
-                } else if (b != null) {
-                    b.release();
+            ByteBuf[] next = new ByteBuf[pagesFor(capacity)];
+            long lastPage = head / PAGE_EVENTS;
+            long firstKept = Math.max(0, head - capacity) / PAGE_EVENTS;
+            for (long p = Math.max(0, lastPage - pages.length + 1); p <= lastPage; p++) {
+                ByteBuf page = pages[(int) (p % pages.length)];
+                if (page == null) {
+                    continue;
+                }
+                if (p >= firstKept) {
+                    next[(int) (p % next.length)] = page;
+                } else {
+                    page.release();
                 }
             }
-            ring = next;
+            this.capacity = capacity;
+            pages = next;
+            oldest = Math.max(oldest, firstKept * PAGE_EVENTS);
         }
     }
 
@@ -230,10 +270,10 @@ public final class EventHub implements TableListener, AutoCloseable {
     @Override
     public void close() {
         synchronized (lock) {
-            for (int i = 0; i < ring.length; i++) {
-                if (ring[i] != null) {
-                    ring[i].release();
-                    ring[i] = null;
+            for (int i = 0; i < pages.length; i++) {
+                if (pages[i] != null) {
+                    pages[i].release();
+                    pages[i] = null;
                 }
             }
         }

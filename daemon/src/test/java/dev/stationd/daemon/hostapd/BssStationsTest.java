@@ -1,6 +1,7 @@
 package dev.stationd.daemon.hostapd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,5 +142,18 @@ class BssStationsTest {
                 () -> table.size() == 0);
         assertNull(table.snapshot().get(A));
         assertEquals(0, stations.size());
+    }
+
+    @Test
+    void aStationIsReadWithoutAFenceForItsReplyIsNeverEmpty() throws Exception {
+        hostapd.connect(A);
+        assertEquals("FAIL\n", Captures.read("wired-2.10/sta-unknown.txt"), "hostapd 2.10 on STA of a station it does not know");
+        hostapd.received().clear();
+        f.onLoop(() -> stations.query(f.channel, B)); // unknown: FAIL, nothing added
+        f.onLoop(() -> stations.query(f.channel, A));
+        dev.stationd.daemon.it.DaemonProcess.await(Duration.ofSeconds(5), "A in the table", () -> table.size() == 1);
+        assertEquals(List.of("STA " + B, "STA " + A), hostapd.received(), "one datagram per station, no PING");
+        assertEquals(Set.of(A), tableMacs());
+        assertFalse(f.failure.isDone(), "the channel stays in step");
     }
 }

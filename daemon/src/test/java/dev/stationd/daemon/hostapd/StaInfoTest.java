@@ -128,4 +128,26 @@ class StaInfoTest {
     void replyThatIsNotAStationIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> StaInfo.parse(Captures.read("wired-2.10/status.txt")));
     }
+
+    @Test
+    void linesAreReadByTheirWholeKeyWithWhiteSpaceAroundValuesIgnored() {
+        StaInfo s = StaInfo.parse("02:00:00:00:00:09\r\n"
+                + "flags=[AUTH][ASSOC]\r\n"     // CR LF line ends
+                + "rx_bytes_total=7\n"            // a longer key that starts with a known one
+                + "x_bytes=8\n"                   // a shorter one that ends like one
+                + "no equals sign here\n"         // no '=': skipped, the next line's '=' is not its
+                + "=9\n"                          // no key
+                + "rx_bytes= 42 \n"               // blanks around the value
+                + "tx_bytes=9223372036854775807\n" // the largest that fits
+                + "rx_packets=18446744073709551615\n" // u64 max: more than fits, kept huge
+                + "tx_rate_info=65 mcs 7\n"
+                + "signal=-40");                   // the last line without its newline
+        assertEquals(StaFlags.AUTHENTICATED | StaFlags.ASSOCIATED, s.flags());
+        assertEquals(42, s.rxBytes());
+        assertEquals(Long.MAX_VALUE, s.txBytes());
+        assertEquals(Long.MAX_VALUE, s.rxPackets());
+        assertEquals(-1, s.txPackets(), "absent");
+        assertEquals(65, s.txRate100kbps());
+        assertEquals(-40, s.signalDbm());
+    }
 }
