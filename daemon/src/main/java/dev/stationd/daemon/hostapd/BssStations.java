@@ -5,6 +5,7 @@ import dev.stationd.protocol.Band;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,22 +22,37 @@ import org.slf4j.LoggerFactory;
  * ({@code STA-FIRST}/{@code STA-NEXT}) that adds what is listed and removes what is not, single
  * stations read on {@code AP-STA-CONNECTED}, removal on {@code AP-STA-DISCONNECTED}, and the flush
  * when hostapd stays away. Runs on the link's event loop.
+ *
+ * <p><b>The walk.</b> {@code STA-NEXT <mac>} answers the station after {@code <mac>} in hostapd's
+ * list ({@code FAIL} when {@code <mac>} is not in it, nothing after the last). Asked of every
+ * station already known, the replies do not depend on one another, so they go out
+ * {@link #WALK_WINDOW} at a time instead of one round trip per station: on an access point with
+ * thousands of stations the round trips, not the parsing, were the cost. Every station of the
+ * list is the successor of the one before it, so {@code STA-FIRST} and the successors of every
+ * station read cover the list: a successor not known yet is asked {@code STA-NEXT} in turn.
+ * A station whose own {@code STA-NEXT} is answered (a successor or nothing) is in the list, even
+ * when the one before it left and so did not name it; one answered {@code FAIL} is not. Stations known but neither read nor confirmed are removed at the
+ * end. A station that joins while the walk runs comes with its {@code AP-STA-CONNECTED}; one
+ * never announced whose predecessor leaves while the walk runs is found by the next walk.
  */
 final class BssStations {
     /** Most stations one walk reads before it gives up (guards against a list that never ends). */
     static final int MAX_WALK = 1 << 20;
-    /** How often a walk starts over when the station it asked {@code STA-NEXT} of has left. */
-    static final int MAX_WALK_RESTARTS = 3;
+    /** Walk requests in flight at a time: enough to batch round trips, few enough that a connect's read is not held up. */
+    static final int WALK_WINDOW = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(BssStations.class);
 
     /** One walk in progress. */
     private static final class Walk {
-        /** Every MAC read by this walk (over its restarts). */
+        /** Stations asked {@code STA-NEXT} of, or queued to be. */
+        final Set<MacAddress> asked = new HashSet<>();
+        /** Stations to ask next. */
+        final ArrayDeque<MacAddress> toAsk = new ArrayDeque<>();
+        /** Stations in hostapd's list as read by this walk (or added while it runs). */
         final Set<MacAddress> seen = new HashSet<>();
-        /** The MACs of the current pass (a repeat means the list does not end). */
-        Set<MacAddress> pass = new HashSet<>();
-        int restarts;
+        /** Requests sent and not answered yet ({@code STA-FIRST} included). */
+        int inFlight;
         final Runnable then;
 
         Walk(Runnable then) {
@@ -133,13 +149,53 @@ final class BssStations {
         }
         Walk w = new Walk(then);
         walk = w;
-        ch.request("STA-FIRST", reply -> walkStep(ch, w, reply));
+        w.inFlight++;
+        ch.request("STA-FIRST", reply -> {
+            if (walk == w) {
+                w.inFlight--;
+                found(ch, w, reply);
+            }
+        });
+        for (MacAddress mac : known.keySet()) {
+            ask(w, mac);
+        }
+        sendNext(ch, w);
     }
 
-    private void walkStep(ControlChannel ch, Walk w, String reply) {
+    private void ask(Walk w, MacAddress mac) {
+        if (w.asked.add(mac)) {
+            w.toAsk.add(mac);
+        }
+    }
+
+    /** Keeps {@link #WALK_WINDOW} requests in flight; ends the walk when none is left. */
+    private void sendNext(ControlChannel ch, Walk w) {
         if (walk != w) {
             return;
         }
+        while (w.inFlight < WALK_WINDOW && !w.toAsk.isEmpty()) {
+            MacAddress mac = w.toAsk.poll();
+            w.inFlight++;
+            ch.request("STA-NEXT " + mac, reply -> {
+                if (walk != w) {
+                    return;
+                }
+                w.inFlight--;
+                if (reply.startsWith("FAIL")) {
+                    w.seen.remove(mac); // not in the list (any more)
+                } else {
+                    w.seen.add(mac); // hostapd found it to say what comes after it
+                }
+                found(ch, w, reply);
+            });
+        }
+        if (w.inFlight == 0 && w.toAsk.isEmpty()) {
+            endWalk(w, true);
+        }
+    }
+
+    /** A {@code STA-FIRST}/{@code STA-NEXT} reply: the station it names is listed. */
+    private void found(ControlChannel ch, Walk w, String reply) {
         StaInfo info;
         try {
             info = StaInfo.parse(reply);
@@ -148,24 +204,17 @@ final class BssStations {
             endWalk(w, false);
             return;
         }
-        if (info == null) {
-            if (reply.startsWith("FAIL") && w.restarts < MAX_WALK_RESTARTS) {
-                // the station we asked STA-NEXT of left meanwhile: start over (what was read stays seen)
-                w.restarts++;
-                w.pass = new HashSet<>();
-                ch.request("STA-FIRST", r -> walkStep(ch, w, r));
+        if (info != null) {
+            if (w.asked.size() >= MAX_WALK) {
+                LOG.warn("hostapd {}: station list does not end (at {}); walk abandoned", ifname, info.mac());
+                endWalk(w, false);
                 return;
             }
-            endWalk(w, !reply.startsWith("FAIL"));
-            return;
+            w.seen.add(info.mac());
+            apply(info);
+            ask(w, info.mac());
         }
-        if (!w.pass.add(info.mac()) || w.pass.size() > MAX_WALK) {
-            LOG.warn("hostapd {}: station list does not end (at {}); walk abandoned", ifname, info.mac());
-            endWalk(w, false);
-            return;
-        }
-        apply(info);
-        ch.request("STA-NEXT " + info.mac(), r -> walkStep(ch, w, r));
+        sendNext(ch, w);
     }
 
     private void endWalk(Walk w, boolean complete) {

@@ -37,17 +37,20 @@ import org.slf4j.LoggerFactory;
  * it closes, tells its {@link Listener} once, and ignores everything after; the link opens a new
  * one.
  *
- * <p><b>Requests and replies.</b> Requests go out one at a time from a FIFO queue. A datagram
+ * <p><b>Requests and replies.</b> Requests go out in order from a FIFO queue, up to
+ * {@link #MAX_IN_FLIGHT} before their replies are in: hostapd is single-threaded and answers
+ * datagrams in the order they came, so the replies come in the order of the requests, and a
+ * batch of them costs one wake-up of hostapd and of this loop instead of one each. A datagram
  * that starts with {@code <N>} is an event and goes to the listener as it comes; anything else is
- * the reply to the one outstanding request. Replies can be empty ({@code STA-NEXT} past the end,
+ * the reply to the oldest outstanding request. Replies can be empty ({@code STA-NEXT} past the end,
  * {@code DENY_ACL SHOW} of an empty list) and the transport does not deliver a zero-length
  * datagram, so a request whose reply can be empty is followed by a fence {@code PING}: a
  * {@code PONG} where the reply was expected means the reply was empty. {@code PING} itself and
  * {@code STA <mac>} (hostapd answers {@code FAIL} for a station it does not know, never nothing)
  * go without: on a busy access point {@code STA <mac>} follows every connect, and the fence
  * would double the datagrams of each. A request without reply
- * within {@link #REQUEST_TIMEOUT_MS} fails the channel, so a late reply is never taken for the
- * reply to a later request.
+ * within {@link #REQUEST_TIMEOUT_MS} of being sent fails the channel, so a late reply is never
+ * taken for the reply to a later request.
  *
  * <p><b>Why one socket.</b> hostapd's own {@code wpa_ctrl} clients use two sockets, one for
  * requests and one {@code ATTACH}ed for events. Here one socket carries both because it keeps
@@ -67,6 +70,11 @@ import org.slf4j.LoggerFactory;
 final class ControlChannel {
     /** How long a request may wait for its reply before the channel fails. */
     static final long REQUEST_TIMEOUT_MS = 5_000;
+    /**
+     * Most requests sent before their replies are in: replies of about 1 KB each stay far below
+     * the socket's receive buffer, and a request queued behind a batch waits for at most this many.
+     */
+    static final int MAX_IN_FLIGHT = 16;
     /** hostapd's replies and events are at most 4096 bytes; one more shows truncation. */
     static final int RECV_SIZE = 4097;
     static final String PING = "PING";
@@ -95,6 +103,10 @@ final class ControlChannel {
     private record Request(String command, boolean fenced, Consumer<String> onReply) {
     }
 
+    /** A request that went out ({@link System#nanoTime} of its sending). */
+    private record Sent(Request request, long atNanos) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
 
     private final EventLoop loop;
@@ -104,11 +116,14 @@ final class ControlChannel {
     private final Listener listener;
     private final long requestTimeoutMs;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    /** Sent, oldest first; the replies come in this order. */
+    private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
     private State state = State.CONNECTING;
     private Channel channel;
-    private Request current;
+    /** What the oldest request in flight waits for. */
     private Awaiting awaiting;
     private String heldReply;
+    /** Checks the oldest request's age; one timer however many requests go out. */
     private ScheduledFuture<?> timeout;
 
     /**
@@ -176,7 +191,7 @@ final class ControlChannel {
 
     /** @return whether no request is outstanding or queued */
     boolean idle() {
-        return current == null && queue.isEmpty();
+        return inFlight.isEmpty() && queue.isEmpty();
     }
 
     /**
@@ -276,7 +291,7 @@ final class ControlChannel {
             timeout = null;
         }
         queue.clear();
-        current = null;
+        inFlight.clear();
         awaiting = null;
         heldReply = null;
     }
@@ -290,22 +305,44 @@ final class ControlChannel {
     }
 
     private void pump() {
-        if (state != State.OPEN || current != null || queue.isEmpty()) {
+        boolean wrote = false;
+        while (state == State.OPEN && inFlight.size() < MAX_IN_FLIGHT && !queue.isEmpty()) {
+            Request r = queue.poll();
+            if (inFlight.isEmpty()) {
+                awaiting = Awaiting.REPLY;
+                heldReply = null;
+            }
+            inFlight.add(new Sent(r, System.nanoTime()));
+            write(r.command());
+            if (r.fenced()) {
+                write(PING);
+            }
+            wrote = true;
+        }
+        if (wrote && state == State.OPEN) { // a send can fail at once and close the channel
+            channel.flush();
+            if (timeout == null) {
+                armTimeout();
+            }
+        }
+    }
+
+    /** Fails the channel when the oldest request in flight has waited too long; else checks again then. */
+    private void armTimeout() {
+        Sent oldest = inFlight.peek();
+        if (oldest == null || state != State.OPEN) {
+            timeout = null;
             return;
         }
-        Request r = queue.poll();
-        current = r;
-        awaiting = Awaiting.REPLY;
-        heldReply = null;
-        write(r.command());
-        if (r.fenced()) {
-            write(PING);
+        long waited = System.nanoTime() - oldest.atNanos();
+        long left = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs) - waited;
+        if (left <= 0) {
+            timeout = null;
+            fail("no reply to " + verb(oldest.request().command()) + " within " + requestTimeoutMs
+                    + " ms (hostapd hung?)");
+            return;
         }
-        if (state != State.OPEN) {
-            return; // a send failed at once and closed the channel
-        }
-        timeout = loop.schedule(() -> fail("no reply to " + verb(r.command()) + " within "
-                + requestTimeoutMs + " ms (hostapd hung?)"), requestTimeoutMs, TimeUnit.MILLISECONDS);
+        timeout = loop.schedule(this::armTimeout, left, TimeUnit.NANOSECONDS);
     }
 
     private void write(String command) {
@@ -313,7 +350,7 @@ final class ControlChannel {
             return;
         }
         LOG.trace("hostapd {}: > {}", ifname, command);
-        channel.writeAndFlush(ascii(command)).addListener(f -> {
+        channel.write(ascii(command)).addListener(f -> {
             if (!f.isSuccess()) {
                 fail("cannot send " + verb(command) + ": " + CtrlErrors.describeSend(f.cause()));
             }
@@ -330,11 +367,12 @@ final class ControlChannel {
             return;
         }
         LOG.trace("hostapd {}: < {}", ifname, brief(text));
-        Request r = current;
-        if (r == null) {
+        Sent sent = inFlight.peek();
+        if (sent == null) {
             LOG.debug("hostapd {}: reply without request: {}", ifname, brief(text));
             return;
         }
+        Request r = sent.request();
         if (!r.fenced()) {
             complete(r, text);
         } else if (awaiting == Awaiting.REPLY) {
@@ -352,10 +390,8 @@ final class ControlChannel {
     }
 
     private void complete(Request r, String reply) {
-        timeout.cancel(false);
-        timeout = null;
-        current = null;
-        awaiting = null;
+        inFlight.poll();
+        awaiting = Awaiting.REPLY; // the next one's reply comes next
         heldReply = null;
         try {
             r.onReply().accept(reply);

@@ -113,6 +113,30 @@ class ControlChannelTest {
     }
 
     @Test
+    void requestsGoOutAheadOfTheirRepliesUpToALimitAndTheRepliesAreMatchedInOrder() throws Exception {
+        openToHostapd();
+        hostapd.script(cmd -> List.of()); // answers nothing by itself: the test answers, in order
+        int n = ControlChannel.MAX_IN_FLIGHT + 4;
+        List<CompletableFuture<String>> replies = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            replies.add(submit("STATUS"));
+        }
+        org.awaitility.Awaitility.await().atMost(DEADLINE).during(Duration.ofMillis(300))
+                .until(() -> hostapd.received().size() == 2 * ControlChannel.MAX_IN_FLIGHT); // each with its fence
+        for (int i = 0; i < n; i++) {
+            int sent = Math.min(n, ControlChannel.MAX_IN_FLIGHT + i);
+            DaemonProcess.await(DEADLINE, "request " + i + " sent", () -> hostapd.received().size() >= 2 * sent);
+            if (i != 3) {
+                hostapd.event("freq=" + i + "\n");
+            } // the fourth reply is empty: only its fence comes back
+            hostapd.event("PONG\n");
+            assertEquals(i == 3 ? "" : "freq=" + i + "\n", replies.get(i).get(5, TimeUnit.SECONDS));
+        }
+        assertEquals(2 * n, hostapd.received().size());
+        assertFalse(f.failure.isDone());
+    }
+
+    @Test
     void aRequestWithoutReplyTimesOut() throws Exception {
         hostapd = f.startHostapd();
         f.open(f.ctrl(), 200).get(5, TimeUnit.SECONDS);
