@@ -362,11 +362,15 @@ final class ControlChannel {
             return;
         }
         if (CtrlEvent.isEvent(text)) {
-            LOG.trace("hostapd {}: event {}", ifname, LogText.escape(text));
+            if (LOG.isTraceEnabled()) { // escaping a datagram per event is not free
+                LOG.trace("hostapd {}: event {}", ifname, LogText.escape(text));
+            }
             listener.onEvent(CtrlEvent.parse(text));
             return;
         }
-        LOG.trace("hostapd {}: < {}", ifname, brief(text));
+        if (LOG.isTraceEnabled()) { // brief() copies the reply: once per reply on a busy access point
+            LOG.trace("hostapd {}: < {}", ifname, brief(text));
+        }
         Sent sent = inFlight.peek();
         if (sent == null) {
             LOG.debug("hostapd {}: reply without request: {}", ifname, brief(text));

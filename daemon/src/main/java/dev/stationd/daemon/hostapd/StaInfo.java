@@ -30,8 +30,8 @@ import java.util.Set;
  * Absent numbers are {@code -1} here (0 in {@code sta_list_attr}).
  *
  * @param mac the station
- * @param flagNames the bracketed flag names, in order, e.g. {@code AUTH}, {@code ASSOC}
- * @param flags the {@link StaFlags} bits they map to
+ * @param flagsText the value of {@code flags=}, e.g. {@code [AUTH][ASSOC]} ({@link #flagNames()} splits it)
+ * @param flags the {@link StaFlags} bits its names map to
  * @param rxBytes bytes received from the station, or -1
  * @param txBytes bytes sent to the station, or -1
  * @param rxPackets packets received from the station, or -1
@@ -43,15 +43,15 @@ import java.util.Set;
  * @param connectedTimeSec seconds since connection, or -1
  * @param vlanId the VLAN, 0 = none
  */
-public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxBytes, long txBytes,
+public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes, long txBytes,
                       long rxPackets, long txPackets, long inactiveMsec, int signalDbm,
                       long rxRate100kbps, long txRate100kbps, long connectedTimeSec, int vlanId) {
     /** No signal reported. */
     public static final int NO_SIGNAL = Integer.MIN_VALUE;
 
-    /** Copies the flag names. */
-    public StaInfo {
-        flagNames = Set.copyOf(flagNames);
+    /** @return the bracketed flag names, in order, e.g. {@code AUTH}, {@code ASSOC} (for log lines) */
+    public Set<String> flagNames() {
+        return flagNames(flagsText);
     }
 
     /**
@@ -78,7 +78,7 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
         // (about 1 KB, 40 lines) per connect and per station re-read.
         int nl = reply.indexOf('\n');
         MacAddress mac = MacAddress.parse((nl < 0 ? reply : reply.substring(0, nl)).trim());
-        Set<String> names = Set.of();
+        String flagsText = "";
         int flags = 0;
         long rxBytes = -1;
         long txBytes = -1;
@@ -104,8 +104,8 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
             Value v = new Value(reply, eq + 1, end);
             switch (key) {
                 case "flags" -> {
-                    names = flagNames(v.string());
-                    flags = flagBits(names);
+                    flagsText = v.string();
+                    flags = flagBits(flagsText);
                 }
                 case "rx_bytes" -> rxBytes = v.unsigned();
                 case "tx_bytes" -> txBytes = v.unsigned();
@@ -123,7 +123,7 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
                 default -> throw new IllegalStateException(key); // KEYS and this switch disagree
             }
         }
-        return new StaInfo(mac, names, flags, rxBytes, txBytes, rxPackets, txPackets, inactive, signal,
+        return new StaInfo(mac, flagsText, flags, rxBytes, txBytes, rxPackets, txPackets, inactive, signal,
                 rxRate, txRate, connected, vlan);
     }
 
@@ -151,27 +151,37 @@ public record StaInfo(MacAddress mac, Set<String> flagNames, int flags, long rxB
     }
 
     /**
-     * @param names hostapd flag names
-     * @return the {@link StaFlags} bits (names without a bit are ignored)
+     * @param value e.g. {@code [AUTH][ASSOC][AUTHORIZED]}
+     * @return the {@link StaFlags} bits of its names (names without a bit are ignored)
      */
-    static int flagBits(Set<String> names) {
+    static int flagBits(String value) {
         int bits = 0;
-        for (String n : names) {
-            bits |= switch (n) {
-                case "AUTH" -> StaFlags.AUTHENTICATED;
-                case "ASSOC" -> StaFlags.ASSOCIATED;
-                case "AUTHORIZED" -> StaFlags.AUTHORIZED;
-                case "WMM" -> StaFlags.WMM;
-                case "HT" -> StaFlags.HT;
-                case "VHT", "VENDOR_VHT" -> StaFlags.VHT;
-                case "HE" -> StaFlags.HE;
-                case "EHT" -> StaFlags.EHT;
-                case "MFP" -> StaFlags.MFP;
-                default -> 0;
-            };
+        for (int open = value.indexOf('['); open >= 0; open = value.indexOf('[', open + 1)) {
+            int close = value.indexOf(']', open + 1);
+            if (close < 0) {
+                break;
+            }
+            bits |= flagBit(value, open + 1, close);
         }
         return bits;
     }
+
+    /** The bit of the flag name {@code value[from, to)}, compared in place. */
+    private static int flagBit(String value, int from, int to) {
+        for (int i = 0; i < FLAG_NAMES.length; i++) {
+            String n = FLAG_NAMES[i];
+            if (n.length() == to - from && value.startsWith(n, from)) {
+                return FLAG_BITS[i];
+            }
+        }
+        return 0;
+    }
+
+    /** hostapd's flag names ({@code ap_sta_flags_txt}) that have a bit, and their bits. */
+    private static final String[] FLAG_NAMES = {"AUTH", "ASSOC", "AUTHORIZED", "WMM", "HT", "VHT", "VENDOR_VHT", "HE",
+        "EHT", "MFP"};
+    private static final int[] FLAG_BITS = {StaFlags.AUTHENTICATED, StaFlags.ASSOCIATED, StaFlags.AUTHORIZED,
+        StaFlags.WMM, StaFlags.HT, StaFlags.VHT, StaFlags.VHT, StaFlags.HE, StaFlags.EHT, StaFlags.MFP};
 
     /**
      * Builds the table record.

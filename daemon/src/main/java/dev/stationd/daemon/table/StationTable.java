@@ -57,6 +57,14 @@ public final class StationTable {
     private final SnapshotDelta delta = new SnapshotDelta();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
     private final HashMap<MacAddress, long[]> heard = new HashMap<>();
+    /**
+     * No station was heard of before this ({@link #receiveClockMs}): the oldest receive time the
+     * last expiry scan left, or the time of that scan when it left none. Receive times only move
+     * forward, so it stays a bound until the next scan, and {@link #expire} needs no scan while
+     * its cutoff is below it: with stations re-read every few seconds, the scan of a large table
+     * every second comes down to a comparison.
+     */
+    private long heardNoneBefore = Long.MIN_VALUE;
     private FilterSet filters = FilterSet.empty();
     private long version;
     private long droppedFull;
@@ -312,19 +320,27 @@ public final class StationTable {
     public int expire(Duration expireAfter) {
         long cutoff = receiveClockMs.getAsLong() - expireAfter.toMillis();
         synchronized (lock) {
+            if (cutoff < heardNoneBefore) {
+                return 0;
+            }
             List<StaListAttr> gone = null;
+            long oldestKept = cutoff + expireAfter.toMillis(); // the scan's "now"
             Iterator<StaListAttr> it = stations.values().iterator();
             while (it.hasNext()) {
                 StaListAttr s = it.next();
-                if (heard.get(s.mac())[0] < cutoff) {
+                long at = heard.get(s.mac())[0];
+                if (at < cutoff) {
                     it.remove();
                     forget(s);
                     if (gone == null) {
                         gone = new ArrayList<>();
                     }
                     gone.add(s);
+                } else {
+                    oldestKept = Math.min(oldestKept, at);
                 }
             }
+            heardNoneBefore = oldestKept;
             if (gone == null) {
                 return 0;
             }
