@@ -348,6 +348,12 @@ void *agent(void *arg)
             continue;
         }
         hist_record(all ? &q_all : &q_bss, dt);
+        if (dt > 10000000ull) { /* over the target: when, to set beside the daemon's GC log */
+            struct timespec wall;
+            clock_gettime(CLOCK_REALTIME, &wall);
+            fprintf(stderr, "apsim: STA_LIST %s took %.1f ms, ended at %lld.%03ld (wall clock)\n", all ? "(all)" : ifname,
+                    dt / 1e6, (long long)wall.tv_sec, wall.tv_nsec / 1000000);
+        }
     }
     free(buf);
     return NULL;

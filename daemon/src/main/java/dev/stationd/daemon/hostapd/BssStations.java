@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The walk.</b> {@code STA-NEXT <mac>} answers the station after {@code <mac>} in hostapd's
  * list ({@code FAIL} when {@code <mac>} is not in it, nothing after the last). Asked of every
- * station already known, the replies do not depend on one another, so they go out
- * {@link #WALK_WINDOW} at a time instead of one round trip per station: on an access point with
- * thousands of stations the round trips, not the parsing, were the cost. Every station of the
+ * station already known, the replies do not depend on one another, so they go out in batches of
+ * {@link #WALK_BATCH} instead of one round trip per station: on an access point with thousands of
+ * stations the round trips, not the parsing, were the cost. A pause of {@link #WALK_PAUSE_MS}
+ * after each batch leaves the event loop to the clients it serves too (about 3,000 stations a
+ * second at most): read without pauses, a BSS of 2,000 stations held the loop for a few hundred
+ * milliseconds in a row and a table reply written meanwhile waited for it. Every station of the
  * list is the successor of the one before it, so {@code STA-FIRST} and the successors of every
  * station read cover the list: a successor not known yet is asked {@code STA-NEXT} in turn.
  * A station whose own {@code STA-NEXT} is answered (a successor or nothing) is in the list, even
@@ -38,8 +42,10 @@ import org.slf4j.LoggerFactory;
 final class BssStations {
     /** Most stations one walk reads before it gives up (guards against a list that never ends). */
     static final int MAX_WALK = 1 << 20;
-    /** Walk requests in flight at a time: enough to batch round trips, few enough that a connect's read is not held up. */
-    static final int WALK_WINDOW = 8;
+    /** Walk requests sent together: enough to share round trips, few enough that a connect's read is not held up. */
+    static final int WALK_BATCH = 8;
+    /** Pause between batches of a walk. */
+    static final long WALK_PAUSE_MS = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(BssStations.class);
 
@@ -53,6 +59,8 @@ final class BssStations {
         final Set<MacAddress> seen = new HashSet<>();
         /** Requests sent and not answered yet ({@code STA-FIRST} included). */
         int inFlight;
+        /** Whether the next batch waits for its pause. */
+        boolean pausing;
         final Runnable then;
 
         Walk(Runnable then) {
@@ -159,7 +167,7 @@ final class BssStations {
         for (MacAddress mac : known.keySet()) {
             ask(w, mac);
         }
-        sendNext(ch, w);
+        sendBatch(ch, w);
     }
 
     private void ask(Walk w, MacAddress mac) {
@@ -168,12 +176,27 @@ final class BssStations {
         }
     }
 
-    /** Keeps {@link #WALK_WINDOW} requests in flight; ends the walk when none is left. */
+    /** After a reply: once the batch is answered, the next one after a pause, or the end of the walk. */
     private void sendNext(ControlChannel ch, Walk w) {
+        if (walk != w || w.inFlight > 0 || w.pausing) {
+            return;
+        }
+        if (w.toAsk.isEmpty()) {
+            endWalk(w, true);
+            return;
+        }
+        w.pausing = true;
+        ch.loop().schedule(() -> {
+            w.pausing = false;
+            sendBatch(ch, w);
+        }, WALK_PAUSE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendBatch(ControlChannel ch, Walk w) {
         if (walk != w) {
             return;
         }
-        while (w.inFlight < WALK_WINDOW && !w.toAsk.isEmpty()) {
+        while (w.inFlight < WALK_BATCH && !w.toAsk.isEmpty()) {
             MacAddress mac = w.toAsk.poll();
             w.inFlight++;
             ch.request("STA-NEXT " + mac, reply -> {
@@ -189,8 +212,8 @@ final class BssStations {
                 found(ch, w, reply);
             });
         }
-        if (w.inFlight == 0 && w.toAsk.isEmpty()) {
-            endWalk(w, true);
+        if (w.inFlight == 0) {
+            endWalk(w, true); // nothing was left to ask
         }
     }
 

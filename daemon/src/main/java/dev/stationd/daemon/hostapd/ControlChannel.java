@@ -184,6 +184,11 @@ final class ControlChannel {
         });
     }
 
+    /** @return the event loop everything of this channel runs on */
+    EventLoop loop() {
+        return loop;
+    }
+
     /** @return where the channel is in its life */
     State state() {
         return state;
