@@ -29,15 +29,18 @@ import org.slf4j.LoggerFactory;
  * station already known, the replies do not depend on one another, so they go out in batches of
  * {@link #WALK_BATCH} instead of one round trip per station: on an access point with thousands of
  * stations the round trips, not the parsing, were the cost. A pause of {@link #WALK_PAUSE_MS}
- * after each batch leaves the event loop to the clients it serves too (about 3,000 stations a
- * second at most): read without pauses, a BSS of 2,000 stations held the loop for a few hundred
- * milliseconds in a row and a table reply written meanwhile waited for it. Every station of the
- * list is the successor of the one before it, so {@code STA-FIRST} and the successors of every
- * station read cover the list: a successor not known yet is asked {@code STA-NEXT} in turn.
- * A station whose own {@code STA-NEXT} is answered (a successor or nothing) is in the list, even
- * when the one before it left and so did not name it; one answered {@code FAIL} is not. Stations known but neither read nor confirmed are removed at the
- * end. A station that joins while the walk runs comes with its {@code AP-STA-CONNECTED}; one
- * never announced whose predecessor leaves while the walk runs is found by the next walk.
+ * after each full batch leaves the event loop to the clients it serves too (about 3,000 stations
+ * a second at most): read without pauses, a BSS of 2,000 stations held the loop for a few
+ * hundred milliseconds in a row and a table reply written meanwhile waited for it.
+ *
+ * <p>Every station of the list is the successor of the one before it, so {@code STA-FIRST} and
+ * the successors of every station read cover the list: a successor not known yet is asked
+ * {@code STA-NEXT} in turn (the first walk, with nothing known, goes one station after the other,
+ * without pauses). A station whose own {@code STA-NEXT} is answered (a successor or nothing) is
+ * in the list, even when the one before it left and so did not name it; one answered
+ * {@code FAIL} is not. Stations known but neither read nor confirmed are removed at the end. A
+ * station that joins while the walk runs comes with its {@code AP-STA-CONNECTED}; one never
+ * announced whose predecessor leaves while the walk runs is found by the next walk.
  */
 final class BssStations {
     /** Most stations one walk reads before it gives up (guards against a list that never ends). */
@@ -59,6 +62,8 @@ final class BssStations {
         final Set<MacAddress> seen = new HashSet<>();
         /** Requests sent and not answered yet ({@code STA-FIRST} included). */
         int inFlight;
+        /** Requests of the last batch sent: only a full batch is followed by a pause. */
+        int lastBatch;
         /** Whether the next batch waits for its pause. */
         boolean pausing;
         final Runnable then;
@@ -185,6 +190,10 @@ final class BssStations {
             endWalk(w, true);
             return;
         }
+        if (w.lastBatch < WALK_BATCH) {
+            sendBatch(ch, w); // one station after the other: each waits for a round trip anyway
+            return;
+        }
         w.pausing = true;
         ch.loop().schedule(() -> {
             w.pausing = false;
@@ -196,9 +205,11 @@ final class BssStations {
         if (walk != w) {
             return;
         }
+        w.lastBatch = 0;
         while (w.inFlight < WALK_BATCH && !w.toAsk.isEmpty()) {
             MacAddress mac = w.toAsk.poll();
             w.inFlight++;
+            w.lastBatch++;
             ch.request("STA-NEXT " + mac, reply -> {
                 if (walk != w) {
                     return;

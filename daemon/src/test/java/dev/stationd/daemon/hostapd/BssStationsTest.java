@@ -124,6 +124,23 @@ class BssStationsTest {
     }
 
     @Test
+    void aWalkOfMoreStationsThanABatchAsksEachOnceAndKeepsThemAll() throws Exception {
+        Set<MacAddress> all = new TreeSet<>();
+        for (int i = 0; i < 3 * BssStations.WALK_BATCH + 5; i++) {
+            MacAddress m = new MacAddress(0x020000000c00L + i);
+            hostapd.connect(m);
+            all.add(m);
+        }
+        refreshAndWalk();
+        assertEquals(all, tableMacs(), "the first walk, one station after the other");
+        hostapd.received().clear();
+        refreshAndWalk();
+        assertEquals(all, tableMacs(), "the second, in batches");
+        assertEquals(1, hostapd.count("STA-FIRST"));
+        assertEquals(all.size(), hostapd.countStarting("STA-NEXT "), "each known station asked once, none twice");
+    }
+
+    @Test
     void aStationWhosePredecessorLeftDuringTheWalkIsConfirmedByItsOwnReply() throws Exception {
         hostapd.connect(A);
         hostapd.connect(B);
