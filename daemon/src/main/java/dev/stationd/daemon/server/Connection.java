@@ -73,7 +73,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     private ReplyWriter writer;
     /** Position of the next event in the {@link EventHub}, while {@link State#SUBSCRIBED}. */
     private long eventCursor;
-    private final List<ByteBuf> eventBatch = new ArrayList<>(EVENT_BATCH);
+    /** The slices of one read from the hub: {@link #EVENT_BATCH} events span this many pages at most. */
+    private final List<ByteBuf> eventBatch = new ArrayList<>(EVENT_BATCH / EventHub.PAGE_EVENTS + 1);
     /** The process on the other end, from its credentials at accept. */
     private Peer peer;
     /** What it may do under {@link #decidedFor}, the access rules in force when last decided. */
