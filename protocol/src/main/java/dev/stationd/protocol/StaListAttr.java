@@ -182,13 +182,11 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     private static StaListAttr decodeFields(ByteBuf buf) {
         MacAddress mac = MacAddress.read(buf);            // 0   mac[6]
         int vlanId = HostOrder.readU16(buf);              // 6   vlan_id
-        byte[] v4 = new byte[4];
-        buf.readBytes(v4);                                // 8   ipv4
+        Inet4Address ipv4 = readIpv4(buf);                // 8   ipv4
         int groupId = HostOrder.readI32(buf);             // 12  group_id
-        byte[] v6 = new byte[16];
-        buf.readBytes(v6);                                // 16  ipv6
-        String ifname = WireStrings.readLenient(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME);        // 32
-        String ssid = WireStrings.readLenient(buf, SSID_SIZE, "ssid", OFFSET_SSID);                // 48
+        Inet6Address ipv6 = readIpv6(buf);                // 16  ipv6
+        String ifname = WireStrings.readShared(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME);         // 32
+        String ssid = WireStrings.readShared(buf, SSID_SIZE, "ssid", OFFSET_SSID);                 // 48
         int signal = buf.readByte();                      // 81  signal_dbm
         int band = buf.readUnsignedByte();                // 82  band
         if (!Band.isKnown(band)) {
@@ -209,9 +207,32 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         long assoc = HostOrder.readI64(buf);              // 128 assoc_time_ms
         long lastSeen = HostOrder.readI64(buf);           // 136 last_seen_ms
         String hostname = WireStrings.readLenient(buf, HOSTNAME_SIZE, "hostname", OFFSET_HOSTNAME); // 144
-        return new StaListAttr(mac, vlanId, (Inet4Address) address(v4), groupId, ipv6Of(v6), ifname, ssid,
+        return new StaListAttr(mac, vlanId, ipv4, groupId, ipv6, ifname, ssid,
                 signal, Band.valueOf(band), flags, txRate, rxRate, txBytes, rxBytes, txPackets, rxPackets,
                 assoc, lastSeen, hostname);
+    }
+
+    // Unknown addresses (all zero, most stations' until they are learned) are the shared constants:
+    // three objects and an array each otherwise, per station.
+    private static Inet4Address readIpv4(ByteBuf buf) {
+        if (buf.getInt(buf.readerIndex()) == 0) {
+            buf.skipBytes(4);
+            return NO_IPV4;
+        }
+        byte[] v4 = new byte[4];
+        buf.readBytes(v4);
+        return (Inet4Address) address(v4);
+    }
+
+    private static Inet6Address readIpv6(ByteBuf buf) {
+        int at = buf.readerIndex();
+        if (buf.getLong(at) == 0 && buf.getLong(at + 8) == 0) {
+            buf.skipBytes(16);
+            return NO_IPV6;
+        }
+        byte[] v6 = new byte[16];
+        buf.readBytes(v6);
+        return ipv6Of(v6);
     }
 
     private static InetAddress address(byte[] raw) {

@@ -12,6 +12,9 @@ import java.util.Arrays;
  * at most {@code N - 1} UTF-8 bytes.
  */
 public final class WireStrings {
+    /** Station interface names and SSIDs: few values, many stations. */
+    private static final SharedStrings SHARED = new SharedStrings();
+
     private WireStrings() {
     }
 
@@ -49,7 +52,7 @@ public final class WireStrings {
      * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL or the bytes are not UTF-8
      */
     public static String read(ByteBuf buf, int size, String field, int fieldOffset) {
-        return read(buf, size, field, fieldOffset, false);
+        return read(buf, size, field, fieldOffset, false, false);
     }
 
     /**
@@ -65,10 +68,25 @@ public final class WireStrings {
      * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL
      */
     public static String readLenient(ByteBuf buf, int size, String field, int fieldOffset) {
-        return read(buf, size, field, fieldOffset, true);
+        return read(buf, size, field, fieldOffset, true, false);
     }
 
-    private static String read(ByteBuf buf, int size, String field, int fieldOffset, boolean lenient) {
+    /**
+     * Like {@link #readLenient}, for a field that takes few values over many records (a station's
+     * {@code ifname}, {@code ssid}): an ASCII value decoded shortly before is the same instance.
+     *
+     * @param buf the buffer
+     * @param size the array size
+     * @param field the C field name
+     * @param fieldOffset the field's offset in its struct, for errors
+     * @return the string up to the first NUL
+     * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL
+     */
+    public static String readShared(ByteBuf buf, int size, String field, int fieldOffset) {
+        return read(buf, size, field, fieldOffset, true, true);
+    }
+
+    private static String read(ByteBuf buf, int size, String field, int fieldOffset, boolean lenient, boolean shared) {
         int start = buf.readerIndex();
         int nul = buf.indexOf(start, start + size, (byte) 0);
         if (nul < 0) {
@@ -78,6 +96,8 @@ public final class WireStrings {
         String s;
         if (nul == start) {
             s = "";
+        } else if (shared && isAscii(buf, start, nul - start)) {
+            s = SHARED.ascii(buf, start, nul - start);
         } else if (!lenient) {
             s = decode(buf, start, nul - start, field, fieldOffset);
         } else {

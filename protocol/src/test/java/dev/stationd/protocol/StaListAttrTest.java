@@ -154,6 +154,29 @@ class StaListAttrTest {
     }
 
     @Test
+    void unknownAddressesAndRepeatedNamesAreSharedNotCopiedPerStation() {
+        StaListAttr a = StaListAttr.builder(MAC).ifname("wlan0").ssid("home").hostname("laptop").build();
+        StaListAttr b = StaListAttr.builder(new MacAddress(0x020000000002L)).ifname("wlan0").ssid("home")
+                .hostname("laptop").build();
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            a.encode(buf);
+            b.encode(buf);
+            StaListAttr da = StaListAttr.decode(buf);
+            StaListAttr db = StaListAttr.decode(buf);
+            assertEquals(a, da);
+            assertEquals(b, db);
+            assertSame(StaListAttr.NO_IPV4, da.ipv4(), "0.0.0.0 (unknown) is the one constant");
+            assertSame(StaListAttr.NO_IPV6, da.ipv6(), ":: (unknown) is the one constant");
+            assertSame(da.ifname(), db.ifname(), "the same ifname bytes: the same string");
+            assertSame(da.ssid(), db.ssid());
+            assertTrue(da.hostname() != db.hostname(), "hostnames differ per station: not cached");
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
     void ipv4IsNetworkOrderAndSignalIsSignedByte() {
         StaListAttr s = StaListAttr.builder(MAC).ipv4(StaListAttr.parseIpv4("10.20.30.40")).signalDbm(-1).build();
         ByteBuf buf = Unpooled.buffer();

@@ -1,0 +1,47 @@
+package dev.stationd.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Recently decoded ASCII strings, handed out again when the same bytes come back: a table's
+ * {@code ifname} and {@code ssid} take a handful of values over thousands of stations, and a
+ * string of their own per station was about a tenth of the heap with 10,000 stations.
+ * Direct-mapped (one slot per hash), so it never grows, and a value that does not repeat only
+ * takes another's slot. Slots are read and written without a lock: a string is immutable and its
+ * reference is written whole, so a race costs a copy, never a wrong string.
+ */
+final class SharedStrings {
+    private static final int SLOTS = 256;
+    private final String[] slots = new String[SLOTS];
+
+    /**
+     * @param buf the bytes
+     * @param index where they start
+     * @param length how many (all ASCII)
+     * @return a string of them, the same instance as for the same bytes before when it is still cached
+     */
+    String ascii(ByteBuf buf, int index, int length) {
+        int h = length;
+        for (int i = index; i < index + length; i++) {
+            h = 31 * h + buf.getByte(i);
+        }
+        int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+        String s = slots[slot];
+        if (s != null && s.length() == length && same(s, buf, index)) {
+            return s;
+        }
+        s = buf.toString(index, length, StandardCharsets.US_ASCII);
+        slots[slot] = s;
+        return s;
+    }
+
+    private static boolean same(String s, ByteBuf buf, int index) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != buf.getByte(index + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.stationd.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The cache of repeated wire strings: the same bytes give the same instance, other bytes never it. */
+class SharedStringsTest {
+    private final SharedStrings cache = new SharedStrings();
+
+    private String read(String text) {
+        // padding around the bytes: the cache must read only index..index+length
+        ByteBuf buf = Unpooled.copiedBuffer("xx" + text + "yy", StandardCharsets.US_ASCII);
+        try {
+            return cache.ascii(buf, 2, text.length());
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void theSameBytesGiveTheSameString() {
+        String first = read("wlan0");
+        assertEquals("wlan0", first);
+        assertSame(first, read("wlan0"));
+        assertEquals("wlan1", read("wlan1"));
+        assertNotSame(first, read("wlan1"));
+    }
+
+    @Test
+    void manyValuesSharingSlotsAreEachReadRight() {
+        Map<String, String> seen = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 2_000; i++) { // far more values than slots: collisions replace, never mix up
+                String v = "ssid-" + i;
+                String got = read(v);
+                assertEquals(v, got);
+                seen.put(v, got);
+            }
+        }
+        assertEquals("", read(""), "the empty string too");
+        assertEquals(2_000, seen.size());
+    }
+}
