@@ -247,9 +247,11 @@ public final class EventHub implements TableListener, AutoCloseable {
                 return;
             }
             ByteBuf[] next = new ByteBuf[pagesFor(capacity)];
-            long lastPage = head / PAGE_EVENTS;
+            // the newest page that holds events: at a page boundary the slot of the next one still
+            // holds the page it will replace
+            long lastPage = (head - 1) / PAGE_EVENTS;
             long firstKept = Math.max(0, head - capacity) / PAGE_EVENTS;
-            for (long p = Math.max(0, lastPage - pages.length + 1); p <= lastPage; p++) {
+            for (long p = Math.max(0, lastPage - pages.length + 1); head > 0 && p <= lastPage; p++) {
                 ByteBuf page = pages[(int) (p % pages.length)];
                 if (page == null) {
                     continue;

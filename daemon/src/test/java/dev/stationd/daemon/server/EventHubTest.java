@@ -123,6 +123,28 @@ class EventHubTest {
     }
 
     @Test
+    void aLogThatGrowsAtAPageBoundaryKeepsItsOldestPageWhereReadsLookForIt() {
+        subscribe(new FakeSubscriber());
+        int n = 2 * EventHub.PAGE_EVENTS; // 3 kept in 2 pages, both full: the next event starts a third
+        for (int i = 0; i < n; i++) {
+            hub.onChange(upsert(i));
+        }
+        hub.capacity(1000);
+        assertEquals(n - 10, hub.read(10, 100, read), "the first page is still there: all of it can be read");
+        assertEquals(range(10, n), seqs(read));
+        hub.onChange(upsert(n));
+        assertEquals(List.of(n), seqs(List.of(read(n))), "the third page, begun after the resize");
+    }
+
+    /** The one event at {@code pos}, as a slice (released with the others). */
+    private ByteBuf read(long pos) {
+        List<ByteBuf> one = new ArrayList<>();
+        assertEquals(1, hub.read(pos, 1, one));
+        read.addAll(one);
+        return one.get(0);
+    }
+
+    @Test
     void aLogThatGrowsDoesNotOfferEventsWhosePageIsGone() {
         subscribe(new FakeSubscriber());
         int n = 2 * EventHub.PAGE_EVENTS + 6; // 3 kept: the first page was let go when the third began
