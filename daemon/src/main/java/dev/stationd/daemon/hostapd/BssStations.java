@@ -223,9 +223,6 @@ final class BssStations {
                 found(ch, w, reply);
             });
         }
-        if (w.inFlight == 0) {
-            endWalk(w, true); // nothing was left to ask
-        }
     }
 
     /** A {@code STA-FIRST}/{@code STA-NEXT} reply: the station it names is listed. */

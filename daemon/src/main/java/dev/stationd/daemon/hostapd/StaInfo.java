@@ -97,30 +97,29 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
             if (eq <= line || eq >= end) {
                 continue;
             }
-            String key = knownKey(reply, line, eq);
+            Key key = Key.of(reply, line, eq);
             if (key == null) {
                 continue; // every other key (dot1x MIB, capabilities, ...) is not part of sta_list_attr
             }
             Value v = new Value(reply, eq + 1, end);
             switch (key) {
-                case "flags" -> {
+                case FLAGS -> {
                     flagsText = v.string();
                     flags = flagBits(flagsText);
                 }
-                case "rx_bytes" -> rxBytes = v.unsigned();
-                case "tx_bytes" -> txBytes = v.unsigned();
-                case "rx_packets" -> rxPackets = v.unsigned();
-                case "tx_packets" -> txPackets = v.unsigned();
-                case "inactive_msec" -> inactive = v.unsigned();
-                case "signal" -> signal = signed(v.string());
-                case "rx_rate_info" -> rxRate = v.firstToken().unsigned();
-                case "tx_rate_info" -> txRate = v.firstToken().unsigned();
-                case "connected_time" -> connected = v.unsigned();
-                case "vlan_id" -> {
+                case RX_BYTES -> rxBytes = v.unsigned();
+                case TX_BYTES -> txBytes = v.unsigned();
+                case RX_PACKETS -> rxPackets = v.unsigned();
+                case TX_PACKETS -> txPackets = v.unsigned();
+                case INACTIVE_MSEC -> inactive = v.unsigned();
+                case SIGNAL -> signal = signed(v.string());
+                case RX_RATE_INFO -> rxRate = v.firstToken().unsigned();
+                case TX_RATE_INFO -> txRate = v.firstToken().unsigned();
+                case CONNECTED_TIME -> connected = v.unsigned();
+                case VLAN_ID -> {
                     long id = v.unsigned();
                     vlan = id < 0 || id > StaListAttr.U16_MAX ? 0 : (int) id;
                 }
-                default -> throw new IllegalStateException(key); // KEYS and this switch disagree
             }
         }
         return new StaInfo(mac, flagsText, flags, rxBytes, txBytes, rxPackets, txPackets, inactive, signal,
@@ -230,17 +229,27 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
     }
 
     /** The keys {@link #parse} reads; the rest of hostapd's 40 or so are skipped. */
-    private static final String[] KEYS = {"flags", "rx_bytes", "tx_bytes", "rx_packets", "tx_packets", "inactive_msec",
-        "signal", "rx_rate_info", "tx_rate_info", "connected_time", "vlan_id"};
+    private enum Key {
+        FLAGS("flags"), RX_BYTES("rx_bytes"), TX_BYTES("tx_bytes"), RX_PACKETS("rx_packets"), TX_PACKETS("tx_packets"),
+        INACTIVE_MSEC("inactive_msec"), SIGNAL("signal"), RX_RATE_INFO("rx_rate_info"), TX_RATE_INFO("tx_rate_info"),
+        CONNECTED_TIME("connected_time"), VLAN_ID("vlan_id");
 
-    /** @return the one of {@link #KEYS} that {@code text[from, eq)} is, or {@code null} */
-    private static String knownKey(String text, int from, int eq) {
-        for (String k : KEYS) {
-            if (eq - from == k.length() && text.startsWith(k, from)) {
-                return k;
-            }
+        private static final Key[] ALL = values();
+        private final String text;
+
+        Key(String text) {
+            this.text = text;
         }
-        return null;
+
+        /** @return the key that {@code line[from, eq)} is, compared in place, or {@code null} */
+        static Key of(String line, int from, int eq) {
+            for (Key k : ALL) {
+                if (eq - from == k.text.length() && line.startsWith(k.text, from)) {
+                    return k;
+                }
+            }
+            return null;
+        }
     }
 
     /** A value: {@code text[from, to)} without the white space around it. */

@@ -318,13 +318,14 @@ public final class StationTable {
      * @return how many stations were removed
      */
     public int expire(Duration expireAfter) {
-        long cutoff = receiveClockMs.getAsLong() - expireAfter.toMillis();
+        long now = receiveClockMs.getAsLong();
+        long cutoff = now - expireAfter.toMillis();
         synchronized (lock) {
             if (cutoff < heardNoneBefore) {
                 return 0;
             }
             List<StaListAttr> gone = null;
-            long oldestKept = cutoff + expireAfter.toMillis(); // the scan's "now"
+            long oldestKept = now;
             Iterator<StaListAttr> it = stations.values().iterator();
             while (it.hasNext()) {
                 StaListAttr s = it.next();
