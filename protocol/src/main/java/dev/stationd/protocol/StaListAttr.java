@@ -38,6 +38,8 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     public static final int SIZE = 176;
     /** Per thread, where {@link #encode} assembles a record. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SIZE]);
+    /** The bytes of {@link #NO_IPV4} and {@link #NO_IPV6}. */
+    private static final byte[] ZEROS = new byte[16];
     /** {@code char ifname[16]}. */
     public static final int IFNAME_SIZE = 16;
     /** {@code char ssid[33]}. */
@@ -139,30 +141,71 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
      * @param buf the destination
      */
     public void encode(ByteBuf buf) {
-        // Assembled in a scratch array and written in one piece: a table reply encodes thousands
-        // of records, and one bounds-checked write each instead of twenty is most of its cost.
         byte[] b = SCRATCH.get();
-        mac.put(b, OFFSET_MAC);
-        HostOrder.putU16(b, OFFSET_VLAN_ID, vlanId);
-        System.arraycopy(ipv4.getAddress(), 0, b, OFFSET_IPV4, 4);      // network order
-        HostOrder.putI32(b, OFFSET_GROUP_ID, groupId);
-        System.arraycopy(ipv6.getAddress(), 0, b, OFFSET_IPV6, 16);     // network order
-        WireStrings.put(b, OFFSET_IFNAME, ifname, IFNAME_SIZE);
-        WireStrings.put(b, OFFSET_SSID, ssid, SSID_SIZE);
-        b[OFFSET_SIGNAL_DBM] = (byte) signalDbm;
-        b[OFFSET_BAND] = (byte) band.code();
-        b[OFFSET_RESERVED0] = 0;
-        HostOrder.putI32(b, OFFSET_FLAGS, flags);
-        HostOrder.putI32(b, OFFSET_TX_RATE_KBPS, (int) txRateKbps);
-        HostOrder.putI32(b, OFFSET_RX_RATE_KBPS, (int) rxRateKbps);
-        HostOrder.putI64(b, OFFSET_TX_BYTES, txBytes);
-        HostOrder.putI64(b, OFFSET_RX_BYTES, rxBytes);
-        HostOrder.putI64(b, OFFSET_TX_PACKETS, txPackets);
-        HostOrder.putI64(b, OFFSET_RX_PACKETS, rxPackets);
-        HostOrder.putI64(b, OFFSET_ASSOC_TIME_MS, assocTimeMs);
-        HostOrder.putI64(b, OFFSET_LAST_SEEN_MS, lastSeenMs);
-        WireStrings.put(b, OFFSET_HOSTNAME, hostname, HOSTNAME_SIZE);
+        put(b, 0);
         buf.writeBytes(b, 0, SIZE);
+    }
+
+    /**
+     * Assembles the 176 bytes in an array: a record is built in one piece and written with one
+     * bounds-checked write (see {@link Writer} for many) instead of twenty, most of the cost of
+     * encoding a table reply otherwise.
+     *
+     * @param b the array
+     * @param off where the record starts; {@link #SIZE} bytes from there are overwritten
+     */
+    public void put(byte[] b, int off) {
+        mac.put(b, off + OFFSET_MAC);
+        HostOrder.putU16(b, off + OFFSET_VLAN_ID, vlanId);
+        // network order; getAddress() copies, and most stations have no address to copy
+        System.arraycopy(ipv4 == NO_IPV4 ? ZEROS : ipv4.getAddress(), 0, b, off + OFFSET_IPV4, 4);
+        HostOrder.putI32(b, off + OFFSET_GROUP_ID, groupId);
+        System.arraycopy(ipv6 == NO_IPV6 ? ZEROS : ipv6.getAddress(), 0, b, off + OFFSET_IPV6, 16);
+        WireStrings.put(b, off + OFFSET_IFNAME, ifname, IFNAME_SIZE);
+        WireStrings.put(b, off + OFFSET_SSID, ssid, SSID_SIZE);
+        b[off + OFFSET_SIGNAL_DBM] = (byte) signalDbm;
+        b[off + OFFSET_BAND] = (byte) band.code();
+        b[off + OFFSET_RESERVED0] = 0;
+        HostOrder.putI32(b, off + OFFSET_FLAGS, flags);
+        HostOrder.putI32(b, off + OFFSET_TX_RATE_KBPS, (int) txRateKbps);
+        HostOrder.putI32(b, off + OFFSET_RX_RATE_KBPS, (int) rxRateKbps);
+        HostOrder.putI64(b, off + OFFSET_TX_BYTES, txBytes);
+        HostOrder.putI64(b, off + OFFSET_RX_BYTES, rxBytes);
+        HostOrder.putI64(b, off + OFFSET_TX_PACKETS, txPackets);
+        HostOrder.putI64(b, off + OFFSET_RX_PACKETS, rxPackets);
+        HostOrder.putI64(b, off + OFFSET_ASSOC_TIME_MS, assocTimeMs);
+        HostOrder.putI64(b, off + OFFSET_LAST_SEEN_MS, lastSeenMs);
+        WireStrings.put(b, off + OFFSET_HOSTNAME, hostname, HOSTNAME_SIZE);
+    }
+
+    /**
+     * Writes many records into a buffer a group at a time: one write per {@link #GROUP} records.
+     * Records added reach the buffer at the latest with {@link #flush}. Not thread-safe; cheap to make.
+     */
+    public static final class Writer {
+        /** Records assembled before one write. */
+        public static final int GROUP = 16;
+        private final byte[] group = new byte[GROUP * SIZE];
+        private int n;
+
+        /**
+         * @param r a record to write after those added before
+         * @param buf where the group goes when it is full
+         */
+        public void add(StaListAttr r, ByteBuf buf) {
+            r.put(group, n * SIZE);
+            if (++n == GROUP) {
+                flush(buf);
+            }
+        }
+
+        /** @param buf where the records added so far go (nothing when there are none) */
+        public void flush(ByteBuf buf) {
+            if (n > 0) {
+                buf.writeBytes(group, 0, n * SIZE);
+                n = 0;
+            }
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import java.util.Arrays;
 public final class WireStrings {
     /** Station interface names and SSIDs: few values, many stations. */
     private static final SharedStrings SHARED = new SharedStrings();
+    /** The same few strings written for many stations. */
+    private static final PaddedStrings PADDED = new PaddedStrings();
 
     private WireStrings() {
     }
@@ -168,6 +170,16 @@ public final class WireStrings {
      * @param size the array size
      */
     public static void put(byte[] b, int off, String s, int size) {
+        byte[] padded = PADDED.padded(s, size);
+        if (padded != null) {
+            System.arraycopy(padded, 0, b, off, size);
+        } else {
+            putUncached(b, off, s, size);
+        }
+    }
+
+    /** {@link #put} without the cache. */
+    static void putUncached(byte[] b, int off, String s, int size) {
         int n = s.length();
         int i = 0;
         while (i < n && s.charAt(i) < 0x80) { // the common case, ASCII: no encoder, no copy

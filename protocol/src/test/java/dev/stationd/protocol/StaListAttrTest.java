@@ -176,6 +176,44 @@ class StaListAttrTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, StaListAttr.Writer.GROUP - 1, StaListAttr.Writer.GROUP, StaListAttr.Writer.GROUP + 1, 40})
+    void aWriterWritesWhatEncodingEachRecordWrites(int n) {
+        // records with and without addresses, the same name instances again and again (cached after
+        // their first write) and names of their own (never cached)
+        List<StaListAttr> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StaListAttr.Builder b = full().toBuilder().mac(new MacAddress(0x020000000000L + i)).txBytes(i)
+                    .hostname(i % 2 == 0 ? "host-" + i : "");
+            if (i % 3 == 0) {
+                b.ipv4(StaListAttr.NO_IPV4).ipv6(StaListAttr.NO_IPV6).ssid(SSID_32_MIXED);
+            }
+            records.add(b.build());
+        }
+        ByteBuf want = Unpooled.buffer();
+        ByteBuf got = Unpooled.buffer();
+        try {
+            want.writeByte(0x5a); // something before: the writer appends
+            got.writeByte(0x5a);
+            StaListAttr.Writer writer = new StaListAttr.Writer();
+            for (StaListAttr r : records) {
+                r.encode(want);
+                writer.add(r, got);
+            }
+            writer.flush(got);
+            writer.flush(got); // nothing left: writes nothing
+            assertEquals(1 + n * StaListAttr.SIZE, got.readableBytes());
+            assertEquals(want, got);
+            got.skipBytes(1);
+            for (StaListAttr r : records) {
+                assertEquals(r, StaListAttr.decode(got));
+            }
+        } finally {
+            want.release();
+            got.release();
+        }
+    }
+
     @Test
     void ipv4IsNetworkOrderAndSignalIsSignedByte() {
         StaListAttr s = StaListAttr.builder(MAC).ipv4(StaListAttr.parseIpv4("10.20.30.40")).signalDbm(-1).build();

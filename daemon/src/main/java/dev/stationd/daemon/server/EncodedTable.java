@@ -205,12 +205,14 @@ public final class EncodedTable implements AutoCloseable {
     private ByteBuf encode(TableSnapshot s, int size, Version previous) {
         List<StaListAttr> all = s.all();
         ByteBuf buf = alloc.directBuffer(size); // no maxCapacity: string encoding asks for worst-case room
+        StaListAttr.Writer changed = new StaListAttr.Writer();
         try {
             HostOrder.writeI32(buf, all.size());
             if (previous == null) {
                 for (StaListAttr r : all) {
-                    r.encode(buf);
+                    changed.add(r, buf);
                 }
+                changed.flush(buf);
                 return buf;
             }
             TableSnapshot old = previous.snapshot;
@@ -226,17 +228,18 @@ public final class EncodedTable implements AutoCloseable {
                 }
                 if (j < had.size() && had.get(j) == r) {
                     if (j != runTo) { // not adjacent to the run: send the run, start another
-                        copy(previous.encoded, runFrom, runTo, buf);
+                        copy(previous.encoded, runFrom, runTo, changed, buf);
                         runFrom = j;
                     }
                     runTo = ++j;
                 } else {
-                    copy(previous.encoded, runFrom, runTo, buf);
+                    copy(previous.encoded, runFrom, runTo, changed, buf);
                     runFrom = runTo;
-                    r.encode(buf);
+                    changed.add(r, buf);
                 }
             }
-            copy(previous.encoded, runFrom, runTo, buf);
+            copy(previous.encoded, runFrom, runTo, changed, buf);
+            changed.flush(buf);
             return buf;
         } catch (RuntimeException e) {
             buf.release();
@@ -244,9 +247,10 @@ public final class EncodedTable implements AutoCloseable {
         }
     }
 
-    /** Appends the encoded records {@code [from, to)} of an older version. */
-    private static void copy(ByteBuf older, int from, int to, ByteBuf out) {
+    /** Appends the encoded records {@code [from, to)} of an older version, after the changed records before them. */
+    private static void copy(ByteBuf older, int from, int to, StaListAttr.Writer changed, ByteBuf out) {
         if (to > from) {
+            changed.flush(out);
             out.writeBytes(older, ReplyEncoder.NUM_SIZE + from * StaListAttr.SIZE, (to - from) * StaListAttr.SIZE);
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.TableSnapshot;
+import dev.stationd.protocol.HostOrder;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import io.netty.buffer.ByteBuf;
@@ -71,6 +72,16 @@ class EncodedTableTest {
         }
     }
 
+    /** The reply as the protocol defines it, record by record: what the encoded table must equal. */
+    private static ByteBuf oneByOne(TableSnapshot snap) {
+        ByteBuf out = UnpooledByteBufAllocator.DEFAULT.heapBuffer();
+        HostOrder.writeI32(out, snap.size());
+        for (StaListAttr r : snap.all()) {
+            r.encode(out);
+        }
+        return out;
+    }
+
     @Test
     void aNewVersionCopiedInPartFromTheLastIsTheSameBytesAsOneEncodedAfresh() {
         PendingBudget budget = new PendingBudget(1L << 30, stats);
@@ -89,6 +100,13 @@ class EncodedTableTest {
                                 .txBytes(rnd.nextInt(1_000_000)).hostname("h" + version).build());
                     }
                 }
+                if (version % 10 == 0) {
+                    // a re-read: a run of consecutive stations all replaced, longer than a group of records
+                    long from = 0x020000000000L + rnd.nextInt(400);
+                    for (StaListAttr old : List.copyOf(stations.subMap(from, from + 3 * StaListAttr.Writer.GROUP).values())) {
+                        stations.put(old.mac().value(), old.toBuilder().txBytes(old.txBytes() + 1).build());
+                    }
+                }
                 TableSnapshot snap = TableSnapshot.of(version, stations.values(), FilterSet.empty());
                 // unchanged records must be the same instances for the copy to apply, as the table's are
                 EncodedTable.Lease got = incremental.acquire(snap, budget);
@@ -96,9 +114,12 @@ class EncodedTableTest {
                     EncodedTable.Lease want = fresh.acquire(snap, budget);
                     ByteBuf a = got.fullReply();
                     ByteBuf b = want.fullReply();
+                    ByteBuf one = oneByOne(snap);
+                    assertEquals(one, b, "version " + version + " encoded afresh");
                     assertEquals(b, a, "version " + version + " (" + stations.size() + " stations)");
                     a.release();
                     b.release();
+                    one.release();
                     want.done();
                 }
                 got.done();

@@ -61,9 +61,11 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
     public static void encodeTo(Reply msg, ByteBuf out) {
         if (msg instanceof Reply.Table t) {
             HostOrder.writeI32(out, t.records().size());  // int32 num
+            StaListAttr.Writer records = new StaListAttr.Writer();
             for (StaListAttr r : t.records()) {
-                r.encode(out);                              // num x sta_list_attr
+                records.add(r, out);                        // num x sta_list_attr
             }
+            records.flush(out);
         } else if (msg instanceof Reply.FilterTable t) {
             HostOrder.writeI32(out, t.records().size());  // int32 num
             for (FilterAttr r : t.records()) {
