@@ -24,9 +24,14 @@ _Atomic int agent_on;
 
 /* ---------------------------------------------------------------- listing */
 
+/* when this thread's last list_table was connected and read its first byte (0 if it did not) */
+__thread uint64_t list_connected_ns, list_first_ns;
+
 long list_table(const char *ifname, uint8_t *view, char *buf, size_t cap)
 {
     int fd = bench_connect(cmd_sock, SOCK_STREAM, 10000);
+    list_connected_ns = now_ns();
+    list_first_ns = 0;
     if (fd < 0) {
         return -1;
     }
@@ -38,6 +43,7 @@ long list_table(const char *ifname, uint8_t *view, char *buf, size_t cap)
     int32_t num = -1;
     long result = -1;
     if (write_all(fd, &c, sizeof(c)) == 0 && read_full(fd, &num, 4) == 0 && num >= 0) {
+        list_first_ns = now_ns();
         if (view != NULL) {
             memset(view, 0, nidx);
         }
@@ -351,8 +357,9 @@ void *agent(void *arg)
         if (dt > 10000000ull) { /* over the target: when, to set beside the daemon's GC log */
             struct timespec wall;
             clock_gettime(CLOCK_REALTIME, &wall);
-            fprintf(stderr, "apsim: STA_LIST %s took %.1f ms, ended at %lld.%03ld (wall clock)\n", all ? "(all)" : ifname,
-                    dt / 1e6, (long long)wall.tv_sec, wall.tv_nsec / 1000000);
+            fprintf(stderr, "apsim: STA_LIST %s took %.1f ms (connected after %.2f, first byte after %.2f), ended at %lld.%03ld (wall clock)\n",
+                    all ? "(all)" : ifname, dt / 1e6, (list_connected_ns - t0) / 1e6, (list_first_ns - t0) / 1e6,
+                    (long long)wall.tv_sec, wall.tv_nsec / 1000000);
         }
     }
     free(buf);
