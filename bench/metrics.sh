@@ -21,10 +21,10 @@ case ${1:-} in
     *) echo "metrics.sh: unknown argument $1 (try --help)" >&2; exit 64 ;;
 esac
 JVM_FLAGS=${STATIOND_JVM_FLAGS:-$(grep -v '^[[:space:]]*#' "$ROOT/config/jvm.options" | xargs)}
-# The daemons on CPU 0, the load and the scraper on CPU 1: unpinned, a round's rate depends on how
-# the scheduler places the event loops among the load generator's threads (modes 2x apart).
-PIN_DAEMON= PIN_LOAD=
-if [[ $(nproc) -ge 2 ]]; then PIN_DAEMON="taskset -c 0"; PIN_LOAD="taskset -c 1"; fi
+# The daemons on CPU 0, the load and the scraper on CPU 1 (see pinning.sh)
+# shellcheck source=bench/pinning.sh
+. "$ROOT/bench/pinning.sh"
+PIN_DAEMON=$ON_SERVER_CPU PIN_LOAD=$ON_LOAD_CPU
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 

@@ -111,6 +111,9 @@ if wanted W6; then
     fi
 fi
 
+# shellcheck source=bench/pinning.sh
+. "$BENCH/pinning.sh"
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -f "$OUT"/*.csv "$OUT"/w5m-*.txt
 declare -A PID_OF=()
@@ -166,9 +169,9 @@ start_c() { # start_c NAME seed|epoll STATIONS [epoll_server options]
     shift 3
     rm -f "$sock"
     if [[ $kind == seed ]]; then
-        "$TOOLS/seed_server" "$sock" "$n" 2> "$RUN/$name.err" &
+        ${PIN_DAEMON:-} "$TOOLS/seed_server" "$sock" "$n" 2> "$RUN/$name.err" &
     else
-        "$TOOLS/epoll_server" "$@" "$sock" "$n" 2> "$RUN/$name.err" &
+        ${PIN_DAEMON:-} "$TOOLS/epoll_server" "$@" "$sock" "$n" 2> "$RUN/$name.err" &
     fi
     SERVER_PID=$!; PID_OF[$name]=$SERVER_PID
     wait_answer "$sock" "$SERVER_PID"
@@ -248,7 +251,7 @@ ROUND=1
 lg() { # lg WORKLOAD SERVER STATIONS MODE CONNS DEPTH DURATION [extra loadgen args]: one row of requests.csv
     local w=$1 s=$2 n=$3 m=$4 c=$5 d=$6 t=$7; shift 7
     local line
-    line=$("$TOOLS/loadgen" -m "$m" -s "$(sock_of "$s")" -c "$c" -d "$d" -t "$t" -w "$WARM" -e "$n" -L "$w/$s" "$@" | grep '^RESULT')
+    line=$(${PIN_LOAD:-} "$TOOLS/loadgen" -m "$m" -s "$(sock_of "$s")" -c "$c" -d "$d" -t "$t" -w "$WARM" -e "$n" -L "$w/$s" "$@" | grep '^RESULT')
     echo "$w,$s,$ROUND,$m,$n,$c,$d,$(csv_of "$line" requests seconds qps p50_us p99_us p999_us max_us errors malformed)" >> "$REQ_CSV"
     log "$w $s r$ROUND $m c=$c d=$d n=$n: qps $(kv "$line" qps), p99 $(kv "$line" p99_us) us, errors $(kv "$line" errors), malformed $(kv "$line" malformed)"
 }
@@ -269,12 +272,13 @@ W7_SIZES="4096 65536"
 
 # ---- W1-W3, W7 ---------------------------------------------------------------------------------
 if wanted W1 || wanted W2 || wanted W3 || wanted W7; then
+    PIN_DAEMON=$ON_SERVER_CPU PIN_LOAD=$ON_LOAD_CPU # every server on the same core, the load on the other
     start_c seed seed 256
     start_c epoll epoll 256
     start_daemon main; fill_daemon 0 256
     # JIT warm-up of stationd's paths, not recorded
     for m in oneshot persistent pipeline; do
-        "$TOOLS/loadgen" -m "$m" -s "$(sock_of stationd)" -c 4 -t "$DUR" -w 0 -e 256 >/dev/null 2>&1
+        $PIN_LOAD "$TOOLS/loadgen" -m "$m" -s "$(sock_of stationd)" -c 4 -t "$DUR" -w 0 -e 256 >/dev/null 2>&1
     done
     wanted W1 && rounds W1 "seed epoll stationd" 256 oneshot 4 1 "$DUR"
     wanted W2 && rounds W2 "epoll stationd" 256 persistent 4 1 "$DUR"
@@ -303,6 +307,7 @@ if wanted W1 || wanted W2 || wanted W3 || wanted W7; then
         ROUND=1
     fi
     stop main; stop seed; stop epoll
+    PIN_DAEMON= PIN_LOAD=
 fi
 
 # ---- W1s: system calls per one-shot connection (strace -c -f on the server) -----------------------
@@ -481,12 +486,7 @@ fi
 
 # ---- W9: a full access point, and W10: its soak --------------------------------------------------
 full_ap() { # full_ap NAME SECONDS WARMUP SAMPLE_EVERY: 8 BSS x 2,007 stations, 5 %/s churn, 32 subscribers
-    # The daemon on CPU 0, apsim (some 40 threads) on CPU 1: unpinned, where the scheduler puts the
-    # event loops among apsim's threads moves the daemon's CPU and the query times by tens of per
-    # cent from run to run.
-    local pin_d= pin_l=
-    [[ $(nproc) -ge 2 ]] && { pin_d="taskset -c 0"; pin_l="taskset -c 1"; }
-    PIN_DAEMON=$pin_d PIN_LOAD=$pin_l start_ap "$1" 8 -m ap -b 8 -n 2007 -r 803 -S 32 -D 2 -P -t "$2" -w "$3" -i "$4" -o "$OUT/$1-samples.csv"
+    PIN_DAEMON=$ON_SERVER_CPU PIN_LOAD=$ON_LOAD_CPU start_ap "$1" 8 -m ap -b 8 -n 2007 -r 803 -S 32 -D 2 -P -t "$2" -w "$3" -i "$4" -o "$OUT/$1-samples.csv"
     wait $APSIM_PID || { log "$1: apsim failed"; }
     cat "$RUN/$1.apsim.log" >&2
     stop "$1"
@@ -503,8 +503,39 @@ if wanted W9; then
     full_ap w9 $W9DUR $W9WARM 1
     ap_rows w9
 fi
+# rss_parts PID: the process's resident KiB by kind of mapping, one CSV row (see rss_sampler)
+rss_parts() {
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {
+            split($1, r, "-"); path = (NF >= 6) ? $6 : ""
+            # the Java heap: anonymous and below 32 GiB (compressed references put it there)
+            if (path == "" && length(r[1]) <= 9 && $2 == "rw-p") kind = "heap"
+            else if (path == "" && $2 == "rwxp") kind = "code"
+            else if (path ~ /\.jsa$/) kind = "archive"
+            else if (path ~ /libjvm\.so$/) kind = "libjvm"
+            else if (path != "" && path !~ /^\[/) kind = "files"
+            else kind = "anon"
+         }
+         /^Rss:/ { kib[kind] += $2 }
+         END { printf "%d,%d,%d,%d,%d,%d\n", kib["heap"], kib["code"], kib["archive"], kib["libjvm"], kib["files"], kib["anon"] }' \
+        "/proc/$1/smaps" 2>/dev/null
+}
+# rss_sampler NAME SECONDS: every SECONDS, where the daemon's resident memory is, into $OUT/NAME-rss-parts.csv
+# (anon = malloc arenas, metaspace, thread stacks and direct buffers; read from outside, no attach)
+rss_sampler() {
+    local pid= t0 row
+    # a background job does not see PID_OF change: find the daemon by its configuration
+    for _ in $(seq 600); do pid=$(pgrep -f -- "--config $RUN/$1/stationd.yaml" | head -1); [[ -n $pid ]] && break; sleep 0.1; done
+    t0=$SECONDS
+    echo "t_s,heap_kib,code_kib,archive_kib,libjvm_kib,files_kib,anon_kib" > "$OUT/$1-rss-parts.csv"
+    while kill -0 "$pid" 2>/dev/null; do
+        row=$(rss_parts "$pid") && [[ -n $row ]] && echo "$((SECONDS - t0)),$row" >> "$OUT/$1-rss-parts.csv"
+        sleep "$2"
+    done
+}
 if [[ $SOAK_MIN -gt 0 ]]; then
     log "W10: soak of $SOAK_MIN minutes"
+    rss_sampler w10 60 &
+    EXTRA_PIDS="${EXTRA_PIDS:-} $!"
     full_ap w10 $((SOAK_MIN * 60)) 0 10
     ap_rows w10
 fi

@@ -50,11 +50,11 @@ public final class EnrichBench {
      * Where the daemons run, and where the load and the neighbour events come from. Unpinned, a
      * round's rate depends on how the scheduler happens to place the daemon's event loops against
      * the load generator's threads on a small machine (modes 2x apart); pinned, the two daemons
-     * meet the same conditions and the burst's work competes with the queries on one core. With a
-     * single core nothing is pinned.
+     * meet the same conditions and the burst's work competes with the queries on one core. The
+     * prefixes come from bench/pinning.sh through run.sh; without them nothing is pinned.
      */
-    static final List<String> ON_DAEMON_CPU = pinnedTo("0");
-    static final List<String> ON_LOAD_CPU = pinnedTo("1");
+    static final List<String> ON_DAEMON_CPU = prefix("STATIOND_BENCH_ON_SERVER_CPU");
+    static final List<String> ON_LOAD_CPU = prefix("STATIOND_BENCH_ON_LOAD_CPU");
 
     private final Path jar;
     private final Path loadgen;
@@ -479,9 +479,13 @@ public final class EnrichBench {
 
     // ---- helpers ----
 
-    /** @return the command prefix that runs a program on {@code cpu}, or none on a single-core machine */
-    private static List<String> pinnedTo(String cpu) {
-        return Runtime.getRuntime().availableProcessors() >= 2 ? List.of("taskset", "-c", cpu) : List.of();
+    /**
+     * @param variable where bench/pinning.sh leaves a command prefix ({@code taskset -c N})
+     * @return its words; none when it is empty or unset (one core, or run without run.sh)
+     */
+    private static List<String> prefix(String variable) {
+        String v = System.getenv().getOrDefault(variable, "").trim();
+        return v.isEmpty() ? List.of() : List.of(v.split("\\s+"));
     }
 
     /** @return the median of {@code on[i] / off[i]} with its range, e.g. {@code 0.987 (0.912–1.043)} */

@@ -58,6 +58,8 @@ public final class Daemon {
     static final Duration MIN_EXPIRY_PERIOD = Duration.ofMillis(100);
     /** Longest period of the expiry sweep. */
     static final Duration MAX_EXPIRY_PERIOD = Duration.ofSeconds(1);
+    /** How often the encoded table is brought up to date ahead of queries (see CommandProcessor.encodeAhead). */
+    static final Duration ENCODE_AHEAD_PERIOD = Duration.ofMillis(500);
     /** How often {@code STATUS=} is refreshed (sent only when it changed). */
     static final Duration STATUS_PERIOD = Duration.ofSeconds(Long.getLong("stationd.statusSeconds", 5));
 
@@ -191,6 +193,7 @@ public final class Daemon {
         // answer; READY=1 follows below either way.
         notify = SdNotify.fromEnvironment(env);
         scheduleExpiry();
+        scheduleEncodeAhead();
         hostapd.start(server.group());
         if (activated.metrics().isPresent() || !config.metrics().listen().isOff()) {
             try {
@@ -276,6 +279,11 @@ public final class Daemon {
                 LOG.debug("expired {} stations", removed);
             }
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void scheduleEncodeAhead() {
+        server.group().next().scheduleAtFixedRate(() -> context.processor().encodeAhead(context.budget()),
+                ENCODE_AHEAD_PERIOD.toMillis(), ENCODE_AHEAD_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private int shutdown(StationServer server) {

@@ -32,7 +32,14 @@ public final class CommandProcessor implements AutoCloseable {
     private final StationTable table;
     private final FilterService filters;
     private final StaKick kicks;
+    /** {@link #encodeAhead} works while a full {@code STA_LIST} was answered this recently. */
+    static final long AHEAD_WHILE_ASKED_NANOS = 60_000_000_000L;
+    /** ... and once this many changes (or a quarter of the table, if more) wait to be encoded. */
+    static final int AHEAD_MIN_CHANGES = 1024;
     private final EncodedTable encoded = new EncodedTable(UnpooledByteBufAllocator.DEFAULT);
+    /** When a full {@code STA_LIST} was last answered ({@link System#nanoTime}); none yet while {@link #askedFull} is false. */
+    private volatile long lastFullList;
+    private volatile boolean askedFull;
 
     /**
      * A processor that follows no hostapd ({@code STA_KICK} finds no station).
@@ -82,6 +89,8 @@ public final class CommandProcessor implements AutoCloseable {
                 TableSnapshot snapshot = table.snapshot();
                 if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
                         && cmd.maxEntries() == 0) {
+                    lastFullList = System.nanoTime();
+                    askedFull = true;
                     EncodedTable.Lease lease = encoded.acquire(snapshot, grant.budget());
                     if (lease == null) {
                         return null;
@@ -118,6 +127,33 @@ public final class CommandProcessor implements AutoCloseable {
             default:
                 throw new IllegalArgumentException("not a query: " + cmd.command());
         }
+    }
+
+    /**
+     * Encodes the table ahead of the next full {@code STA_LIST} once a large part of it changed,
+     * while such lists are being asked for. A re-read of a large access point changes every station
+     * at once, and the query that came next paid for encoding all of them (about 5 ms for 16,056 on
+     * a small machine); now it finds most of them encoded and pays for what changed since. Nothing
+     * is done while no full list was asked for within {@link #AHEAD_WHILE_ASKED_NANOS}, or while
+     * the budget has no room for another version. Call it periodically, on any thread.
+     *
+     * @param budget where a new encoding is charged
+     * @return whether it encoded
+     */
+    public boolean encodeAhead(PendingBudget budget) {
+        if (!askedFull || System.nanoTime() - lastFullList > AHEAD_WHILE_ASKED_NANOS) {
+            return false;
+        }
+        long behind = table.version() - encoded.version();
+        if (behind < Math.max(AHEAD_MIN_CHANGES, table.size() / 4)) {
+            return false;
+        }
+        EncodedTable.Lease lease = encoded.acquire(table.snapshot(), budget);
+        if (lease == null) {
+            return false;
+        }
+        lease.done();
+        return true;
     }
 
     private static Answer select(EncodedTable.Lease lease, List<StaListAttr> records, ByteBufAllocator alloc,

@@ -180,6 +180,11 @@ public final class EncodedTable implements AutoCloseable {
         return new Lease(current);
     }
 
+    /** @return the table version of the newest encoding, -1 before the first */
+    public synchronized long version() {
+        return current == null ? -1 : current.snapshot.version();
+    }
+
     /**
      * @param latest the newest snapshot the caller knows
      * @return that snapshot (or a newer one) leased when it is already encoded, {@code null} when

@@ -35,8 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a loop waits a short window before the next one and sends what arrived meanwhile in one write
  * per subscriber. The first change after a quiet period goes out at once; the window grows with
  * the number of subscribers ({@link #WINDOW_PER_SUBSCRIBER_NANOS} each, at most
- * {@link #MAX_WINDOW_NANOS}), so a single subscriber waits at most a fraction of a millisecond
- * and a crowd of them costs a bounded number of writes per second.
+ * {@link #ORDINARY_MAX_WINDOW_NANOS}), so a single subscriber waits at most a fraction of a
+ * millisecond and a crowd of them costs a bounded number of writes per second. While changes
+ * come at {@link #BUSY_CHANGES_PER_SECOND} or more (a full access point's churn, a re-read of
+ * every station) the window is {@link #BUSY_FACTOR} times as long: each write then carries more
+ * events, and a change waits longer but well within what such a rate allows (50 ms at 1,000 a
+ * second is the bar; 24 ms at most here).
  */
 public final class EventHub implements TableListener, AutoCloseable {
     /** A subscription as the hub sees it. */
@@ -50,8 +54,14 @@ public final class EventHub implements TableListener, AutoCloseable {
 
     /** Coalescing window per subscriber: 32 subscribers wait at most 8 ms. */
     static final long WINDOW_PER_SUBSCRIBER_NANOS = 250_000;
-    /** The longest coalescing window, however many subscribers. */
-    static final long MAX_WINDOW_NANOS = 8_000_000;
+    /** The longest coalescing window at an ordinary rate of changes, however many subscribers. */
+    static final long ORDINARY_MAX_WINDOW_NANOS = 8_000_000;
+    /** Changes a second from which the access point counts as busy. */
+    static final int BUSY_CHANGES_PER_SECOND = 500;
+    /** How much longer the window is while busy. */
+    static final int BUSY_FACTOR = 3;
+    /** The longest coalescing window there is. */
+    static final long MAX_WINDOW_NANOS = BUSY_FACTOR * ORDINARY_MAX_WINDOW_NANOS;
 
     /** Events per page of the log. */
     static final int PAGE_EVENTS = 32;
@@ -68,6 +78,8 @@ public final class EventHub implements TableListener, AutoCloseable {
     /** The first position whose page is still there (a log that grew does not have older ones back). */
     private long oldest;
     private long head;
+    private final ChangeRate rate = new ChangeRate(BUSY_CHANGES_PER_SECOND);
+    private boolean busy;
 
     /**
      * @param capacity events kept for subscribers that are behind
@@ -131,6 +143,7 @@ public final class EventHub implements TableListener, AutoCloseable {
         if (subscribers.get() == 0) {
             return; // nobody to tell: a later subscriber starts after this event anyway
         }
+        long window;
         synchronized (lock) {
             int slot = (int) (head / PAGE_EVENTS % pages.length);
             if (head % PAGE_EVENTS == 0) {
@@ -155,8 +168,9 @@ public final class EventHub implements TableListener, AutoCloseable {
                 throw e;
             }
             head++;
+            busy = rate.update(System.nanoTime(), head);
+            window = window(subscribers.get(), busy);
         }
-        long window = window(subscribers.get());
         for (Loop l : loops.values()) {
             l.wake(window);
         }
@@ -164,10 +178,19 @@ public final class EventHub implements TableListener, AutoCloseable {
 
     /**
      * @param subscribers subscribers over all loops
+     * @param busy whether changes come at {@link #BUSY_CHANGES_PER_SECOND} or more
      * @return how long a loop waits after a drain before the next one
      */
-    static long window(int subscribers) {
-        return Math.min(MAX_WINDOW_NANOS, subscribers * WINDOW_PER_SUBSCRIBER_NANOS);
+    static long window(int subscribers, boolean busy) {
+        long w = Math.min(ORDINARY_MAX_WINDOW_NANOS, subscribers * WINDOW_PER_SUBSCRIBER_NANOS);
+        return busy ? w * BUSY_FACTOR : w;
+    }
+
+    /** @return whether the last second's changes made the access point busy (for tests) */
+    boolean busy() {
+        synchronized (lock) {
+            return busy;
+        }
     }
 
     /**

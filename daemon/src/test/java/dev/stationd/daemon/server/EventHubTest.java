@@ -2,6 +2,7 @@ package dev.stationd.daemon.server;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.protocol.MacAddress;
@@ -207,7 +208,8 @@ class EventHubTest {
             crowd.add(s);
             subscribe(s);
         }
-        assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(crowd.size()), "32 subscribers: the longest window");
+        long window = EventHub.window(crowd.size(), false);
+        assertEquals(EventHub.ORDINARY_MAX_WINDOW_NANOS, window, "32 subscribers: the longest ordinary window");
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) {
             hub.onChange(upsert(i));
@@ -218,7 +220,8 @@ class EventHubTest {
         // that saw every event: so at most (that time - start) / window + 1 of them, however slow
         // the machine. Without the window a burst is drained as fast as the loop can go.
         long span = first.times.get(first.times.size() - 1) - start;
-        assertTrue(first.drains.get() <= span / EventHub.MAX_WINDOW_NANOS + 1,
+        assertFalse(hub.busy(), "a burst within the hub's first second is not a rate yet");
+        assertTrue(first.drains.get() <= span / window + 1,
                 first.drains.get() + " drains within " + span + " ns");
         loop.submit(() -> { // on the loop: no drain runs meanwhile
             for (FakeSubscriber s : crowd) {
@@ -229,9 +232,29 @@ class EventHubTest {
     }
 
     @Test
-    void theWindowGrowsWithSubscribers() {
-        assertEquals(EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1));
-        assertEquals(8 * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(8));
-        assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(1000));
+    void theWindowGrowsWithSubscribersAndWhileBusy() {
+        assertEquals(EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1, false));
+        assertEquals(8 * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(8, false));
+        assertEquals(EventHub.ORDINARY_MAX_WINDOW_NANOS, EventHub.window(1000, false));
+        assertEquals(EventHub.BUSY_FACTOR * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1, true));
+        assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(1000, true));
+        assertTrue(EventHub.MAX_WINDOW_NANOS <= 25_000_000L, "a busy access point's changes still reach subscribers"
+                + " well within 50 ms");
+    }
+
+    @Test
+    void aSteadyStreamOfChangesMakesTheHubBusy() {
+        FakeSubscriber s = new FakeSubscriber();
+        subscribe(s);
+        // changes at far more than BUSY_CHANGES_PER_SECOND until a second of them has been judged
+        int[] seq = {0};
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (int i = 0; i < 500; i++) { // per poll (every 100 ms): about 5,000 a second
+                hub.onChange(upsert(++seq[0]));
+            }
+            return hub.busy();
+        });
+        int sent = seq[0];
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.seen == sent); // busy or not, nothing is left behind
     }
 }
