@@ -524,7 +524,7 @@ rss_parts() {
 rss_sampler() {
     local pid= t0 row
     # a background job does not see PID_OF change: find the daemon by its configuration
-    for _ in $(seq 600); do pid=$(pgrep -f -- "--config $RUN/$1/stationd.yaml" | head -1); [[ -n $pid ]] && break; sleep 0.1; done
+    for _ in $(seq 600); do pid=$(pgrep -f -- "--config $RUN/$1/stationd.yaml" || true); pid=${pid%%$'\n'*}; [[ -n $pid ]] && break; sleep 0.1; done
     t0=$SECONDS
     echo "t_s,heap_kib,code_kib,archive_kib,libjvm_kib,files_kib,anon_kib" > "$OUT/$1-rss-parts.csv"
     while kill -0 "$pid" 2>/dev/null; do
