@@ -16,12 +16,14 @@ final class AccessPointSection implements Section {
     private final Csv w9subs;
     private final Csv w10;
     private final Csv w10samples;
+    private final Csv w10parts;
 
-    AccessPointSection(Csv w9, Csv w9subs, Csv w10, Csv w10samples) {
+    AccessPointSection(Csv w9, Csv w9subs, Csv w10, Csv w10samples, Csv w10parts) {
         this.w9 = w9;
         this.w9subs = w9subs;
         this.w10 = w10;
         this.w10samples = w10samples;
+        this.w10parts = w10parts;
     }
 
     @Override
@@ -159,11 +161,37 @@ final class AccessPointSection implements Section {
         md.append("\nRSS trend after ").append(Fmt.num(SETTLE_S / 60)).append(" min (least squares over ").append(s.size())
                 .append(" samples): ").append(String.format(java.util.Locale.ROOT, "%+.2f", f[0])).append(" MiB/hour. Chart: `bench/w10-rss.png`.\n");
         t.add("W10 RSS trend after 5 min", "≤ 1 MiB/hour", String.format(java.util.Locale.ROOT, "%+.2f MiB/hour", f[0]), true, f[0] <= 1);
+        parts(md);
         for (String[] k : new String[][] {{"fds", "open fds"}, {"threads", "threads"}}) {
             double a = Spread.of(Csv.nums(first, k[0])).max();
             double b = Spread.of(Csv.nums(last, k[0])).max();
             t.add("W10 " + k[1], "no growth (max of the last third ≤ max of the first third)", Fmt.num(a) + " → " + Fmt.num(b),
                     true, b <= a);
+        }
+    }
+
+    /** The kinds of mappings the soak's memory sampler sums the daemon's resident pages into. */
+    private static final String[][] PARTS = {
+        {"heap_kib", "Java heap"}, {"code_kib", "JIT code cache"}, {"archive_kib", "start-up archive (file)"},
+        {"libjvm_kib", "libjvm.so (file)"}, {"files_kib", "other files"},
+        {"anon_kib", "anonymous: malloc, metaspace, thread stacks, direct buffers"}};
+
+    /** Where the resident memory is, after the settling minutes and at the end, and each part's trend. */
+    private void parts(StringBuilder md) {
+        List<Map<String, String>> s = w10parts.where(r -> Csv.num(r, "t_s") >= SETTLE_S);
+        if (s.size() < 3) {
+            return;
+        }
+        Map<String, String> a = s.get(0);
+        Map<String, String> b = s.get(s.size() - 1);
+        md.append("\nWhere the resident memory is (`/proc/PID/smaps` read every minute from outside, summed by kind of"
+                + " mapping):\n\n| part | MiB at ").append(Fmt.num(Csv.num(a, "t_s") / 60)).append(" min | MiB at ")
+                .append(Fmt.num(Csv.num(b, "t_s") / 60)).append(" min | trend MiB/hour |\n|---|---:|---:|---:|\n");
+        for (String[] p : PARTS) {
+            double trend = fit(column(s, "t_s", 1 / 3600.0), column(s, p[0], 1 / 1024.0))[0];
+            md.append("| ").append(p[1]).append(" | ").append(Fmt.num(Csv.num(a, p[0]) / 1024)).append(" | ")
+                    .append(Fmt.num(Csv.num(b, p[0]) / 1024)).append(" | ")
+                    .append(String.format(java.util.Locale.ROOT, "%+.2f", trend)).append(" |\n");
         }
     }
 

@@ -32,7 +32,8 @@ public final class Report {
                 new StartupSection(Csv.read(out.resolve("startup.csv"))),
                 new LatencySection(Csv.read(out.resolve("latency.csv"))),
                 new AccessPointSection(Csv.read(out.resolve("w9.csv")), Csv.read(out.resolve("w9-subscribers.csv")),
-                        Csv.read(out.resolve("w10.csv")), Csv.read(out.resolve("w10-samples.csv"))));
+                        Csv.read(out.resolve("w10.csv")), Csv.read(out.resolve("w10-samples.csv")),
+                        Csv.read(out.resolve("w10-rss-parts.csv"))));
     }
 
     /**

@@ -27,6 +27,13 @@ class SoakReportTest {
             csv.append(String.format(Locale.ROOT, "%d,%d,%d,17,%d%n", t, Math.round(mib * 1024), fds, t));
         }
         Files.writeString(dir.resolve("w10-samples.csv"), csv);
+        // every minute: the heap flat at 16 MiB, anonymous memory growing with the slope
+        StringBuilder parts = new StringBuilder("t_s,heap_kib,code_kib,archive_kib,libjvm_kib,files_kib,anon_kib\n");
+        for (int t = 0; t <= 3600; t += 60) {
+            parts.append(String.format(Locale.ROOT, "%d,16384,3072,17408,13312,5120,%d%n", t,
+                    Math.round((12 + slopeMibPerHour * t / 3600.0) * 1024)));
+        }
+        Files.writeString(dir.resolve("w10-rss-parts.csv"), parts);
         Report.main(new String[] {dir.toString(), dir.toString()});
         return Files.readString(dir.resolve("results.md"));
     }
@@ -45,6 +52,8 @@ class SoakReportTest {
         String md = report(3, 60);
         assertTrue(md.contains("| W10 RSS trend after 5 min | ≤ 1 MiB/hour | +3.00 MiB/hour | **NOT met** |"), md);
         assertTrue(md.contains("| W10 open fds | no growth (max of the last third ≤ max of the first third) | 56 → 60 | **NOT met** |"), md);
+        assertTrue(md.contains("| Java heap | 16 | 16 | +0.00 |"), md);
+        assertTrue(md.contains("| anonymous: malloc, metaspace, thread stacks, direct buffers | 12.3 | 15 | +3.00 |"), md);
     }
 
     @Test
