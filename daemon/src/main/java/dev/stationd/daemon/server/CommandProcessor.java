@@ -29,17 +29,16 @@ public final class CommandProcessor implements AutoCloseable {
      * instead of one from the channel's pool, whose chunks would keep the holes they leave.
      */
     static final int LARGE = 64 * 1024;
-    private final StationTable table;
-    private final FilterService filters;
-    private final StaKick kicks;
     /** {@link #encodeAhead} works while a full {@code STA_LIST} was answered this recently. */
     static final long AHEAD_WHILE_ASKED_NANOS = 60_000_000_000L;
     /** ... and once this many changes (or a quarter of the table, if more) wait to be encoded. */
     static final int AHEAD_MIN_CHANGES = 1024;
+    private final StationTable table;
+    private final FilterService filters;
+    private final StaKick kicks;
     private final EncodedTable encoded = new EncodedTable(UnpooledByteBufAllocator.DEFAULT);
-    /** When a full {@code STA_LIST} was last answered ({@link System#nanoTime}); none yet while {@link #askedFull} is false. */
-    private volatile long lastFullList;
-    private volatile boolean askedFull;
+    /** When a full {@code STA_LIST} was last answered ({@link System#nanoTime}); at first, too long ago to count. */
+    private volatile long lastFullList = System.nanoTime() - AHEAD_WHILE_ASKED_NANOS - 1;
 
     /**
      * A processor that follows no hostapd ({@code STA_KICK} finds no station).
@@ -90,7 +89,6 @@ public final class CommandProcessor implements AutoCloseable {
                 if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
                         && cmd.maxEntries() == 0) {
                     lastFullList = System.nanoTime();
-                    askedFull = true;
                     EncodedTable.Lease lease = encoded.acquire(snapshot, grant.budget());
                     if (lease == null) {
                         return null;
@@ -141,7 +139,7 @@ public final class CommandProcessor implements AutoCloseable {
      * @return whether it encoded
      */
     public boolean encodeAhead(PendingBudget budget) {
-        if (!askedFull || System.nanoTime() - lastFullList > AHEAD_WHILE_ASKED_NANOS) {
+        if (System.nanoTime() - lastFullList > AHEAD_WHILE_ASKED_NANOS) {
             return false;
         }
         long behind = table.version() - encoded.version();
