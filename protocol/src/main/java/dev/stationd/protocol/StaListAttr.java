@@ -179,14 +179,27 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     }
 
     /**
-     * Writes many records into a buffer a group at a time: one write per {@link #GROUP} records.
+     * Writes many records into a buffer a group at a time: one write per {@link #GROUP} records (or
+     * per fewer, when fewer were expected).
      * Records added reach the buffer at the latest with {@link #flush}. Not thread-safe; cheap to make.
      */
     public static final class Writer {
         /** Records assembled before one write. */
         public static final int GROUP = 16;
-        private final byte[] group = new byte[GROUP * SIZE];
+        private final byte[] group;
+        private final int capacity;
         private int n;
+
+        /** A writer for any number of records. */
+        public Writer() {
+            this(GROUP);
+        }
+
+        /** @param expected how many records are coming (a small reply needs no room for a whole group; more still work) */
+        public Writer(int expected) {
+            capacity = Math.max(1, Math.min(GROUP, expected));
+            group = new byte[capacity * SIZE];
+        }
 
         /**
          * @param r a record to write after those added before
@@ -194,7 +207,7 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
          */
         public void add(StaListAttr r, ByteBuf buf) {
             r.put(group, n * SIZE);
-            if (++n == GROUP) {
+            if (++n == capacity) {
                 flush(buf);
             }
         }

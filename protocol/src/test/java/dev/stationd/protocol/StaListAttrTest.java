@@ -196,12 +196,19 @@ class StaListAttrTest {
             want.writeByte(0x5a); // something before: the writer appends
             got.writeByte(0x5a);
             StaListAttr.Writer writer = new StaListAttr.Writer();
+            StaListAttr.Writer sized = new StaListAttr.Writer(n); // room for fewer than a group when n is small
+            ByteBuf alsoGot = Unpooled.buffer();
+            alsoGot.writeByte(0x5a);
             for (StaListAttr r : records) {
                 r.encode(want);
                 writer.add(r, got);
+                sized.add(r, alsoGot);
             }
             writer.flush(got);
             writer.flush(got); // nothing left: writes nothing
+            sized.flush(alsoGot);
+            assertEquals(want, alsoGot);
+            alsoGot.release();
             assertEquals(1 + n * StaListAttr.SIZE, got.readableBytes());
             assertEquals(want, got);
             got.skipBytes(1);

@@ -61,7 +61,7 @@ public final class ReplyEncoder extends MessageToByteEncoder<Reply> {
     public static void encodeTo(Reply msg, ByteBuf out) {
         if (msg instanceof Reply.Table t) {
             HostOrder.writeI32(out, t.records().size());  // int32 num
-            StaListAttr.Writer records = new StaListAttr.Writer();
+            StaListAttr.Writer records = new StaListAttr.Writer(t.records().size());
             for (StaListAttr r : t.records()) {
                 records.add(r, out);                        // num x sta_list_attr
             }
