@@ -236,7 +236,9 @@ class EventHubTest {
         assertEquals(EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1, false));
         assertEquals(8 * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(8, false));
         assertEquals(EventHub.ORDINARY_MAX_WINDOW_NANOS, EventHub.window(1000, false));
-        assertEquals(EventHub.BUSY_FACTOR * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1, true));
+        assertEquals(EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(1, true), "one subscriber keeps its short wait");
+        assertEquals(8 * EventHub.WINDOW_PER_SUBSCRIBER_NANOS, EventHub.window(8, true), "so do a few");
+        assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(32, true), "a crowd waits longer while busy");
         assertEquals(EventHub.MAX_WINDOW_NANOS, EventHub.window(1000, true));
         assertTrue(EventHub.MAX_WINDOW_NANOS <= 25_000_000L, "a busy access point's changes still reach subscribers"
                 + " well within 50 ms");
