@@ -186,8 +186,8 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     public static final class Writer {
         /** Records assembled before one write. */
         public static final int GROUP = 16;
+        /** Room for the records of one write (fewer than a group when fewer are expected). */
         private final byte[] group;
-        private final int capacity;
         private int n;
 
         /** A writer for any number of records. */
@@ -197,8 +197,7 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
 
         /** @param expected how many records are coming (a small reply needs no room for a whole group; more still work) */
         public Writer(int expected) {
-            capacity = Math.max(1, Math.min(GROUP, expected));
-            group = new byte[capacity * SIZE];
+            group = new byte[Math.max(1, Math.min(GROUP, expected)) * SIZE];
         }
 
         /**
@@ -207,7 +206,7 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
          */
         public void add(StaListAttr r, ByteBuf buf) {
             r.put(group, n * SIZE);
-            if (++n == capacity) {
+            if (++n * SIZE == group.length) {
                 flush(buf);
             }
         }

@@ -40,4 +40,9 @@ final class ChangeRate {
         }
         return busy;
     }
+
+    /** @return the verdict of the last {@link #update} */
+    boolean busy() {
+        return busy;
+    }
 }

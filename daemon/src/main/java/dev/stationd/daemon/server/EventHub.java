@@ -79,7 +79,6 @@ public final class EventHub implements TableListener, AutoCloseable {
     private long oldest;
     private long head;
     private final ChangeRate rate = new ChangeRate(BUSY_CHANGES_PER_SECOND);
-    private boolean busy;
 
     /**
      * @param capacity events kept for subscribers that are behind
@@ -168,8 +167,7 @@ public final class EventHub implements TableListener, AutoCloseable {
                 throw e;
             }
             head++;
-            busy = rate.update(System.nanoTime(), head);
-            window = window(subscribers.get(), busy);
+            window = window(subscribers.get(), rate.update(System.nanoTime(), head));
         }
         for (Loop l : loops.values()) {
             l.wake(window);
@@ -190,7 +188,7 @@ public final class EventHub implements TableListener, AutoCloseable {
     /** @return whether the last second's changes made the access point busy (for tests) */
     boolean busy() {
         synchronized (lock) {
-            return busy;
+            return rate.busy();
         }
     }
 
