@@ -119,7 +119,7 @@ public final class ConfigKeys {
             .doc("A connection with no complete request for this long is closed.").of(c -> c.server().idleTimeout());
     static final Key<StationdConfig, Integer> SERVER_IO_THREADS = FILE.key("server.io_threads", Types.INT)
             .byDefault(0).range(0, 256).restart()
-            .doc("Event loop threads; 0 = one per CPU, at least 2.").of(c -> c.server().ioThreads());
+            .doc("Event loop threads; 0 = one per CPU the daemon may run on.").of(c -> c.server().ioThreads());
     // Watermarks: below 1 KiB every reply toggles writability; above 64 MiB one client could take all direct memory.
     static final Key<StationdConfig, Integer> SERVER_WRITE_BUFFER_HIGH = FILE.key("server.write_buffer_high", Types.SIZE)
             .byDefault(1024 * 1024).range(1024, 64 * 1024 * 1024).restart()

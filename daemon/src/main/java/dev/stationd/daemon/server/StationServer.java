@@ -69,9 +69,21 @@ public final class StationServer implements AutoCloseable {
     /** @param context shared daemon state */
     public StationServer(ServerContext context) {
         this.context = context;
-        int threads = context.config().server().ioThreads();
-        this.group = new MultiThreadIoEventLoopGroup(threads == 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : threads,
-                EpollIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(eventLoops(context.config().server().ioThreads(),
+                Runtime.getRuntime().availableProcessors()), EpollIoHandler.newFactory());
+    }
+
+    /**
+     * Event loops for {@code server.io_threads}. Automatic means one per CPU the daemon may run on (the
+     * JVM counts the affinity mask and the cgroup's quota): two loops sharing one core only switch
+     * between each other, which cost about a fifth of the request rate pinned to one core.
+     *
+     * @param configured {@code server.io_threads}, 0 = automatic
+     * @param cpus processors available to the JVM
+     * @return the number of event loops to start
+     */
+    static int eventLoops(int configured, int cpus) {
+        return configured == 0 ? Math.max(1, cpus) : configured;
     }
 
     /** @return the event loop group (for timers that must run on the loops) */
