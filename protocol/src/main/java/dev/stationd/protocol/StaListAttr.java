@@ -9,11 +9,17 @@ import java.net.UnknownHostException;
 /**
  * {@code struct sta_list_attr}: one station, 176 bytes.
  *
+ * <p>The addresses are kept as their bits, not as {@link InetAddress} objects: those take three
+ * objects and an array per address, about 180 bytes a station (10,000 stations: 1.8 MB of a small
+ * heap); {@link #ipv4()} and {@link #ipv6()} make the objects when asked.
+ *
  * @param mac station MAC, the table key
  * @param vlanId {@code u16}, 0 = none
- * @param ipv4 {@code struct in_addr} (network order on the wire), {@code 0.0.0.0} = unknown
+ * @param ipv4Bits {@code struct in_addr} as a number in network order ({@code a.b.c.d} =
+ *     {@code a << 24 | b << 16 | c << 8 | d}), 0 = unknown
  * @param groupId policy group ({@code u32})
- * @param ipv6 {@code struct in6_addr}, {@code ::} = unknown
+ * @param ipv6High the first 8 bytes of {@code struct in6_addr} in network order
+ * @param ipv6Low its last 8 bytes; both 0 = unknown
  * @param ifname interface (BSS) the station is on, at most 15 bytes
  * @param ssid at most 32 bytes
  * @param signalDbm {@code i8}, 0 = unknown
@@ -29,7 +35,7 @@ import java.net.UnknownHostException;
  * @param lastSeenMs Unix epoch milliseconds of the last update
  * @param hostname from DHCP, at most 31 bytes, {@code ""} = unknown
  */
-public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int groupId, Inet6Address ipv6,
+public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId, long ipv6High, long ipv6Low,
                           String ifname, String ssid, int signalDbm, Band band, int flags,
                           long txRateKbps, long rxRateKbps, long txBytes, long rxBytes,
                           long txPackets, long rxPackets, long assocTimeMs, long lastSeenMs,
@@ -38,8 +44,6 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     public static final int SIZE = 176;
     /** Per thread, where {@link #encode} assembles a record. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SIZE]);
-    /** The bytes of {@link #NO_IPV4} and {@link #NO_IPV6}. */
-    private static final byte[] ZEROS = new byte[16];
     /** {@code char ifname[16]}. */
     public static final int IFNAME_SIZE = 16;
     /** {@code char ssid[33]}. */
@@ -97,8 +101,8 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
 
     /** Validates every component. */
     public StaListAttr {
-        if (mac == null || ipv4 == null || ipv6 == null || band == null) {
-            throw new IllegalArgumentException("mac, ipv4, ipv6 and band must not be null");
+        if (mac == null || band == null) {
+            throw new IllegalArgumentException("mac and band must not be null");
         }
         if (vlanId < 0 || vlanId > U16_MAX) {
             throw new IllegalArgumentException("vlanId out of u16 range: " + vlanId);
@@ -125,6 +129,27 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     /** @return a builder holding this record's values */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** @return the IPv4 address, {@link #NO_IPV4} when unknown (a new object otherwise) */
+    public Inet4Address ipv4() {
+        if (ipv4Bits == 0) {
+            return NO_IPV4;
+        }
+        byte[] raw = new byte[4];
+        NetworkOrder.putI32(raw, 0, ipv4Bits);
+        return (Inet4Address) address(raw);
+    }
+
+    /** @return the IPv6 address, {@link #NO_IPV6} when unknown (a new object otherwise) */
+    public Inet6Address ipv6() {
+        if (ipv6High == 0 && ipv6Low == 0) {
+            return NO_IPV6;
+        }
+        byte[] raw = new byte[16];
+        NetworkOrder.putI64(raw, 0, ipv6High);
+        NetworkOrder.putI64(raw, 8, ipv6Low);
+        return ipv6Of(raw);
     }
 
     /**
@@ -157,10 +182,10 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     public void put(byte[] b, int off) {
         mac.put(b, off + OFFSET_MAC);
         HostOrder.putU16(b, off + OFFSET_VLAN_ID, vlanId);
-        // network order; getAddress() copies, and most stations have no address to copy
-        System.arraycopy(ipv4 == NO_IPV4 ? ZEROS : ipv4.getAddress(), 0, b, off + OFFSET_IPV4, 4);
+        NetworkOrder.putI32(b, off + OFFSET_IPV4, ipv4Bits);
         HostOrder.putI32(b, off + OFFSET_GROUP_ID, groupId);
-        System.arraycopy(ipv6 == NO_IPV6 ? ZEROS : ipv6.getAddress(), 0, b, off + OFFSET_IPV6, 16);
+        NetworkOrder.putI64(b, off + OFFSET_IPV6, ipv6High);
+        NetworkOrder.putI64(b, off + OFFSET_IPV6 + 8, ipv6Low);
         WireStrings.put(b, off + OFFSET_IFNAME, ifname, IFNAME_SIZE);
         WireStrings.put(b, off + OFFSET_SSID, ssid, SSID_SIZE);
         b[off + OFFSET_SIGNAL_DBM] = (byte) signalDbm;
@@ -237,9 +262,10 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     private static StaListAttr decodeFields(ByteBuf buf) {
         MacAddress mac = MacAddress.read(buf);            // 0   mac[6]
         int vlanId = HostOrder.readU16(buf);              // 6   vlan_id
-        Inet4Address ipv4 = readIpv4(buf);                // 8   ipv4
+        int ipv4 = buf.readInt();                         // 8   ipv4 (network order, as ByteBuf reads)
         int groupId = HostOrder.readI32(buf);             // 12  group_id
-        Inet6Address ipv6 = readIpv6(buf);                // 16  ipv6
+        long ipv6High = buf.readLong();                   // 16  ipv6
+        long ipv6Low = buf.readLong();
         String ifname = WireStrings.readShared(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME);         // 32
         String ssid = WireStrings.readShared(buf, SSID_SIZE, "ssid", OFFSET_SSID);                 // 48
         int signal = buf.readByte();                      // 81  signal_dbm
@@ -262,32 +288,9 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         long assoc = HostOrder.readI64(buf);              // 128 assoc_time_ms
         long lastSeen = HostOrder.readI64(buf);           // 136 last_seen_ms
         String hostname = WireStrings.readLenient(buf, HOSTNAME_SIZE, "hostname", OFFSET_HOSTNAME); // 144
-        return new StaListAttr(mac, vlanId, ipv4, groupId, ipv6, ifname, ssid,
+        return new StaListAttr(mac, vlanId, ipv4, groupId, ipv6High, ipv6Low, ifname, ssid,
                 signal, Band.valueOf(band), flags, txRate, rxRate, txBytes, rxBytes, txPackets, rxPackets,
                 assoc, lastSeen, hostname);
-    }
-
-    // Unknown addresses (all zero, most stations' until they are learned) are the shared constants:
-    // three objects and an array each otherwise, per station.
-    private static Inet4Address readIpv4(ByteBuf buf) {
-        if (buf.getInt(buf.readerIndex()) == 0) {
-            buf.skipBytes(4);
-            return NO_IPV4;
-        }
-        byte[] v4 = new byte[4];
-        buf.readBytes(v4);
-        return (Inet4Address) address(v4);
-    }
-
-    private static Inet6Address readIpv6(ByteBuf buf) {
-        int at = buf.readerIndex();
-        if (buf.getLong(at) == 0 && buf.getLong(at + 8) == 0) {
-            buf.skipBytes(16);
-            return NO_IPV6;
-        }
-        byte[] v6 = new byte[16];
-        buf.readBytes(v6);
-        return ipv6Of(v6);
     }
 
     private static InetAddress address(byte[] raw) {
@@ -338,8 +341,8 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
 
     @Override
     public String toString() {
-        return "StaListAttr[mac=" + mac + ", vlanId=" + vlanId + ", ipv4=" + ipv4.getHostAddress()
-                + ", groupId=" + Integer.toUnsignedString(groupId) + ", ipv6=" + ipv6.getHostAddress()
+        return "StaListAttr[mac=" + mac + ", vlanId=" + vlanId + ", ipv4=" + ipv4().getHostAddress()
+                + ", groupId=" + Integer.toUnsignedString(groupId) + ", ipv6=" + ipv6().getHostAddress()
                 + ", ifname=" + ifname + ", ssid=" + ssid + ", signalDbm=" + signalDbm + ", band=" + band
                 + ", flags=" + StaFlags.describe(flags) + ", txRateKbps=" + txRateKbps
                 + ", rxRateKbps=" + rxRateKbps + ", txBytes=" + Long.toUnsignedString(txBytes)
@@ -352,9 +355,10 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
     public static final class Builder {
         private MacAddress mac;
         private int vlanId;
-        private Inet4Address ipv4 = NO_IPV4;
+        private int ipv4Bits;
         private int groupId;
-        private Inet6Address ipv6 = NO_IPV6;
+        private long ipv6High;
+        private long ipv6Low;
         private String ifname = "";
         private String ssid = "";
         private int signalDbm;
@@ -377,9 +381,10 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         private Builder(StaListAttr r) {
             mac = r.mac;
             vlanId = r.vlanId;
-            ipv4 = r.ipv4;
+            ipv4Bits = r.ipv4Bits;
             groupId = r.groupId;
-            ipv6 = r.ipv6;
+            ipv6High = r.ipv6High;
+            ipv6Low = r.ipv6Low;
             ifname = r.ifname;
             ssid = r.ssid;
             signalDbm = r.signalDbm;
@@ -400,12 +405,20 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         public Builder mac(MacAddress v) { mac = v; return this; }
         /** @param v vlan id @return this */
         public Builder vlanId(int v) { vlanId = v; return this; }
-        /** @param v address @return this */
-        public Builder ipv4(Inet4Address v) { ipv4 = v; return this; }
+        /** @param v address ({@link #NO_IPV4} = unknown) @return this */
+        public Builder ipv4(Inet4Address v) {
+            ipv4Bits = NetworkOrder.getI32(required("ipv4", v).getAddress(), 0);
+            return this;
+        }
         /** @param v group @return this */
         public Builder groupId(int v) { groupId = v; return this; }
-        /** @param v address @return this */
-        public Builder ipv6(Inet6Address v) { ipv6 = v; return this; }
+        /** @param v address ({@link #NO_IPV6} = unknown) @return this */
+        public Builder ipv6(Inet6Address v) {
+            byte[] raw = required("ipv6", v).getAddress();
+            ipv6High = NetworkOrder.getI64(raw, 0);
+            ipv6Low = NetworkOrder.getI64(raw, 8);
+            return this;
+        }
         /** @param v interface @return this */
         public Builder ifname(String v) { ifname = v; return this; }
         /** @param v SSID @return this */
@@ -435,9 +448,16 @@ public record StaListAttr(MacAddress mac, int vlanId, Inet4Address ipv4, int gro
         /** @param v host name @return this */
         public Builder hostname(String v) { hostname = v; return this; }
 
+        private static <T> T required(String field, T v) {
+            if (v == null) {
+                throw new IllegalArgumentException(field + " must not be null");
+            }
+            return v;
+        }
+
         /** @return the validated record */
         public StaListAttr build() {
-            return new StaListAttr(mac, vlanId, ipv4, groupId, ipv6, ifname, ssid, signalDbm, band, flags,
+            return new StaListAttr(mac, vlanId, ipv4Bits, groupId, ipv6High, ipv6Low, ifname, ssid, signalDbm, band, flags,
                     txRateKbps, rxRateKbps, txBytes, rxBytes, txPackets, rxPackets, assocTimeMs, lastSeenMs,
                     hostname);
         }

@@ -222,6 +222,24 @@ class StaListAttrTest {
     }
 
     @Test
+    void addressesAreKeptAsTheirBits() throws Exception {
+        StaListAttr s = StaListAttr.builder(MAC).ipv4(StaListAttr.parseIpv4("10.20.30.40"))
+                .ipv6(StaListAttr.ipv6(new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42}))
+                .build();
+        assertEquals(0x0A14_1E28, s.ipv4Bits(), "a.b.c.d = a << 24 | b << 16 | c << 8 | d");
+        assertEquals(0x2001_0db8_0000_0000L, s.ipv6High(), "2001:db8:: first");
+        assertEquals(0x42L, s.ipv6Low(), "::42 last");
+        assertEquals(InetAddress.getByName("10.20.30.40"), s.ipv4());
+        // a link-local address with a scope names the same bytes: the record is the same
+        byte[] linkLocal = {(byte) 0xfe, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        StaListAttr scoped = s.toBuilder().ipv6(Inet6Address.getByAddress(null, linkLocal, 2)).build();
+        StaListAttr plain = s.toBuilder().ipv6(StaListAttr.ipv6(linkLocal)).build();
+        assertEquals(plain, scoped);
+        assertEquals(plain.hashCode(), scoped.hashCode());
+        assertArrayEquals(linkLocal, scoped.ipv6().getAddress());
+    }
+
+    @Test
     void ipv4IsNetworkOrderAndSignalIsSignedByte() {
         StaListAttr s = StaListAttr.builder(MAC).ipv4(StaListAttr.parseIpv4("10.20.30.40")).signalDbm(-1).build();
         ByteBuf buf = Unpooled.buffer();
