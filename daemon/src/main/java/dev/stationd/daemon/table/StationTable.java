@@ -7,7 +7,6 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ public final class StationTable {
     /** Changes since the last snapshot, which the next one merges in. */
     private final SnapshotDelta delta = new SnapshotDelta();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
-    private final HashMap<MacAddress, long[]> heard = new HashMap<>();
+    private final MacClock heard = new MacClock();
     /**
      * No station was heard of before this ({@link #receiveClockMs}): the oldest receive time the
      * last expiry scan left, or the time of that scan when it left none. Receive times only move
@@ -329,7 +328,7 @@ public final class StationTable {
             Iterator<StaListAttr> it = stations.values().iterator();
             while (it.hasNext()) {
                 StaListAttr s = it.next();
-                long at = heard.get(s.mac())[0];
+                long at = heard.get(s.mac(), Long.MIN_VALUE);
                 if (at < cutoff) {
                     it.remove();
                     forget(s);
@@ -456,13 +455,7 @@ public final class StationTable {
 
     /** Under the lock. */
     private void heardNow(MacAddress mac) {
-        long now = receiveClockMs.getAsLong();
-        long[] at = heard.get(mac);
-        if (at == null) {
-            heard.put(mac, new long[] {now});
-        } else {
-            at[0] = now;
-        }
+        heard.put(mac, receiveClockMs.getAsLong());
     }
 
     private void store(StaListAttr sta) {
