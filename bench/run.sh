@@ -124,6 +124,9 @@ cleanup() {
     rm -rf "$RUN"
 }
 trap cleanup EXIT
+# set -e ends the run at the first command that fails; say which, rather than stop without a word
+set -E
+trap 'rc=$?; [[ $BASHPID == "$$" ]] && log "stopped: line $LINENO: $BASH_COMMAND exited with status $rc"' ERR
 
 REQ_CSV=$OUT/requests.csv
 echo "workload,server,round,mode,stations,conns,depth,requests,seconds,qps,p50_us,p99_us,p999_us,max_us,errors,malformed" > "$REQ_CSV"
@@ -236,10 +239,12 @@ sock_of() { # sock_of NAME: stationd = the last daemon started
 }
 
 fill_daemon() { # fill_daemon FROM TO: stations FROM..TO-1 through the ingest socket, then verify
-    "$TOOLS/loadgen" -m ingest -s "$DDIR/events.sock" -c 1 -B "$1" -N "$2" -n $(($2 - $1)) -t 120 -L fill >/dev/null 2>&1
-    local n
+    "$TOOLS/loadgen" -m ingest -s "$DDIR/events.sock" -c 1 -B "$1" -N "$2" -n $(($2 - $1)) -t 120 -L fill >/dev/null 2>&1 \
+        || { echo "run.sh: sending stations $1..$(($2 - 1)) failed" >&2; return 1; }
+    local n=
     for _ in $(seq 600); do
-        n=$("$TOOLS/loadgen" -m count -s "$DDIR/stationd.sock" 2>/dev/null | sed -n 's/COUNT //p')
+        # a count that fails (the daemon busy applying) is asked again, not the end of the run
+        n=$("$TOOLS/loadgen" -m count -s "$DDIR/stationd.sock" 2>/dev/null | sed -n 's/COUNT //p' || true)
         [[ $n == "$2" ]] && return 0
         sleep 0.05
     done
