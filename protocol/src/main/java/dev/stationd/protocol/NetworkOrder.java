@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * Reads and writes the bits of addresses in arrays in network order (big-endian): an IPv4 address
- * is one {@code int}, an IPv6 address two {@code long}s, whatever the host's order (integers
+ * is one {@code int}, an IPv6 address two {@code long}s, whatever the host's order (integer
  * fields are {@link HostOrder}'s).
  */
 final class NetworkOrder {
