@@ -131,9 +131,19 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
         return new Builder(this);
     }
 
+    /** @return whether the IPv4 address is known (not {@code 0.0.0.0}); no object is made */
+    public boolean hasIpv4() {
+        return ipv4Bits != 0;
+    }
+
+    /** @return whether the IPv6 address is known (not {@code ::}); no object is made */
+    public boolean hasIpv6() {
+        return ipv6High != 0 || ipv6Low != 0;
+    }
+
     /** @return the IPv4 address, {@link #NO_IPV4} when unknown (a new object otherwise) */
     public Inet4Address ipv4() {
-        if (ipv4Bits == 0) {
+        if (!hasIpv4()) {
             return NO_IPV4;
         }
         byte[] raw = new byte[4];
@@ -143,7 +153,7 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
 
     /** @return the IPv6 address, {@link #NO_IPV6} when unknown (a new object otherwise) */
     public Inet6Address ipv6() {
-        if (ipv6High == 0 && ipv6Low == 0) {
+        if (!hasIpv6()) {
             return NO_IPV6;
         }
         byte[] raw = new byte[16];

@@ -25,8 +25,8 @@ final class LearnedMerge {
 
     /** @return {@code in} (from the source) with its zero fields filled from what was learned */
     StaListAttr upserted(StaListAttr in) {
-        int mask = (in.ipv4().equals(StaListAttr.NO_IPV4) ? 0 : IPV4)
-                | (in.ipv6().equals(StaListAttr.NO_IPV6) ? 0 : IPV6)
+        int mask = (in.hasIpv4() ? IPV4 : 0)
+                | (in.hasIpv6() ? IPV6 : 0)
                 | (in.hostname().isEmpty() ? 0 : HOSTNAME);
         if (mask == 0) {
             sent.remove(in.mac());
@@ -59,12 +59,21 @@ final class LearnedMerge {
         if (l == null) {
             l = Learned.NOTHING;
         }
-        var ipv4 = (mask & IPV4) != 0 ? sta.ipv4() : l.ipv4();
-        var ipv6 = (mask & IPV6) != 0 ? sta.ipv6() : l.ipv6();
+        // a field the source sent is kept as it is; only a learned one is compared (addresses are
+        // made into objects only then)
+        boolean keepIpv4 = (mask & IPV4) != 0 || l.ipv4().equals(sta.ipv4());
+        boolean keepIpv6 = (mask & IPV6) != 0 || l.ipv6().equals(sta.ipv6());
         String hostname = (mask & HOSTNAME) != 0 ? sta.hostname() : l.hostname();
-        if (ipv4.equals(sta.ipv4()) && ipv6.equals(sta.ipv6()) && hostname.equals(sta.hostname())) {
+        if (keepIpv4 && keepIpv6 && hostname.equals(sta.hostname())) {
             return sta;
         }
-        return sta.toBuilder().ipv4(ipv4).ipv6(ipv6).hostname(hostname).build();
+        StaListAttr.Builder b = sta.toBuilder().hostname(hostname);
+        if (!keepIpv4) {
+            b.ipv4(l.ipv4());
+        }
+        if (!keepIpv6) {
+            b.ipv6(l.ipv6());
+        }
+        return b.build();
     }
 }
