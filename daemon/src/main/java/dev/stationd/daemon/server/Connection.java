@@ -83,6 +83,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     /** The place it got at accept. */
     private Admission.Outcome admission;
     private boolean permLogged;
+    /** A request arrived in the current read from the socket. */
+    private boolean readRequests;
     /** The channel's ALLOW_HALF_CLOSURE, as last set (the server bootstrap starts it true). */
     private boolean halfClosure = true;
 
@@ -172,13 +174,17 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             ReferenceCountUtil.release(msg);
             return;
         }
-        writer.requestRead();
+        readRequests = true;
         queue.add(msg);
         drain();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readRequests) {
+            readRequests = false;
+            writer.requestsRead();
+        }
         ctx.flush();
         halfCloseOnlyWhilePending();
     }

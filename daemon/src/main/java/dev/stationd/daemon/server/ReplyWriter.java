@@ -1,8 +1,12 @@
 package dev.stationd.daemon.server;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
+import io.netty.channel.ChannelPromise;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -13,6 +17,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@code volatile} fields from any thread.
  */
 final class ReplyWriter implements PendingBudget.Holder {
+    /**
+     * Writes from this size up report the kernel's progress as it takes them, so a reader that
+     * takes a large reply slowly still counts as reading. A smaller one is nearly always taken in
+     * one system call, and its completion says as much; a plain promise spares each reply the
+     * progress notification and its clock read.
+     */
+    static final long PROGRESS_FROM = PendingBudget.EVICT_MIN_HELD;
     private final ChannelHandlerContext ctx;
     private final PendingBudget budget;
     /** Bytes of replies and events written and not yet taken by the kernel, shared ones included. */
@@ -62,11 +73,20 @@ final class ReplyWriter implements PendingBudget.Holder {
         if (lease != null) {
             leases.add(lease);
         }
-        ctx.write(msg, ctx.newProgressivePromise()).addListener(new Sent(grant, weight, lease));
+        Sent sent = new Sent(grant, weight, lease);
+        ChannelPromise promise;
+        if (weight >= PROGRESS_FROM) {
+            ChannelProgressivePromise progressive = ctx.newProgressivePromise();
+            progressive.addListener(new Progress(sent));
+            promise = progressive;
+        } else {
+            promise = ctx.newPromise();
+        }
+        ctx.write(msg, promise).addListener(sent);
     }
 
-    /** A request was read. */
-    void requestRead() {
+    /** Requests were read (called once per read from the socket, not per request: a clock read each). */
+    void requestsRead() {
         lastActivityNanos = System.nanoTime();
     }
 
@@ -75,8 +95,30 @@ final class ReplyWriter implements PendingBudget.Holder {
         return lastActivityNanos;
     }
 
-    /** Notes the progress of a write (the kernel took some of it) and releases its charge when it completes. */
-    private final class Sent implements ChannelProgressiveFutureListener {
+    /** Passes the kernel's progress through a large write on to its {@link Sent}. */
+    private static final class Progress implements ChannelProgressiveFutureListener {
+        private final Sent sent;
+
+        Progress(Sent sent) {
+            this.sent = sent;
+        }
+
+        @Override
+        public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+            sent.progressed(progress);
+        }
+
+        @Override
+        public void operationComplete(ChannelProgressiveFuture f) {
+            // the write's Sent listener settles it
+        }
+    }
+
+    /**
+     * Releases a write's charge when it completes, and notes the progress of a large one (the
+     * kernel took some of it). Listens to either kind of promise, so it takes any channel future.
+     */
+    private final class Sent implements ChannelFutureListener {
         private final PendingBudget.Grant grant;
         private final long bytes;
         private final long weight;
@@ -91,15 +133,14 @@ final class ReplyWriter implements PendingBudget.Holder {
             this.lease = lease;
         }
 
-        @Override
-        public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+        void progressed(long progress) {
             lastActivityNanos = System.nanoTime();
             taken += progress - progressed;
             progressed = progress;
         }
 
         @Override
-        public void operationComplete(ChannelProgressiveFuture f) {
+        public void operationComplete(ChannelFuture f) {
             grant.release();
             held -= weight;
             charged -= bytes;
