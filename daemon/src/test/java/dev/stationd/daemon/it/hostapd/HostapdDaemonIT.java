@@ -170,6 +170,10 @@ class HostapdDaemonIT {
                 client.filterAdd(0, kept);
                 HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), kept + " on the deny list",
                         () -> HostapdLab.quiet(() -> lab.denyList().contains(kept)));
+                // and hostapd's OK read by the daemon: only an entry it knows hostapd took counts as
+                // restored later (killed before that, the entry is added again as a new one)
+                HostapdLab.awaitOrDump(d, Duration.ofSeconds(2), "the daemon's confirmation of " + kept,
+                        () -> d.output().contains("hostapd wlan0: " + kept + " added to the deny list"));
                 lab.killHostapd();
                 HostapdLab.awaitOrDump(d, Duration.ofSeconds(5), "the daemon to notice", () -> d.output().contains("hostapd wlan0: lost"));
                 client.ping(); // still serving
