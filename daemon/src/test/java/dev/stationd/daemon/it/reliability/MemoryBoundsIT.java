@@ -225,8 +225,8 @@ class MemoryBoundsIT {
             // let a running tick finish: interrupted in a socket call it would fail with ClosedByInterruptException
             timer.shutdown();
             if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+                timer.shutdownNow(); // before fail(), which throws: the tick must not outlive the test
                 fail("the load's timer did not stop within 10 s");
-                timer.shutdownNow();
             }
             for (Thread t : threads) {
                 t.join(10_000);
