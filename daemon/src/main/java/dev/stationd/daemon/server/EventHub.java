@@ -38,9 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #ORDINARY_MAX_WINDOW_NANOS}), so a single subscriber waits at most a fraction of a
  * millisecond and a crowd of them costs a bounded number of writes per second. While changes
  * come at {@link #BUSY_CHANGES_PER_SECOND} or more (a full access point's churn, a re-read of
- * every station) a crowd's window (already the longest) is {@link #BUSY_FACTOR} times as long:
- * each write then carries more events, and a change waits longer but well within what such a
- * rate allows (50 ms at 1,000 a second is the bar; 24 ms at most here).
+ * every station) the window is {@link #BUSY_FACTOR} times as long: each write then carries more
+ * events, and a change waits longer but well within what such a rate allows (50 ms at 1,000 a
+ * second is the bar; 24 ms at most here). The factor applies to any number of subscribers, so
+ * the window stays proportional to them: a crowd that lost a member or two (a slow reader
+ * dropped and not back yet) is still a crowd, and one subscriber still waits under a millisecond.
  */
 public final class EventHub implements TableListener, AutoCloseable {
     /** A subscription as the hub sees it. */
@@ -181,8 +183,7 @@ public final class EventHub implements TableListener, AutoCloseable {
      */
     static long window(int subscribers, boolean busy) {
         long w = Math.min(ORDINARY_MAX_WINDOW_NANOS, subscribers * WINDOW_PER_SUBSCRIBER_NANOS);
-        // only a crowd waits longer: a few subscribers cost few wake-ups, and keep their short wait
-        return busy && w == ORDINARY_MAX_WINDOW_NANOS ? w * BUSY_FACTOR : w;
+        return busy ? w * BUSY_FACTOR : w;
     }
 
     /** @return whether the last second's changes made the access point busy (for tests) */
