@@ -42,15 +42,23 @@ import org.slf4j.LoggerFactory;
  * datagrams in the order they came, so the replies come in the order of the requests, and a
  * batch of them costs one wake-up of hostapd and of this loop instead of one each. A datagram
  * that starts with {@code <N>} is an event and goes to the listener as it comes; anything else is
- * the reply to the oldest outstanding request. Replies can be empty ({@code STA-NEXT} past the end,
- * {@code DENY_ACL SHOW} of an empty list) and the transport does not deliver a zero-length
- * datagram, so a request whose reply can be empty is followed by a fence {@code PING}: a
- * {@code PONG} where the reply was expected means the reply was empty. {@code PING} itself and
- * {@code STA <mac>} (hostapd answers {@code FAIL} for a station it does not know, never nothing)
- * go without: on a busy access point {@code STA <mac>} follows every connect, and the fence
- * would double the datagrams of each. A request without reply
- * within {@link #REQUEST_TIMEOUT_MS} of being sent fails the channel, so a late reply is never
- * taken for the reply to a later request.
+ * the reply to the oldest outstanding request. A request without reply within
+ * {@link #REQUEST_TIMEOUT_MS} of being sent fails the channel, so a late reply is never taken for
+ * the reply to a later request.
+ *
+ * <p><b>Fences.</b> Replies can be empty ({@code STA-NEXT} past the end, {@code DENY_ACL SHOW}
+ * of an empty list) and the transport does not deliver a zero-length datagram, so requests whose
+ * reply can be empty are followed by a fence {@code PING}: its {@code PONG} says every reply
+ * before it is in. The requests queued during one task of the loop go out together and share one
+ * fence (a re-read asks about its stations in batches: one fence per batch, not per station). If
+ * fewer replies than requests come before the {@code PONG}, some reply was empty and nothing says
+ * which: each request of the run is asked again with a fence of its own, where a {@code PONG}
+ * first means exactly that its reply was empty. That happens once per re-read (the last
+ * station's {@code STA-NEXT}). Nothing is sent while a fence is out, so the requests asked again
+ * are still answered in the order they were queued. {@code PING} itself and {@code STA <mac>}
+ * (hostapd answers {@code FAIL} for a station it does not know, never nothing) go without: on a
+ * busy access point {@code STA <mac>} follows every connect, and a fence would double its
+ * datagrams.
  *
  * <p><b>Why one socket.</b> hostapd's own {@code wpa_ctrl} clients use two sockets, one for
  * requests and one {@code ATTACH}ed for events. Here one socket carries both because it keeps
@@ -97,14 +105,24 @@ final class ControlChannel {
     /** The channel's life: connecting, open, closed (failed or closed by the owner). */
     enum State { CONNECTING, OPEN, CLOSED }
 
-    /** What the outstanding fenced request waits for next. */
-    private enum Awaiting { REPLY, FENCE }
-
-    private record Request(String command, boolean fenced, Consumer<String> onReply) {
+    /** How a request learns that its reply was empty. */
+    private enum Fence {
+        /** Its reply is never empty. */
+        NONE,
+        /** One {@code PING} after the run of such requests sent together. */
+        SHARED,
+        /** A {@code PING} of its own: a shared one could not tell which reply was empty. */
+        OWN
     }
 
-    /** A request that went out ({@link System#nanoTime} of its sending). */
-    private record Sent(Request request, long atNanos) {
+    private record Request(String command, Fence fence, Consumer<String> onReply) {
+    }
+
+    /**
+     * Requests that went out together ({@link System#nanoTime} of their sending): one without a
+     * fence, or a run followed by one {@code PING}.
+     */
+    private record Sent(List<Request> requests, boolean fenced, long atNanos) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
@@ -118,11 +136,16 @@ final class ControlChannel {
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     /** Sent, oldest first; the replies come in this order. */
     private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
+    /** Requests in {@link #inFlight}. */
+    private int inFlightRequests;
+    /** Whether a fence is out: nothing more is sent until its {@code PONG}. */
+    private boolean fenceOut;
+    /** Replies to the fenced run at the head of {@link #inFlight}, until its {@code PONG}. */
+    private final List<String> heldReplies = new ArrayList<>();
+    /** Whether a {@link #pump} is queued on the loop. */
+    private boolean pumpQueued;
     private State state = State.CONNECTING;
     private Channel channel;
-    /** What the oldest request in flight waits for. */
-    private Awaiting awaiting;
-    private String heldReply;
     /** Checks the oldest request's age; one timer however many requests go out. */
     private ScheduledFuture<?> timeout;
 
@@ -206,7 +229,7 @@ final class ControlChannel {
      * @param onReply gets the reply ({@code ""} when it was empty); not called if the channel fails first
      */
     void request(String command, Consumer<String> onReply) {
-        enqueue(new Request(command, true, onReply));
+        enqueue(new Request(command, Fence.SHARED, onReply));
     }
 
     /**
@@ -217,7 +240,7 @@ final class ControlChannel {
      * @param onReply gets the reply
      */
     void requestStation(String mac, Consumer<String> onReply) {
-        enqueue(new Request("STA " + mac, false, onReply));
+        enqueue(new Request("STA " + mac, Fence.NONE, onReply));
     }
 
     /**
@@ -226,7 +249,7 @@ final class ControlChannel {
      * @param onReply gets the reply
      */
     void ping(Consumer<String> onReply) {
-        enqueue(new Request(PING, false, onReply));
+        enqueue(new Request(PING, Fence.NONE, onReply));
     }
 
     /**
@@ -297,8 +320,9 @@ final class ControlChannel {
         }
         queue.clear();
         inFlight.clear();
-        awaiting = null;
-        heldReply = null;
+        inFlightRequests = 0;
+        fenceOut = false;
+        heldReplies.clear();
     }
 
     private void enqueue(Request r) {
@@ -306,21 +330,31 @@ final class ControlChannel {
             return;
         }
         queue.add(r);
-        pump();
+        if (!pumpQueued) {
+            // after the current task: what it queues meanwhile goes out with this one, under one fence
+            pumpQueued = true;
+            loop.execute(() -> {
+                pumpQueued = false;
+                pump();
+            });
+        }
     }
 
     private void pump() {
         boolean wrote = false;
-        while (state == State.OPEN && inFlight.size() < MAX_IN_FLIGHT && !queue.isEmpty()) {
-            Request r = queue.poll();
-            if (inFlight.isEmpty()) {
-                awaiting = Awaiting.REPLY;
-                heldReply = null;
-            }
-            inFlight.add(new Sent(r, System.nanoTime()));
-            write(r.command());
-            if (r.fenced()) {
-                write(PING);
+        while (state == State.OPEN && !fenceOut && inFlightRequests < MAX_IN_FLIGHT && !queue.isEmpty()) {
+            Request first = queue.poll();
+            long now = System.nanoTime();
+            if (first.fence() == Fence.NONE) {
+                send(new Sent(List.of(first), false, now));
+            } else {
+                List<Request> run = new ArrayList<>();
+                run.add(first);
+                while (first.fence() == Fence.SHARED && inFlightRequests + run.size() < MAX_IN_FLIGHT
+                        && queue.peek() != null && queue.peek().fence() == Fence.SHARED) {
+                    run.add(queue.poll());
+                }
+                send(new Sent(run, true, now));
             }
             wrote = true;
         }
@@ -329,6 +363,18 @@ final class ControlChannel {
             if (timeout == null) {
                 armTimeout();
             }
+        }
+    }
+
+    private void send(Sent sent) {
+        inFlight.add(sent);
+        inFlightRequests += sent.requests().size();
+        for (Request r : sent.requests()) {
+            write(r.command());
+        }
+        if (sent.fenced()) {
+            write(PING);
+            fenceOut = true;
         }
     }
 
@@ -343,7 +389,7 @@ final class ControlChannel {
         long left = TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs) - waited;
         if (left <= 0) {
             timeout = null;
-            fail("no reply to " + verb(oldest.request().command()) + " within " + requestTimeoutMs
+            fail("no reply to " + verb(oldest.requests().get(0).command()) + " within " + requestTimeoutMs
                     + " ms (hostapd hung?)");
             return;
         }
@@ -381,33 +427,56 @@ final class ControlChannel {
             LOG.debug("hostapd {}: reply without request: {}", ifname, brief(text));
             return;
         }
-        Request r = sent.request();
-        if (!r.fenced()) {
-            complete(r, text);
-        } else if (awaiting == Awaiting.REPLY) {
-            if (text.startsWith(PONG)) {
-                complete(r, ""); // the reply was empty and did not reach us; this is the fence
-            } else {
-                heldReply = text;
-                awaiting = Awaiting.FENCE;
+        List<Request> run = sent.requests();
+        if (!sent.fenced()) {
+            done(sent);
+            deliver(run.get(0), text);
+        } else if (!text.startsWith(PONG)) {
+            if (heldReplies.size() == run.size()) {
+                fail("out-of-step reply to " + verb(run.get(run.size() - 1).command()) + ": " + brief(text));
+                return;
             }
-        } else if (text.startsWith(PONG)) {
-            complete(r, heldReply);
+            heldReplies.add(text);
         } else {
-            fail("out-of-step reply to " + verb(r.command()) + ": " + brief(text));
+            fenceReached(sent);
+        }
+        pump();
+    }
+
+    /** The {@code PONG} of the fenced run at the head: every reply of the run that was not empty is in. */
+    private void fenceReached(Sent sent) {
+        List<Request> run = sent.requests();
+        List<String> replies = List.copyOf(heldReplies);
+        heldReplies.clear();
+        fenceOut = false;
+        done(sent);
+        if (replies.size() == run.size()) {
+            for (int i = 0; i < run.size() && state == State.OPEN; i++) {
+                deliver(run.get(i), replies.get(i));
+            }
+        } else if (run.size() == 1) {
+            deliver(run.get(0), ""); // the reply was empty and did not reach us
+        } else {
+            LOG.debug("hostapd {}: {} of {} replies before the fence; asking each again with its own", ifname,
+                    replies.size(), run.size());
+            for (int i = run.size() - 1; i >= 0; i--) { // to the front, in their order
+                Request r = run.get(i);
+                queue.addFirst(new Request(r.command(), Fence.OWN, r.onReply()));
+            }
         }
     }
 
-    private void complete(Request r, String reply) {
+    private void done(Sent sent) {
         inFlight.poll();
-        awaiting = Awaiting.REPLY; // the next one's reply comes next
-        heldReply = null;
+        inFlightRequests -= sent.requests().size();
+    }
+
+    private void deliver(Request r, String reply) {
         try {
             r.onReply().accept(reply);
         } catch (RuntimeException e) {
             LOG.warn("hostapd {}: handling the reply to {} failed", ifname, verb(r.command()), e);
         }
-        pump();
     }
 
     private static ByteBuf ascii(String s) {

@@ -85,7 +85,8 @@ class BssStationsTest {
         assertEquals(StaFlags.AUTHORIZED, a.flags(), "flags=[AUTHORIZED] of the wired capture");
         assertEquals(2, stations.size());
         assertEquals(List.of(A, B), present, "every station read is reported present");
-        assertEquals(List.of("GET_CONFIG", "PING", "STATUS", "PING", "STA-FIRST", "PING", "STA-NEXT " + A, "PING",
+        // GET_CONFIG and STATUS share a fence; the first walk goes one station after the other
+        assertEquals(List.of("GET_CONFIG", "STATUS", "PING", "STA-FIRST", "PING", "STA-NEXT " + A, "PING",
                 "STA-NEXT " + B, "PING"), hostapd.received());
     }
 
@@ -116,10 +117,12 @@ class BssStationsTest {
         refreshAndWalk();
         List<String> walk = hostapd.received().stream().filter(r -> r.startsWith("STA-")).toList();
         // hostapd's list is B, D, C: STA-FIRST names B; the known A, B, C are asked together (A: FAIL,
-        // B: D, C: the end); D, read as B's successor and new, is asked in turn (C)
+        // B: D, C: the end); C's empty reply leaves the shared fence one reply short, so the four
+        // are asked again, each with its own; D, read as B's successor and new, is asked in turn (C)
         assertEquals("STA-FIRST", walk.get(0));
         assertEquals(Set.of("STA-NEXT " + A, "STA-NEXT " + B, "STA-NEXT " + C), Set.copyOf(walk.subList(1, 4)));
-        assertEquals(List.of("STA-NEXT 02:00:00:00:0b:04"), walk.subList(4, walk.size()));
+        assertEquals(walk.subList(0, 4), walk.subList(4, 8), "asked again in the same order");
+        assertEquals(List.of("STA-NEXT 02:00:00:00:0b:04"), walk.subList(8, walk.size()));
         assertEquals(Set.of(B, C, MacAddress.parse("02:00:00:00:0b:04")), tableMacs(), "A, no longer listed, is removed");
     }
 
@@ -136,8 +139,15 @@ class BssStationsTest {
         hostapd.received().clear();
         refreshAndWalk();
         assertEquals(all, tableMacs(), "the second, in batches");
-        assertEquals(1, hostapd.count("STA-FIRST"));
-        assertEquals(all.size(), hostapd.countStarting("STA-NEXT "), "each known station asked once, none twice");
+        // each known station asked once, except the batch with the last station (its reply is
+        // empty, and a shared fence cannot say whose was): asked again, each with its own fence
+        assertTrue(hostapd.count("STA-FIRST") <= 2);
+        long asked = hostapd.countStarting("STA-NEXT ") + hostapd.count("STA-FIRST");
+        assertTrue(asked > all.size() && asked <= all.size() + 1 + BssStations.WALK_BATCH, asked + " requests");
+        int batches = (all.size() + 1 + BssStations.WALK_BATCH - 1) / BssStations.WALK_BATCH;
+        long retried = asked - all.size() - 1;
+        assertEquals(1 + batches + retried, hostapd.count("PING"),
+                "GET_CONFIG and STATUS share one fence, each batch one, each request asked again one: " + hostapd.received());
     }
 
     @Test
