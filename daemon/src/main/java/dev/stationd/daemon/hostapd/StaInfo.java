@@ -190,14 +190,20 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
      * @param groupId the configured group
      * @param band the BSS's band
      * @param nowMs the current time (becomes {@code last_seen_ms})
-     * @param knownAssocMs the association time already known for this station, 0 if none; used
-     *     when hostapd does not report {@code connected_time}
+     * @param knownAssocMs the association time already known for this station, 0 if none; kept
+     *     when hostapd does not report {@code connected_time}, or when what it reports agrees with
+     *     it to within that count's second
      * @return the record
      */
     public StaListAttr toAttr(String ifname, String ssid, int groupId, Band band, long nowMs, long knownAssocMs) {
         long assoc;
         if (connectedTimeSec >= 0) {
             assoc = nowMs - Math.min(connectedTimeSec, nowMs / 1000) * 1000;
+            // connected_time counts whole seconds: read again, the same association would move by
+            // up to a second each time (every re-read a different assoc_time_ms)
+            if (knownAssocMs != 0 && Math.abs(assoc - knownAssocMs) < 1000) {
+                assoc = knownAssocMs;
+            }
         } else {
             assoc = knownAssocMs != 0 ? knownAssocMs : nowMs;
         }

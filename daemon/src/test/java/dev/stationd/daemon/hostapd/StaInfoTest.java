@@ -97,6 +97,15 @@ class StaInfoTest {
         assertEquals(Band.GHZ_5, a.band());
         assertEquals(NOW - 3_742_000, a.assocTimeMs(), "association = now - connected_time");
         assertEquals(NOW, a.lastSeenMs());
+        // read again 1.4 s later, connected_time 3743 (whole seconds): the association did not move
+        long later = NOW + 1_400;
+        StaInfo again = StaInfo.parse(Captures.read("nl80211-2.10-sta.txt").replace("connected_time=3742", "connected_time=3743"));
+        assertEquals(a.assocTimeMs(), again.toAttr("wlan1", "home", 1, Band.GHZ_5, later, a.assocTimeMs()).assocTimeMs(),
+                "within connected_time's second of the known association: kept");
+        assertEquals(later - 3_743_000, again.toAttr("wlan1", "home", 1, Band.GHZ_5, later, 0).assocTimeMs(),
+                "without a known one: computed");
+        assertEquals(later - 3_743_000, again.toAttr("wlan1", "home", 1, Band.GHZ_5, later, NOW - 7_000_000).assocTimeMs(),
+                "a known one that disagrees (the station associated again): replaced");
     }
 
     @Test
