@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Each version is charged to the {@link PendingBudget} once, when it is encoded
  * ({@link PendingBudget#tryVersion}), and released when it is no longer the newest and the last
  * reply that uses it has been sent: a client that does not read can keep an old version alive,
- * and that memory counts.
+ * and that memory counts. When the new version fits only in place of the newest one and no reply
+ * uses that, the newest gives way first and the new one is encoded whole.
  *
  * <p>When the budget has no room for a new encoding, a query is answered from the newest one
  * there is, if it was made at most {@link #STALE_NANOS} ago and has the filters in force (a filter
@@ -151,13 +152,18 @@ public final class EncodedTable implements AutoCloseable {
     public synchronized Lease acquire(TableSnapshot latest, PendingBudget budget) {
         if (current == null || latest.version() > current.snapshot.version()) {
             int size = replySize(latest.size());
-            if (!budget.tryVersion(size)) {
+            PendingBudget.Room room = budget.tryVersion(size, current != null && current.leases == 0 ? current.size : 0);
+            if (room == PendingBudget.Room.NONE) {
                 if (current == null || System.nanoTime() - current.encodedAt > STALE_NANOS
                         || current.snapshot.filters() != latest.filters()) {
                     return null;
                 }
                 current.leases++; // no room for a new version: the recent one answers
                 return new Lease(current);
+            }
+            if (room == PendingBudget.Room.INSTEAD) {
+                drop(current); // its bytes are the new one's: encoded from scratch, not copied from it
+                current = null;
             }
             Version next;
             try {

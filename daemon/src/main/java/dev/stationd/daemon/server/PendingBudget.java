@@ -179,19 +179,55 @@ public final class PendingBudget {
         return g;
     }
 
+    /** Whether a new encoding of the table was charged, and beside or instead of the older one. */
+    enum Room {
+        /** Charged beside everything held. */
+        BESIDE,
+        /** Charged only by counting the older encoding no reply uses as free: the caller drops it now. */
+        INSTEAD,
+        /** Not charged. */
+        NONE
+    }
+
     /**
-     * Charges a new encoding of the table if it fits under the ceiling (or nothing is held).
+     * Charges a new encoding of the table if it fits under the ceiling (or nothing is held),
+     * else, if the older encoding is used by no reply, in its place. Without the second chance
+     * the encoding kept for the next query would keep a table that grew past half the ceiling
+     * from ever being encoded again (every full list refused, with nothing to disconnect).
      *
      * @param bytes its size
-     * @return whether it was charged (release it with {@link #release(long)})
+     * @param unused bytes of the older encoding when no reply uses it, else 0
+     * @return where it was charged (release it with {@link #release(long)})
      */
-    boolean tryVersion(long bytes) {
-        if (tryAdd(used, bytes, limit + limit / 2) || tryFirst(bytes)) {
-            return true;
+    Room tryVersion(long bytes, long unused) {
+        if (tryAdd(used, bytes, ceiling()) || tryFirst(bytes)) {
+            return Room.BESIDE;
+        }
+        if (unused > 0 && tryInstead(bytes, unused)) {
+            return Room.INSTEAD;
         }
         stats.budgetRefusals.increment();
         evictIfOver(used.get() + bytes);
-        return false;
+        return Room.NONE;
+    }
+
+    /** As {@link #tryVersion}'s first try, with {@code unused} of what is held counted as free. */
+    private boolean tryInstead(long bytes, long unused) {
+        while (true) {
+            long now = used.get();
+            boolean fits = now - unused + bytes <= ceiling() || (now == unused && reserveUsed.get() == 0);
+            if (!fits) {
+                return false;
+            }
+            if (used.compareAndSet(now, now + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** @return the most a new encoding of the table may bring the total to */
+    private long ceiling() {
+        return limit + limit / 2;
     }
 
     /** One reply of any size when nothing at all is held: the daemon always makes progress. */

@@ -23,8 +23,12 @@ class EncodedTableTest {
     private final ServerStats stats = new ServerStats();
 
     private static TableSnapshot snapshot(long version, FilterSet filters) {
+        return snapshot(version, 10, filters);
+    }
+
+    private static TableSnapshot snapshot(long version, int n, FilterSet filters) {
         List<StaListAttr> stations = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < n; i++) {
             stations.add(StaListAttr.builder(new MacAddress(0x020000000000L + i)).ifname("wlan0").build());
         }
         return TableSnapshot.of(version, stations, filters);
@@ -70,6 +74,28 @@ class EncodedTableTest {
             pinned.done();
             other.release();
         }
+    }
+
+    @Test
+    void aTableThatGrewPastHalfTheCeilingIsStillListed() {
+        int hundred = EncodedTable.replySize(100);
+        PendingBudget budget = new PendingBudget(hundred, stats); // ceiling: 1.5 encodings of 100 stations
+        TableSnapshot grown = snapshot(2, 100, FilterSet.empty());
+        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            table.acquire(snapshot(1, 60, FilterSet.empty()), budget).done(); // kept for the next query
+            // 60 + 100 stations are over the ceiling, and only the kept encoding is held: refused,
+            // it would stay the newest, and every full list would be refused from then on
+            EncodedTable.Lease lease = table.acquire(grown, budget);
+            assertSame(grown, lease.snapshot(), "encoded in place of the older one no reply uses");
+            assertEquals(hundred, budget.used(), "which is gone");
+            ByteBuf reply = lease.fullReply();
+            ByteBuf expected = oneByOne(grown);
+            assertEquals(expected, reply, "encoded whole, byte for byte");
+            reply.release();
+            expected.release();
+            lease.done();
+        }
+        assertEquals(0, budget.used());
     }
 
     /** The reply as the protocol defines it, record by record: what the encoded table must equal. */

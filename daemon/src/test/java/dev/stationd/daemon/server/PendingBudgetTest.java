@@ -79,11 +79,26 @@ class PendingBudgetTest {
     @Test
     void newTableVersionsMayGoUpToTheCeiling() {
         assertTrue(budget.grant(0).take(LIMIT));
-        assertTrue(budget.tryVersion(700));
-        assertTrue(budget.tryVersion(100), "2,400: the ceiling");
-        assertFalse(budget.tryVersion(1));
+        assertEquals(PendingBudget.Room.BESIDE, budget.tryVersion(700, 0));
+        assertEquals(PendingBudget.Room.BESIDE, budget.tryVersion(100, 0), "2,400: the ceiling");
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(1, 0));
         budget.release(800);
         assertEquals(LIMIT, budget.used());
+    }
+
+    @Test
+    void aVersionThatFitsOnlyInPlaceOfTheUnusedOlderOneTakesItsPlace() {
+        assertEquals(PendingBudget.Room.BESIDE, budget.tryVersion(LIMIT, 0), "the newest encoding, kept for the next query");
+        // the table grew: 1,600 held + 2,400 for the new encoding is over the ceiling of 2,400
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(LIMIT + LIMIT / 2, 0), "beside it: over the ceiling");
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(LIMIT + LIMIT / 2, LIMIT / 2),
+                "a reply still uses the older one: only part of it is free");
+        assertEquals(PendingBudget.Room.INSTEAD, budget.tryVersion(LIMIT + LIMIT / 2, LIMIT), "no reply uses it");
+        assertEquals(LIMIT + LIMIT + LIMIT / 2, budget.used(), "charged: the caller now releases the older one");
+        budget.release(LIMIT);
+        assertEquals(PendingBudget.Room.INSTEAD, budget.tryVersion(4 * LIMIT, LIMIT + LIMIT / 2),
+                "larger than the ceiling: in place of all that is held, as with nothing held");
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(4 * LIMIT, LIMIT), "but not beside anything else");
     }
 
     @Test
@@ -91,9 +106,9 @@ class PendingBudgetTest {
         PendingBudget.Grant big = budget.grant(0);
         assertTrue(big.take(10 * LIMIT), "a table larger than the limit is still served");
         assertFalse(budget.grant(0).take(200));
-        assertFalse(budget.tryVersion(LIMIT));
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(LIMIT, 0));
         big.release();
-        assertTrue(budget.tryVersion(5 * LIMIT));
+        assertEquals(PendingBudget.Room.BESIDE, budget.tryVersion(5 * LIMIT, 0));
     }
 
     @Test
@@ -117,10 +132,10 @@ class PendingBudgetTest {
         assertTrue(budget.grant(0).take(LIMIT));
         assertTrue(budget.grant(0).take(50), "from the reserve, and room is made");
         assertEquals(List.of(0, 0, 1, 0), evictions(fast, slow, stalled, small), "the one that reads nothing goes first");
-        assertFalse(budget.tryVersion(LIMIT), "still no room");
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(LIMIT, 0), "still no room");
         assertEquals(List.of(0, 0, 1, 0), evictions(fast, slow, stalled, small), "no second wave before the first is gone");
         budget.unregister(stalled);
-        assertFalse(budget.tryVersion(LIMIT));
+        assertEquals(PendingBudget.Room.NONE, budget.tryVersion(LIMIT, 0));
         assertEquals(List.of(0, 1, 1, 0), evictions(fast, slow, stalled, small), "then the slow reader");
         assertEquals(2, stats.budgetEvictions.sum());
     }

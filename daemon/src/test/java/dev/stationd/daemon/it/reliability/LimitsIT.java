@@ -402,6 +402,47 @@ class LimitsIT {
         }
     }
 
+    /**
+     * The encoding of the table kept for the next query is charged to the reply budget. A table
+     * that grew so that it and its new encoding do not fit under the ceiling together (1.5 times
+     * {@code server.max_pending_bytes}) must still be listed: the kept one, used by no reply, gives
+     * way. Here 1,200 stations (211 KB) are listed, then 2,000 (352 KB); the ceiling of a 256 KiB
+     * budget is 384 KiB.
+     */
+    @Test
+    @Order(8)
+    void aTableThatOutgrowsHalfTheReplyBudgetIsStillListed(@TempDir Path growDir) throws Exception {
+        Path cfg = DaemonProcess.writeConfig(growDir, "  max_pending_bytes: 262144\n", "", "");
+        try (DaemonProcess grow = DaemonProcess.start(growDir, cfg, DaemonProcess.FAST_JVM)) {
+            sendStations(grow, 0, 1_200);
+            DaemonProcess.poll("1,200 stations listed", DEADLINE).until(() -> listed(grow.socket()) == 1_200);
+            sendStations(grow, 1_200, 2_000);
+            DaemonProcess.poll("2,000 stations listed (not E_BUSY for ever)", DEADLINE)
+                    .until(() -> listed(grow.socket()) == 2_000);
+        }
+    }
+
+    private static void sendStations(DaemonProcess d, int from, int to) throws IOException {
+        try (EventSender s = EventSender.connect(d.events())) {
+            for (int i = from; i < to; i++) {
+                s.sendRaw(Wire.upsert(i + 1, 0x02_33_00_00_00_00L + i * 0x10001L + 1));
+            }
+        }
+    }
+
+    /** @return the stations a full STA_LIST returns, or -1 when it is refused with E_BUSY */
+    private static int listed(Path socket) throws IOException {
+        try (RawConnection c = RawConnection.open(socket)) {
+            c.write(CmdFrame.cmd(STA_LIST).bytes());
+            int num = c.readInt("STA_LIST");
+            if (num == E_BUSY) {
+                return -1;
+            }
+            c.read(num * Wire.RECORD_SIZE, "STA_LIST records");
+            return num;
+        }
+    }
+
     /** idle_timeout gets its own daemon (1 s), so the other tests are not raced by it. */
     @Test
     @Order(7)
