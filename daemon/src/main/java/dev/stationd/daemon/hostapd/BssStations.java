@@ -130,8 +130,8 @@ final class BssStations {
      */
     void refreshBss(ControlChannel ch, Runnable then) {
         String[] getConfig = {""};
-        ch.request("GET_CONFIG", reply -> getConfig[0] = failed(reply) ? "" : reply);
-        ch.request("STATUS", reply -> {
+        ch.query("GET_CONFIG", reply -> getConfig[0] = failed(reply) ? "" : reply);
+        ch.query("STATUS", reply -> {
             String status = failed(reply) ? "" : reply;
             String newSsid = CtrlText.ssid(getConfig[0], status, ifname);
             Band newBand = CtrlText.band(status);
@@ -163,7 +163,7 @@ final class BssStations {
         Walk w = new Walk(then);
         walk = w;
         w.inFlight++;
-        ch.request("STA-FIRST", reply -> {
+        ch.query("STA-FIRST", reply -> {
             if (walk == w) {
                 w.inFlight--;
                 found(ch, w, reply);
@@ -210,7 +210,7 @@ final class BssStations {
             MacAddress mac = w.toAsk.poll();
             w.inFlight++;
             w.lastBatch++;
-            ch.request("STA-NEXT " + mac, reply -> {
+            ch.query("STA-NEXT " + mac, reply -> {
                 if (walk != w) {
                     return;
                 }

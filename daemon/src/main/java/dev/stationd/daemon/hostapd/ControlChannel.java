@@ -47,18 +47,18 @@ import org.slf4j.LoggerFactory;
  * the reply to a later request.
  *
  * <p><b>Fences.</b> Replies can be empty ({@code STA-NEXT} past the end, {@code DENY_ACL SHOW}
- * of an empty list) and the transport does not deliver a zero-length datagram, so requests whose
- * reply can be empty are followed by a fence {@code PING}: its {@code PONG} says every reply
- * before it is in. The requests queued during one task of the loop go out together and share one
- * fence (a re-read asks about its stations in batches: one fence per batch, not per station). If
- * fewer replies than requests come before the {@code PONG}, some reply was empty and nothing says
- * which: each request of the run is asked again with a fence of its own, where a {@code PONG}
- * first means exactly that its reply was empty. That happens once per re-read (the last
- * station's {@code STA-NEXT}). Nothing is sent while a fence is out, so the requests asked again
- * are still answered in the order they were queued. {@code PING} itself and {@code STA <mac>}
- * (hostapd answers {@code FAIL} for a station it does not know, never nothing) go without: on a
- * busy access point {@code STA <mac>} follows every connect, and a fence would double its
- * datagrams.
+ * of an empty list) and the transport does not deliver a zero-length datagram, so a request is
+ * followed by a fence {@code PING}: its {@code PONG} says every reply before it is in, and a
+ * {@code PONG} where the reply was expected means the reply was empty. Requests that only read
+ * ({@link #query}) share one fence when they are queued during the same task of the loop (a
+ * re-read asks about its stations in batches: one fence per batch, not per station). If fewer
+ * replies than requests come before that {@code PONG}, some reply was empty and nothing says
+ * which: each is asked again with a fence of its own (once per re-read: the last station's
+ * {@code STA-NEXT}). Only reads may be asked twice, so only they share; and nothing is sent while
+ * a shared fence is out, so the reads asked again are still answered in the order they were
+ * queued. {@code PING} itself and {@code STA <mac>} (hostapd answers {@code FAIL} for a station
+ * it does not know, never nothing) go without: on a busy access point {@code STA <mac>} follows
+ * every connect, and a fence would double its datagrams.
  *
  * <p><b>Why one socket.</b> hostapd's own {@code wpa_ctrl} clients use two sockets, one for
  * requests and one {@code ATTACH}ed for events. Here one socket carries both because it keeps
@@ -109,9 +109,9 @@ final class ControlChannel {
     private enum Fence {
         /** Its reply is never empty. */
         NONE,
-        /** One {@code PING} after the run of such requests sent together. */
+        /** A read: one {@code PING} after the run of reads sent together. */
         SHARED,
-        /** A {@code PING} of its own: a shared one could not tell which reply was empty. */
+        /** A {@code PING} of its own. */
         OWN
     }
 
@@ -119,10 +119,18 @@ final class ControlChannel {
     }
 
     /**
-     * Requests that went out together ({@link System#nanoTime} of their sending): one without a
-     * fence, or a run followed by one {@code PING}.
+     * Requests that went out together ({@link System#nanoTime} of their sending): one request (and
+     * its {@code PING} unless its fence is {@code NONE}), or a run of reads and their one {@code PING}.
      */
-    private record Sent(List<Request> requests, boolean fenced, long atNanos) {
+    private record Sent(List<Request> requests, Fence fence, long atNanos) {
+        boolean fenced() {
+            return fence != Fence.NONE;
+        }
+
+        /** @return whether its replies may have to be asked for again: nothing is sent after it until its fence */
+        boolean shared() {
+            return fence == Fence.SHARED && requests.size() > 1;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlChannel.class);
@@ -138,8 +146,8 @@ final class ControlChannel {
     private final ArrayDeque<Sent> inFlight = new ArrayDeque<>();
     /** Requests in {@link #inFlight}. */
     private int inFlightRequests;
-    /** Whether a fence is out: nothing more is sent until its {@code PONG}. */
-    private boolean fenceOut;
+    /** Whether a run of reads shares a fence that is out: nothing more is sent until its {@code PONG}. */
+    private boolean sharedFenceOut;
     /** Replies to the fenced run at the head of {@link #inFlight}, until its {@code PONG}. */
     private final List<String> heldReplies = new ArrayList<>();
     /** Whether a {@link #pump} is queued on the loop. */
@@ -223,12 +231,23 @@ final class ControlChannel {
     }
 
     /**
-     * Queues a request followed by a fence {@code PING}.
+     * Queues a request followed by a fence {@code PING} of its own.
      *
-     * @param command e.g. {@code STA-FIRST}
+     * @param command e.g. {@code DENY_ACL ADD_MAC 02:00:00:00:00:01}
      * @param onReply gets the reply ({@code ""} when it was empty); not called if the channel fails first
      */
     void request(String command, Consumer<String> onReply) {
+        enqueue(new Request(command, Fence.OWN, onReply));
+    }
+
+    /**
+     * Queues a request that only reads: it may share its fence with the reads queued in the same
+     * task, and may be sent twice.
+     *
+     * @param command e.g. {@code STA-NEXT 02:00:00:00:00:01}
+     * @param onReply gets the reply ({@code ""} when it was empty); not called if the channel fails first
+     */
+    void query(String command, Consumer<String> onReply) {
         enqueue(new Request(command, Fence.SHARED, onReply));
     }
 
@@ -321,7 +340,7 @@ final class ControlChannel {
         queue.clear();
         inFlight.clear();
         inFlightRequests = 0;
-        fenceOut = false;
+        sharedFenceOut = false;
         heldReplies.clear();
     }
 
@@ -342,19 +361,21 @@ final class ControlChannel {
 
     private void pump() {
         boolean wrote = false;
-        while (state == State.OPEN && !fenceOut && inFlightRequests < MAX_IN_FLIGHT && !queue.isEmpty()) {
+        while (state == State.OPEN && !sharedFenceOut && inFlightRequests < MAX_IN_FLIGHT && !queue.isEmpty()) {
             Request first = queue.poll();
             long now = System.nanoTime();
-            if (first.fence() == Fence.NONE) {
-                send(new Sent(List.of(first), false, now));
-            } else {
+            if (first.fence() == Fence.SHARED) {
                 List<Request> run = new ArrayList<>();
                 run.add(first);
-                while (first.fence() == Fence.SHARED && inFlightRequests + run.size() < MAX_IN_FLIGHT
+                while (inFlightRequests + run.size() < MAX_IN_FLIGHT
                         && queue.peek() != null && queue.peek().fence() == Fence.SHARED) {
                     run.add(queue.poll());
                 }
-                send(new Sent(run, true, now));
+                Sent sent = new Sent(run, Fence.SHARED, now);
+                send(sent);
+                sharedFenceOut = sent.shared(); // one read alone is told apart like any fenced request
+            } else {
+                send(new Sent(List.of(first), first.fence(), now));
             }
             wrote = true;
         }
@@ -374,7 +395,6 @@ final class ControlChannel {
         }
         if (sent.fenced()) {
             write(PING);
-            fenceOut = true;
         }
     }
 
@@ -448,7 +468,9 @@ final class ControlChannel {
         List<Request> run = sent.requests();
         List<String> replies = List.copyOf(heldReplies);
         heldReplies.clear();
-        fenceOut = false;
+        if (sent.shared()) {
+            sharedFenceOut = false;
+        }
         done(sent);
         if (replies.size() == run.size()) {
             for (int i = 0; i < run.size() && state == State.OPEN; i++) {
@@ -457,7 +479,7 @@ final class ControlChannel {
         } else if (run.size() == 1) {
             deliver(run.get(0), ""); // the reply was empty and did not reach us
         } else {
-            LOG.debug("hostapd {}: {} of {} replies before the fence; asking each again with its own", ifname,
+            LOG.debug("hostapd {}: {} of {} replies before a shared fence; asking each again with its own", ifname,
                     replies.size(), run.size());
             for (int i = run.size() - 1; i >= 0; i--) { // to the front, in their order
                 Request r = run.get(i);

@@ -227,7 +227,7 @@ final class DenyListEnforcer {
     private void read(String cause, Runnable then) {
         phase = Phase.READING;
         ControlChannel ch = channel;
-        ch.request("DENY_ACL SHOW", reply -> {
+        ch.query("DENY_ACL SHOW", reply -> {
             if (channel != ch) {
                 return;
             }
