@@ -213,16 +213,7 @@ public final class PendingBudget {
 
     /** As {@link #tryVersion}'s first try, with {@code unused} of what is held counted as free. */
     private boolean tryInstead(long bytes, long unused) {
-        while (true) {
-            long now = used.get();
-            boolean fits = now - unused + bytes <= ceiling() || (now == unused && reserveUsed.get() == 0);
-            if (!fits) {
-                return false;
-            }
-            if (used.compareAndSet(now, now + bytes)) {
-                return true;
-            }
-        }
+        return tryAdd(used, bytes, ceiling() + unused) || (reserveUsed.get() == 0 && used.compareAndSet(unused, unused + bytes));
     }
 
     /** @return the most a new encoding of the table may bring the total to */

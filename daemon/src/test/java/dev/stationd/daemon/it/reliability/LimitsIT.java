@@ -364,11 +364,7 @@ class LimitsIT {
         jvm.add("-XX:MaxDirectMemorySize=256m");
         jvm.add("-Xmx256m");
         try (DaemonProcess big = DaemonProcess.start(bigDir, DaemonProcess.writeConfig(bigDir, ""), jvm)) {
-            try (EventSender s = EventSender.connect(big.events())) {
-                for (int i = 0; i < stations; i++) {
-                    s.sendRaw(Wire.upsert(i + 1, 0x02_22_00_00_00_00L + i * 0x10001L + 1));
-                }
-            }
+            sendStations(big, 0x02_22_00_00_00_00L, 0, stations);
             DaemonProcess.poll("all " + stations + " stations to land", DEADLINE).until(() -> countStations(big.socket()) == stations);
             long rssBefore = rssKiB(big.pid());
             byte[] all = new byte[requests * Wire.CMD_SIZE];
@@ -414,18 +410,19 @@ class LimitsIT {
     void aTableThatOutgrowsHalfTheReplyBudgetIsStillListed(@TempDir Path growDir) throws Exception {
         Path cfg = DaemonProcess.writeConfig(growDir, "  max_pending_bytes: 262144\n", "", "");
         try (DaemonProcess grow = DaemonProcess.start(growDir, cfg, DaemonProcess.FAST_JVM)) {
-            sendStations(grow, 0, 1_200);
+            sendStations(grow, 0x02_33_00_00_00_00L, 0, 1_200);
             DaemonProcess.poll("1,200 stations listed", DEADLINE).until(() -> listed(grow.socket()) == 1_200);
-            sendStations(grow, 1_200, 2_000);
+            sendStations(grow, 0x02_33_00_00_00_00L, 1_200, 2_000);
             DaemonProcess.poll("2,000 stations listed (not E_BUSY for ever)", DEADLINE)
                     .until(() -> listed(grow.socket()) == 2_000);
         }
     }
 
-    private static void sendStations(DaemonProcess d, int from, int to) throws IOException {
+    /** Sends UPSERTs of stations {@code from..to-1} (MACs spread from {@code macBase}) to {@code d}'s ingest socket. */
+    private static void sendStations(DaemonProcess d, long macBase, int from, int to) throws IOException {
         try (EventSender s = EventSender.connect(d.events())) {
             for (int i = from; i < to; i++) {
-                s.sendRaw(Wire.upsert(i + 1, 0x02_33_00_00_00_00L + i * 0x10001L + 1));
+                s.sendRaw(Wire.upsert(i + 1, macBase + i * 0x10001L + 1));
             }
         }
     }
