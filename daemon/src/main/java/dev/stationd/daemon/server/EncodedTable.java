@@ -10,10 +10,13 @@ import java.util.List;
 
 /**
  * The whole table, encoded once per table version as a ready {@code STA_LIST} reply
- * ({@code int32 num} + every record, sorted by MAC) in one direct buffer of its own; a new
- * version copies the records that did not change from the previous one and encodes the rest. Every reply
- * until the next change is a retained duplicate of it (no copying, no encoding); selective and
- * paged replies copy their 176-byte records out of it.
+ * ({@code int32 num} + every record, sorted by MAC); a new version copies the records that did not
+ * change from the previous one and encodes the rest. Every full reply until the next change sends
+ * that encoding as it is (no encoding, no copy in the daemon); selective and paged replies copy
+ * their 176-byte records out of it. From {@link ReplyFile#FROM_BYTES} up the encoding is a sealed
+ * memory file sent with {@code sendfile}, so the kernel does not copy it either; smaller ones, or
+ * all of them without the daemon's JNI library, are a direct buffer of their own, sent as retained
+ * duplicates.
  *
  * <p>Each version is charged to the {@link PendingBudget} once, when it is encoded
  * ({@link PendingBudget#tryVersion}), and released when it is no longer the newest and the last
@@ -43,7 +46,10 @@ public final class EncodedTable implements AutoCloseable {
     /** One encoded version; {@code leases} and {@code superseded} are guarded by the table's lock. */
     private static final class Version {
         final TableSnapshot snapshot;
+        /** The reply's bytes (read-only when in a file). */
         final ByteBuf encoded;
+        /** The file they are in, or {@code null} when {@link #encoded} is a buffer of its own. */
+        final ReplyFile file;
         /** Bytes charged for it, and where. */
         final int size;
         final PendingBudget budget;
@@ -52,9 +58,10 @@ public final class EncodedTable implements AutoCloseable {
         /** Read without the lock by {@link Lease#staleBytes()}. */
         volatile boolean superseded;
 
-        Version(TableSnapshot snapshot, ByteBuf encoded, int size, PendingBudget budget) {
+        Version(TableSnapshot snapshot, ByteBuf encoded, ReplyFile file, int size, PendingBudget budget) {
             this.snapshot = snapshot;
             this.encoded = encoded;
+            this.file = file;
             this.size = size;
             this.budget = budget;
         }
@@ -89,12 +96,13 @@ public final class EncodedTable implements AutoCloseable {
         }
 
         /**
-         * @return the full-table reply (a retained duplicate, released by whoever writes it); the
-         *     lease stays open until {@link #done()}, once the reply is sent
+         * @return the full-table reply: a region of the version's file or a retained duplicate of
+         *     its buffer, released by whoever writes it; the lease stays open until {@link #done()},
+         *     once the reply is sent
          */
-        public ByteBuf fullReply() {
+        public Object fullReply() {
             synchronized (EncodedTable.this) {
-                return version.encoded.retainedDuplicate();
+                return version.file != null ? version.file.region() : version.encoded.retainedDuplicate();
             }
         }
 
@@ -167,7 +175,7 @@ public final class EncodedTable implements AutoCloseable {
             }
             Version next;
             try {
-                next = new Version(latest, encode(latest, size, current), size, budget);
+                next = encode(latest, size, current, budget);
             } catch (OutOfMemoryError e) {
                 throw Fatal.outOfMemory("encoding the table", e);
             } catch (RuntimeException e) {
@@ -205,57 +213,82 @@ public final class EncodedTable implements AutoCloseable {
     }
 
     private static void drop(Version v) {
-        v.encoded.release();
+        if (v.file != null) {
+            v.file.release();
+        } else {
+            v.encoded.release();
+        }
         v.budget.release(v.size);
     }
 
-    /**
-     * Encodes a snapshot; records that {@code previous} has too (the same instances: snapshots
-     * share unchanged records) are copied from its buffer in runs, so only what changed is encoded.
-     */
-    private ByteBuf encode(TableSnapshot s, int size, Version previous) {
-        List<StaListAttr> all = s.all();
-        ByteBuf buf = alloc.directBuffer(size); // no maxCapacity: string encoding asks for worst-case room
-        StaListAttr.Writer changed = new StaListAttr.Writer();
+    /** Encodes a snapshot into a sealed file when it is large enough and one can be made, else into a buffer. */
+    private Version encode(TableSnapshot s, int size, Version previous, PendingBudget budget) {
+        ReplyFile file = size >= ReplyFile.FROM_BYTES ? ReplyFile.create(size) : null;
+        if (file != null) {
+            try {
+                encode(s, previous, file.buffer());
+            } catch (RuntimeException e) {
+                file.release();
+                throw e;
+            }
+            if (file.seal()) {
+                return new Version(s, file.buffer(), file, size, budget);
+            }
+            ByteBuf copy = alloc.directBuffer(size).writeBytes(file.buffer()); // the kernel refused the seal
+            file.release();
+            return new Version(s, copy, null, size, budget);
+        }
+        ByteBuf buf = alloc.directBuffer(size, size);
         try {
-            HostOrder.writeI32(buf, all.size());
-            if (previous == null) {
-                for (StaListAttr r : all) {
-                    changed.add(r, buf);
-                }
-                changed.flush(buf);
-                return buf;
-            }
-            TableSnapshot old = previous.snapshot;
-            List<StaListAttr> had = old.all();
-            int j = 0;        // next record of the old snapshot to compare with
-            int runFrom = 0;  // old records [runFrom, runTo) are still to be copied
-            int runTo = 0;
-            for (int i = 0; i < all.size(); i++) {
-                StaListAttr r = all.get(i);
-                long key = s.keyAt(i);
-                while (j < had.size() && old.keyAt(j) < key) {
-                    j++;
-                }
-                if (j < had.size() && had.get(j) == r) {
-                    if (j != runTo) { // not adjacent to the run: send the run, start another
-                        copy(previous.encoded, runFrom, runTo, changed, buf);
-                        runFrom = j;
-                    }
-                    runTo = ++j;
-                } else {
-                    copy(previous.encoded, runFrom, runTo, changed, buf);
-                    runFrom = runTo;
-                    changed.add(r, buf);
-                }
-            }
-            copy(previous.encoded, runFrom, runTo, changed, buf);
-            changed.flush(buf);
-            return buf;
+            encode(s, previous, buf);
         } catch (RuntimeException e) {
             buf.release();
             throw e;
         }
+        return new Version(s, buf, null, size, budget);
+    }
+
+    /**
+     * Encodes a snapshot into {@code buf} (exactly its reply's size); records that {@code previous}
+     * has too (the same instances: snapshots share unchanged records) are copied from its encoding in
+     * runs, so only what changed is encoded.
+     */
+    private static void encode(TableSnapshot s, Version previous, ByteBuf buf) {
+        List<StaListAttr> all = s.all();
+        StaListAttr.Writer changed = new StaListAttr.Writer();
+        HostOrder.writeI32(buf, all.size());
+        if (previous == null) {
+            for (StaListAttr r : all) {
+                changed.add(r, buf);
+            }
+            changed.flush(buf);
+            return;
+        }
+        TableSnapshot old = previous.snapshot;
+        List<StaListAttr> had = old.all();
+        int j = 0;        // next record of the old snapshot to compare with
+        int runFrom = 0;  // old records [runFrom, runTo) are still to be copied
+        int runTo = 0;
+        for (int i = 0; i < all.size(); i++) {
+            StaListAttr r = all.get(i);
+            long key = s.keyAt(i);
+            while (j < had.size() && old.keyAt(j) < key) {
+                j++;
+            }
+            if (j < had.size() && had.get(j) == r) {
+                if (j != runTo) { // not adjacent to the run: send the run, start another
+                    copy(previous.encoded, runFrom, runTo, changed, buf);
+                    runFrom = j;
+                }
+                runTo = ++j;
+            } else {
+                copy(previous.encoded, runFrom, runTo, changed, buf);
+                runFrom = runTo;
+                changed.add(r, buf);
+            }
+        }
+        copy(previous.encoded, runFrom, runTo, changed, buf);
+        changed.flush(buf);
     }
 
     /** Appends the encoded records {@code [from, to)} of an older version, after the changed records before them. */

@@ -124,6 +124,7 @@ public final class StationServer implements AutoCloseable {
         ServerBootstrap sb = new ServerBootstrap().group(group)
                 .option(ChannelOption.SO_BACKLOG, cfg.server().backlog())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, WriteSizes.INSTANCE)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(cfg.server().writeBufferLow(), cfg.server().writeBufferHigh()))
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {

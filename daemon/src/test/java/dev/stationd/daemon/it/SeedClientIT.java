@@ -349,12 +349,13 @@ class SeedClientIT {
     }
 
     /**
-     * The most records a single read is sure to get: Linux queues a Unix stream write in pieces of
-     * at most 32 KiB of pages plus a head of a page less the kernel's bookkeeping (36,544 bytes with
-     * 4 KiB pages) and wakes the reader at the first piece, so a longer reply can come in two reads
-     * (seen once with 256 records, 45,060 bytes: the first read got 36,544). 200 records are 35,204.
+     * The most records a single read is sure to get for a full list: the daemon sends it from a
+     * memory file with sendfile, which Linux queues on a Unix stream socket in pieces of 16 pages
+     * (65,536 bytes with 4 KiB pages), and the reader is woken at the first piece, so a longer
+     * reply can come in two reads (373 records, 65,652 bytes: the first read got 65,536 about one
+     * time in ten). 372 records are 65,476 bytes. Written from a buffer the pieces are 36,544 bytes.
      */
-    static final int ONE_READ_RECORDS = 200;
+    static final int ONE_READ_RECORDS = 372;
 
     @Test
     void staListArrivesWholeInOneRead() throws Exception {

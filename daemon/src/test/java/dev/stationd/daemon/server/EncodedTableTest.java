@@ -10,14 +10,25 @@ import dev.stationd.protocol.HostOrder;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.FileRegion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Encoded table versions and what they cost in the budget. */
+/**
+ * Encoded table versions and what they cost in the budget. Without the daemon's JNI library (unit
+ * tests) every version is a buffer; {@code EncodedTableFileIT} runs the same cases with it, where
+ * tables from {@link ReplyFile#FROM_BYTES} up are sealed files.
+ */
 class EncodedTableTest {
     private static final int TEN = EncodedTable.replySize(10);
     private final ServerStats stats = new ServerStats();
@@ -41,7 +52,7 @@ class EncodedTableTest {
             EncodedTable.Lease a = table.acquire(snapshot(1, FilterSet.empty()), budget);
             EncodedTable.Lease b = table.acquire(snapshot(1, FilterSet.empty()), budget);
             assertEquals(TEN, budget.used(), "one version, however many replies share it");
-            ByteBuf reply = a.fullReply();
+            ByteBuf reply = bytes(a.fullReply());
             assertEquals(TEN, reply.readableBytes());
             assertEquals(0, a.staleBytes());
             EncodedTable.Lease c = table.acquire(snapshot(2, FilterSet.empty()), budget);
@@ -88,7 +99,7 @@ class EncodedTableTest {
             EncodedTable.Lease lease = table.acquire(grown, budget);
             assertSame(grown, lease.snapshot(), "encoded in place of the older one no reply uses");
             assertEquals(hundred, budget.used(), "which is gone");
-            ByteBuf reply = lease.fullReply();
+            ByteBuf reply = bytes(lease.fullReply());
             ByteBuf expected = oneByOne(grown);
             assertEquals(expected, reply, "encoded whole, byte for byte");
             reply.release();
@@ -96,6 +107,33 @@ class EncodedTableTest {
             lease.done();
         }
         assertEquals(0, budget.used());
+    }
+
+    /**
+     * @param reply a full reply as written to a connection: a buffer or a file's region (released here)
+     * @return its bytes, as the client reads them
+     */
+    static ByteBuf bytes(Object reply) {
+        if (reply instanceof FileRegion region) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                WritableByteChannel sink = Channels.newChannel(out);
+                while (region.transferred() < region.count()) {
+                    region.transferTo(sink, region.transferred());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                region.release();
+            }
+            return Unpooled.wrappedBuffer(out.toByteArray());
+        }
+        ByteBuf buf = (ByteBuf) reply;
+        try {
+            return Unpooled.copiedBuffer(buf);
+        } finally {
+            buf.release();
+        }
     }
 
     /** The reply as the protocol defines it, record by record: what the encoded table must equal. */
@@ -138,8 +176,8 @@ class EncodedTableTest {
                 EncodedTable.Lease got = incremental.acquire(snap, budget);
                 try (EncodedTable fresh = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
                     EncodedTable.Lease want = fresh.acquire(snap, budget);
-                    ByteBuf a = got.fullReply();
-                    ByteBuf b = want.fullReply();
+                    ByteBuf a = bytes(got.fullReply());
+                    ByteBuf b = bytes(want.fullReply());
                     ByteBuf one = oneByOne(snap);
                     assertEquals(one, b, "version " + version + " encoded afresh");
                     assertEquals(b, a, "version " + version + " (" + stations.size() + " stations)");

@@ -1,0 +1,88 @@
+package dev.stationd.daemon.it;
+
+import static dev.stationd.daemon.it.Stations.assertSameStations;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.stationd.protocol.StaListAttr;
+import dev.stationd.protocol.Wire;
+import dev.stationd.protocol.Wire.CmdFrame;
+import dev.stationd.protocol.client.ListQuery;
+import dev.stationd.protocol.client.StationClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Full lists go out of sealed memory files whose pages the socket holds instead of a copy: a client
+ * that reads its list slowly gets the table as it was when it asked, byte for byte, after the daemon
+ * has encoded newer tables and closed the file that list came from.
+ */
+class TableFileIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** Stations: a 352,004-byte reply, more than a socket holds. */
+    private static final int N = 2_000;
+    /** What the slow reader leaves unread until the old file is gone (less than a socket holds). */
+    private static final int LEFT = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSlowReaderGetsTheTableAsItWasAfterItsFileIsClosed() throws Exception {
+        try (DaemonProcess d = DaemonProcess.start(dir, DaemonProcess.writeConfig(dir, ""));
+             StationClient other = StationClient.open(d.socket());
+             RawConnection slow = RawConnection.open(d.socket())) {
+            List<StaListAttr> before = Stations.makeAll(N, System.currentTimeMillis());
+            Stations.send(d.events(), before);
+            DaemonProcess.awaitStations(d.socket(), N, DEADLINE);
+            slow.write(CmdFrame.cmd(Wire.STA_LIST).bytes());
+            assertEquals(N, slow.readInt("the slow reader's STA_LIST"));
+
+            // every station changes, and another client's list encodes the new table
+            List<StaListAttr> after = new ArrayList<>();
+            for (StaListAttr s : before) {
+                after.add(s.toBuilder().txBytes(s.txBytes() + 1).hostname("moved-on").build());
+            }
+            Stations.send(d.events(), after);
+            DaemonProcess.poll("the changed table listed", DEADLINE)
+                    .until(() -> other.list(ListQuery.ALL).stream().allMatch(s -> s.hostname().equals("moved-on")));
+            assertEquals(2, tableFiles(d), "the old table's file while the slow reader's list is unsent, and the new one's");
+
+            // the slow reader takes all but what its socket holds: the daemon's write completes, the
+            // old table has no reply left and its file closes, with the rest of the list still queued
+            byte[] head = slow.read(N * StaListAttr.SIZE - LEFT, DEADLINE, "most of the old list");
+            DaemonProcess.poll("the old table's file closed", DEADLINE).until(() -> tableFiles(d) == 1);
+            byte[] tail = slow.read(LEFT, DEADLINE, "the rest, sent from the closed file's pages");
+
+            ByteBuf records = Unpooled.wrappedBuffer(head, tail);
+            List<StaListAttr> got = new ArrayList<>();
+            while (records.isReadable()) {
+                got.add(StaListAttr.decode(records));
+            }
+            assertSameStations(Stations.sorted(before), got);
+            assertSameStations(Stations.sorted(after), other.list(ListQuery.ALL));
+            assertEquals(0, d.stop(), d::output);
+        }
+    }
+
+    /** @return the daemon's open table files (memory files named {@code stationd-table}) */
+    private static long tableFiles(DaemonProcess d) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(d.pid()), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("/memfd:stationd-table");
+                } catch (IOException e) {
+                    return false; // closed while listed
+                }
+            }).count();
+        }
+    }
+}

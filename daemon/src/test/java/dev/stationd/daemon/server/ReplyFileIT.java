@@ -1,0 +1,106 @@
+package dev.stationd.daemon.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.FileRegion;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sealed memory file of a table reply, through the daemon's JNI library (on the failsafe JVM's
+ * library path): what is written is what is sent, nothing can change it afterwards, and the last
+ * reference closes it.
+ */
+class ReplyFileIT {
+    // F_SEAL_* of <linux/fcntl.h>
+    private static final int F_SEAL_SEAL = 0x1;
+    private static final int F_SEAL_SHRINK = 0x2;
+    private static final int F_SEAL_GROW = 0x4;
+    private static final int F_SEAL_FUTURE_WRITE = 0x10;
+
+    @BeforeAll
+    static void libraryLoaded() {
+        assertTrue(ReplyFile.available(), "the JNI library built by mvn package is on java.library.path");
+    }
+
+    /** A file of {@code size} bytes 0, 1, 2, … (mod 251), sealed. */
+    private static ReplyFile written(int size) {
+        ReplyFile file = ReplyFile.create(size);
+        assertNotNull(file);
+        for (int i = 0; i < size; i++) {
+            file.buffer().writeByte(i % 251);
+        }
+        assertTrue(file.seal());
+        return file;
+    }
+
+    @Test
+    void aRegionSendsWhatWasWritten() {
+        ReplyFile file = written(10_000);
+        byte[] sent = ByteBufUtil.getBytes(EncodedTableTest.bytes(file.region()));
+        byte[] expected = new byte[10_000];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) (i % 251);
+        }
+        assertArrayEquals(expected, sent);
+        assertTrue(file.release());
+    }
+
+    @Test
+    void aSealedFileCannotChangeSizeOrBeWritten() throws IOException {
+        ReplyFile file = written(5_000);
+        try {
+            int seals = file.seals();
+            assertEquals(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE, seals, "F_GET_SEALS: " + seals);
+            assertTrue(file.buffer().isReadOnly(), "the daemon's own view");
+            // another descriptor of the same file, opened for writing, gets nowhere either
+            try (FileChannel other = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.WRITE)) {
+                assertThrows(IOException.class, () -> other.write(ByteBuffer.wrap(new byte[] {1}), 0), "write");
+                assertThrows(IOException.class, () -> other.truncate(100), "shrink");
+                assertThrows(IOException.class, () -> other.write(ByteBuffer.wrap(new byte[] {1}), 6_000), "grow");
+            }
+            ByteBuf view = file.buffer();
+            assertEquals(0, view.getByte(0));
+            assertEquals(1, view.getByte(1), "unchanged");
+        } finally {
+            file.release();
+        }
+    }
+
+    @Test
+    void theLastReferenceClosesTheFile() throws IOException {
+        ReplyFile file = written(5_000);
+        Path fd = Path.of("/proc/self/fd/" + file.fd());
+        FileRegion inFlight = file.region();
+        assertFalse(file.release(), "a region still holds it");
+        assertTrue(Files.readSymbolicLink(fd).toString().startsWith("/memfd:stationd-table"), "still open");
+        assertEquals(5_000, EncodedTableTest.bytes(inFlight).readableBytes(), "and sent whole (released by that)");
+        assertEquals(0, file.refCnt());
+        assertFalse(Files.exists(fd) && Files.readSymbolicLink(fd).toString().startsWith("/memfd:stationd-table"),
+                "closed with the last region");
+    }
+
+    @Test
+    void anUnsealedFileIsNeverSent() {
+        ReplyFile file = ReplyFile.create(5_000);
+        assertNotNull(file);
+        try {
+            assertThrows(IllegalStateException.class, file::region);
+        } finally {
+            file.release();
+        }
+    }
+}
