@@ -13,10 +13,10 @@ import java.util.List;
  * ({@code int32 num} + every record, sorted by MAC); a new version copies the records that did not
  * change from the previous one and encodes the rest. Every full reply until the next change sends
  * that encoding as it is (no encoding, no copy in the daemon); selective and paged replies copy
- * their 176-byte records out of it. From {@link ReplyFile#FROM_BYTES} up the encoding is a sealed
- * memory file sent with {@code sendfile}, so the kernel does not copy it either; smaller ones, or
- * all of them without the daemon's JNI library, are a direct buffer of their own, sent as retained
- * duplicates.
+ * their 176-byte records out of it. From {@link ReplyFile#FROM_BYTES} to {@link ReplyFile#TO_BYTES}
+ * the encoding is a sealed memory file sent with {@code sendfile}, so the kernel does not copy it
+ * either; other sizes, or all of them without the daemon's JNI library, are a direct buffer of
+ * their own, sent as retained duplicates.
  *
  * <p>Each version is charged to the {@link PendingBudget} once, when it is encoded
  * ({@link PendingBudget#tryVersion}), and released when it is no longer the newest and the last
@@ -221,9 +221,9 @@ public final class EncodedTable implements AutoCloseable {
         v.budget.release(v.size);
     }
 
-    /** Encodes a snapshot into a sealed file when it is large enough and one can be made, else into a buffer. */
+    /** Encodes a snapshot into a sealed file when its size is in the files' range and one can be made, else into a buffer. */
     private Version encode(TableSnapshot s, int size, Version previous, PendingBudget budget) {
-        ReplyFile file = size >= ReplyFile.FROM_BYTES ? ReplyFile.create(size) : null;
+        ReplyFile file = size >= ReplyFile.FROM_BYTES && size <= ReplyFile.TO_BYTES ? ReplyFile.create(size) : null;
         if (file != null) {
             try {
                 encode(s, previous, file.buffer());

@@ -28,8 +28,8 @@ class EncodedTableFileIT extends EncodedTableTest {
     }
 
     @Test
-    void fromFourKilobytesAFullReplyIsASealedFileBelowABuffer() {
-        PendingBudget budget = new PendingBudget(1 << 20, new ServerStats());
+    void fromFourKilobytesToAMegabyteAFullReplyIsASealedFileOtherwiseABuffer() {
+        PendingBudget budget = new PendingBudget(8 << 20, new ServerStats());
         int below = (ReplyFile.FROM_BYTES - 4) / StaListAttr.SIZE;   // 23 stations: 4,052 bytes
         try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
             EncodedTable.Lease small = table.acquire(stations(1, below), budget);
@@ -43,6 +43,17 @@ class EncodedTableFileIT extends EncodedTableTest {
             assertEquals(EncodedTable.replySize(below + 1), region.count());
             bytes(reply).release();
             large.done();
+            int most = (ReplyFile.TO_BYTES - 4) / StaListAttr.SIZE;   // 5,957 stations: 1,048,436 bytes
+            EncodedTable.Lease largest = table.acquire(stations(3, most), budget);
+            reply = largest.fullReply();
+            assertInstanceOf(FileRegion.class, reply, most + " stations");
+            bytes(reply).release();
+            largest.done();
+            EncodedTable.Lease over = table.acquire(stations(4, most + 1), budget);
+            reply = over.fullReply();
+            assertInstanceOf(ByteBuf.class, reply, (most + 1) + " stations");
+            bytes(reply).release();
+            over.done();
         }
         assertEquals(0, budget.used());
     }
