@@ -280,14 +280,15 @@ if wanted W1 || wanted W2 || wanted W3 || wanted W7; then
     PIN_DAEMON=$ON_SERVER_CPU PIN_LOAD=$ON_LOAD_CPU # every server on the same core, the load on the other
     start_c seed seed 256
     start_c epoll epoll 256
+    (wanted W2 || wanted W3) && start_c epollz epoll 256 -z # the same with sendfile: reported, not a target
     start_daemon main; fill_daemon 0 256
     # JIT warm-up of stationd's paths, not recorded
     for m in oneshot persistent pipeline; do
         $PIN_LOAD "$TOOLS/loadgen" -m "$m" -s "$(sock_of stationd)" -c 4 -t "$DUR" -w 0 -e 256 >/dev/null 2>&1
     done
     wanted W1 && rounds W1 "seed epoll stationd" 256 oneshot 4 1 "$DUR"
-    wanted W2 && rounds W2 "epoll stationd" 256 persistent 4 1 "$DUR"
-    wanted W3 && rounds W3 "epoll stationd" 256 pipeline 4 16 "$DUR"
+    wanted W2 && rounds W2 "epoll stationd epollz" 256 persistent 4 1 "$DUR"
+    wanted W3 && rounds W3 "epoll stationd epollz" 256 pipeline 4 16 "$DUR"
     if wanted W7; then
         for c in $W7_CONNS; do
             for r in $(seq "$ROUNDS"); do
@@ -311,7 +312,7 @@ if wanted W1 || wanted W2 || wanted W3 || wanted W7; then
         done
         ROUND=1
     fi
-    stop main; stop seed; stop epoll
+    stop main; stop seed; stop epoll; stop epollz
     PIN_DAEMON= PIN_LOAD=
 fi
 

@@ -43,9 +43,12 @@ class HarnessSmokeTest {
         }
     }
 
-    private Path start(String server, int stations) throws Exception {
+    private Path start(String server, int stations, String... options) throws Exception {
         Path sock = dir.resolve(server + ".sock");
-        Process p = new ProcessBuilder(CTools.DIR.resolve(server).toString(), sock.toString(), Integer.toString(stations))
+        List<String> cmd = new ArrayList<>(List.of(CTools.DIR.resolve(server).toString()));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of(sock.toString(), Integer.toString(stations)));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(dir.resolve(server + ".log").toFile()).start();
         servers.add(p);
         Awaitility.await(server + " to create " + sock).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
@@ -79,6 +82,16 @@ class HarnessSmokeTest {
         assertHealthy(loadgen("-m", "oneshot", "-s", sock.toString(), "-c", "2", "-t", "0.5", "-w", "0.1", "-e", "16"));
         assertHealthy(loadgen("-m", "persistent", "-s", sock.toString(), "-c", "2", "-t", "0.5", "-w", "0.1", "-e", "16"));
         assertHealthy(loadgen("-m", "pipeline", "-d", "8", "-s", sock.toString(), "-c", "2", "-t", "0.5", "-w", "0.1", "-e", "16"));
+        assertHealthy(loadgen("-m", "persistent", "-P", "-s", sock.toString(), "-c", "1", "-t", "0.3", "-w", "0.1"));
+    }
+
+    /** -z: table replies by sendfile from a memory file; 300 stations are 52,804 bytes, 13 pages. */
+    @Test
+    void epollServerWithSendfileAnswersEveryMode() throws Exception {
+        Path sock = start("epoll_server", 300, "-z");
+        assertHealthy(loadgen("-m", "oneshot", "-s", sock.toString(), "-c", "2", "-t", "0.5", "-w", "0.1", "-e", "300"));
+        assertHealthy(loadgen("-m", "persistent", "-s", sock.toString(), "-c", "2", "-t", "0.5", "-w", "0.1", "-e", "300"));
+        assertHealthy(loadgen("-m", "pipeline", "-d", "8", "-s", sock.toString(), "-c", "2", "-t", "0.5", "-w", "0.1", "-e", "300"));
         assertHealthy(loadgen("-m", "persistent", "-P", "-s", sock.toString(), "-c", "1", "-t", "0.3", "-w", "0.1"));
     }
 

@@ -68,6 +68,7 @@ final class RequestSection implements Section {
         t.add("W2 p99, stationd / epoll", "≤ 1.5×", rounds(w2p), w2p.known(), w2p.median() <= 1.5);
         Spread w3 = ratio("W3", "stationd", "epoll", "qps");
         t.add("W3 pipelined qps, stationd / epoll", "≥ 1.0×", rounds(w3), w3.known(), w3.median() >= 1.0);
+        zeroCopyBaseline(md);
         errors(md);
         w7(md);
         others(md);
@@ -85,6 +86,30 @@ final class RequestSection implements Section {
         }
         md.append(" | ").append(ratio(w, "stationd", "seed", key).ratioText())
                 .append(" | ").append(ratio(w, "stationd", "epoll", key).ratioText()).append(" |\n");
+    }
+
+    /**
+     * The epoll server with {@code -z} (table replies by sendfile from a memory file, as stationd
+     * sends them), when the run had it in W2/W3's rounds: what the zero-copy path alone is worth in
+     * C. Not a target: the targets are against the copying server above.
+     */
+    private void zeroCopyBaseline(StringBuilder md) {
+        if (rows("W2", "epollz").isEmpty() && rows("W3", "epollz").isEmpty()) {
+            return;
+        }
+        md.append("\nThe same C epoll server sending table replies with `sendfile` from a sealed memory file (`-z`,"
+                        + " the zero-copy path stationd uses for tables of 4 KiB to 1 MiB) ran in the same rounds: not a"
+                        + " target, the limit of that path in C.\n\n")
+                .append("| workload | epoll C -z qps | epoll C -z p99 µs | epoll C -z / epoll C | stationd / epoll C -z |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (String w : List.of("W2", "W3")) {
+            if (!rows(w, "epollz").isEmpty()) {
+                md.append("| ").append(w).append(" | ").append(spread(w, "epollz", "qps").text())
+                        .append(" | ").append(spread(w, "epollz", "p99_us").text())
+                        .append(" | ").append(ratio(w, "epollz", "epoll", "qps").ratioText())
+                        .append(" | ").append(ratio(w, "stationd", "epollz", "qps").ratioText()).append(" |\n");
+            }
+        }
     }
 
     private void errors(StringBuilder md) {

@@ -69,6 +69,15 @@ class TableFileIT {
             }
             assertSameStations(Stations.sorted(before), got);
             assertSameStations(Stations.sorted(after), other.list(ListQuery.ALL));
+
+            // versions that no reply holds give way at once: 50 more, one file
+            for (int v = 1; v <= 50; v++) {
+                StaListAttr changed = after.get(v).toBuilder().hostname("v" + v).build();
+                Stations.send(d.events(), List.of(changed));
+                DaemonProcess.poll("version " + v + " listed", DEADLINE)
+                        .until(() -> other.list(ListQuery.ALL).stream().anyMatch(s -> s.hostname().equals(changed.hostname())));
+            }
+            assertEquals(1, tableFiles(d), "only the newest table's file");
             assertEquals(0, d.stop(), d::output);
         }
     }
