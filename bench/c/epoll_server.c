@@ -127,53 +127,27 @@ static void push(struct conn *c, const void *p, size_t len)
     c->count++;
 }
 
-/* Sends the rest of the table reply at the head with sendfile(); same returns as flush(). */
-static int send_table(struct conn *c)
-{
-    for (;;) {
-        off_t off = (off_t)c->head_off;
-        ssize_t w = sendfile(c->fd, table_file, &off, table_len - c->head_off);
-        if (w < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                return 1;
-            }
-            if (errno == EINTR) {
-                continue;
-            }
-            return -1;
-        }
-        c->head_off += (size_t)w;
-        if (c->head_off == table_len) {
-            c->head = (c->head + 1) % MAX_FRAMES;
-            c->count--;
-            c->head_off = 0;
-            return 0;
-        }
-    }
-}
-
 /* Writes pending replies; returns 0 when all written, 1 when the socket is full, -1 on error. */
 static int flush(struct conn *c)
 {
     while (c->count > 0) {
+        ssize_t w;
         if (table_file >= 0 && c->out[c->head].iov_base == table_reply) {
-            int f = send_table(c);
-            if (f != 0) {
-                return f;
+            off_t off = (off_t)c->head_off; /* -z: the rest of the table at the head, from its file */
+            w = sendfile(c->fd, table_file, &off, table_len - c->head_off);
+        } else {
+            struct iovec iov[MAX_FRAMES];
+            int n = 0;
+            for (int i = 0; i < c->count && n < IOV_MAX && n < MAX_FRAMES; i++, n++) {
+                iov[n] = c->out[(c->head + i) % MAX_FRAMES];
+                if (table_file >= 0 && i > 0 && iov[n].iov_base == table_reply) {
+                    break; /* sent from its file once what is before it is out */
+                }
             }
-            continue;
+            iov[0].iov_base = (char *)iov[0].iov_base + c->head_off;
+            iov[0].iov_len -= c->head_off;
+            w = writev(c->fd, iov, n);
         }
-        struct iovec iov[MAX_FRAMES];
-        int n = 0;
-        for (int i = 0; i < c->count && n < IOV_MAX && n < MAX_FRAMES; i++, n++) {
-            iov[n] = c->out[(c->head + i) % MAX_FRAMES];
-            if (table_file >= 0 && i > 0 && iov[n].iov_base == table_reply) {
-                break; /* sent by send_table() once what is before it is out */
-            }
-        }
-        iov[0].iov_base = (char *)iov[0].iov_base + c->head_off;
-        iov[0].iov_len -= c->head_off;
-        ssize_t w = writev(c->fd, iov, n);
         if (w < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 return 1;

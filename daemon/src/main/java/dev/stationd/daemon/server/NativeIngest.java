@@ -47,7 +47,8 @@ final class NativeIngest {
     static final int JOIN_MILLIS = 5 * POLL_MILLIS;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
-    private static final boolean LOADED = load();
+    private static final boolean LOADED = NativeLibrary.offers("ingest", NativeIngest::abiVersion, ABI_VERSION,
+            "ingest through Netty");
 
     private final int fd;
     private final int slot;
@@ -178,25 +179,6 @@ final class NativeIngest {
         }
         view.release();
         return true;
-    }
-
-    private static boolean load() {
-        if (!NativeLibrary.loaded()) {
-            LOG.debug("no usable {} on java.library.path: ingest through Netty", libraryFileName());
-            return false;
-        }
-        try {
-            int version = abiVersion();
-            if (version != ABI_VERSION) {
-                LOG.warn("{} is of another build (ABI {}, expected {}); ingest through Netty", libraryFileName(), version,
-                        ABI_VERSION);
-                return false;
-            }
-            return true;
-        } catch (UnsatisfiedLinkError e) {
-            LOG.warn("{} is of another build ({}); ingest through Netty", libraryFileName(), e.getMessage());
-            return false;
-        }
     }
 
     private static native int abiVersion();

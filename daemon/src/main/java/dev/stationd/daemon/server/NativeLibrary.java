@@ -1,6 +1,7 @@
 package dev.stationd.daemon.server;
 
 import java.util.Locale;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,32 @@ final class NativeLibrary {
     /** @return whether the library is on {@code java.library.path} and loaded */
     static boolean loaded() {
         return LOADED;
+    }
+
+    /**
+     * Whether the library has the calls of one part of the daemon at the ABI version that part
+     * was built against; an older or newer build of the library lacks them or has others (logged).
+     *
+     * @param calls what the calls are for, for the log
+     * @param abiVersion that part's ABI version call ({@link UnsatisfiedLinkError} when the library lacks it)
+     * @param expected the version the Java side was built against
+     * @param otherwise what the daemon does without them, for the log
+     * @return whether the calls can be used (false also when there is no library)
+     */
+    static boolean offers(String calls, IntSupplier abiVersion, int expected, String otherwise) {
+        if (!LOADED) {
+            return false;
+        }
+        try {
+            int version = abiVersion.getAsInt();
+            if (version == expected) {
+                return true;
+            }
+            LOG.warn("{} is of another build ({} ABI {}, expected {}); {}", fileName(), calls, version, expected, otherwise);
+        } catch (UnsatisfiedLinkError e) {
+            LOG.warn("{} is of another build (no {} calls); {}", fileName(), calls, otherwise);
+        }
+        return false;
     }
 
     /** @return the library's file name on this machine */

@@ -1,8 +1,6 @@
 package dev.stationd.daemon.server;
 
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The supplementary groups of the peer of an accepted Unix stream socket, from
@@ -13,12 +11,12 @@ import org.slf4j.LoggerFactory;
  * {@code /proc/PID/status}.
  */
 final class PeerGroups {
-    private static final Logger LOG = LoggerFactory.getLogger(PeerGroups.class);
     /** {@code PEER_ABI_VERSION} in the C file. */
     static final int ABI_VERSION = 1;
     /** Most groups a process has ({@code NGROUPS_MAX} of Linux). */
     static final int MAX_GROUPS = 65536;
-    private static final boolean AVAILABLE = check();
+    private static final boolean AVAILABLE = NativeLibrary.offers("peer groups", PeerGroups::abiVersion, ABI_VERSION,
+            "supplementary groups from /proc");
 
     private PeerGroups() {
     }
@@ -43,24 +41,6 @@ final class PeerGroups {
             n = read(fd, groups);
         }
         return n < 0 || n > groups.length ? null : Arrays.copyOf(groups, n);
-    }
-
-    private static boolean check() {
-        if (!NativeLibrary.loaded()) {
-            return false;
-        }
-        try {
-            int version = abiVersion();
-            if (version == ABI_VERSION) {
-                return true;
-            }
-            LOG.warn("{} is of another build (peer groups ABI {}, expected {}); supplementary groups from /proc",
-                    NativeLibrary.fileName(), version, ABI_VERSION);
-        } catch (UnsatisfiedLinkError e) {
-            LOG.warn("{} has no SO_PEERGROUPS call (another build); supplementary groups from /proc",
-                    NativeLibrary.fileName());
-        }
-        return false;
     }
 
     private static native int abiVersion();

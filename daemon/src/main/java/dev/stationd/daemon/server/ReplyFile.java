@@ -46,7 +46,8 @@ final class ReplyFile extends AbstractReferenceCounted {
      */
     static final int TO_BYTES = 1 << 20;
     private static final RateLimitedLog REFUSED = new RateLimitedLog(LOG);
-    private static final boolean AVAILABLE = check();
+    private static final boolean AVAILABLE = NativeLibrary.offers("reply file", ReplyFile::abiVersion, ABI_VERSION,
+            "table replies are copied to each client");
 
     private final int fd;
     private final ByteBuffer mapping;
@@ -170,24 +171,6 @@ final class ReplyFile extends AbstractReferenceCounted {
         protected void deallocate() {
             file.release();
         }
-    }
-
-    private static boolean check() {
-        if (!NativeLibrary.loaded()) {
-            return false;
-        }
-        try {
-            int version = abiVersion();
-            if (version == ABI_VERSION) {
-                return true;
-            }
-            LOG.warn("{} is of another build (reply file ABI {}, expected {}); table replies are copied to each client",
-                    NativeLibrary.fileName(), version, ABI_VERSION);
-        } catch (UnsatisfiedLinkError e) {
-            LOG.warn("{} has no memory file calls (another build); table replies are copied to each client",
-                    NativeLibrary.fileName());
-        }
-        return false;
     }
 
     private static native int abiVersion();
