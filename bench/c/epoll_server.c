@@ -1,5 +1,5 @@
 /*
- * epoll_server: the practical limit of this machine for the stationd command protocol.
+ * epoll_server: the limit of this machine for the stationd command protocol in C.
  * Edge-triggered epoll, non-blocking sockets, persistent connections, pipelining (any number
  * of 64-byte commands per read, replies in order), replies sent with writev() straight from
  * one pre-encoded table buffer (no per-request copy or allocation), partial writes resumed on

@@ -75,7 +75,7 @@ public final class Report {
                 .append("- ").append(machine.getProperty("rounds", "?")).append(" rounds per comparison; ")
                 .append(machine.getProperty("durations", "?")).append("\n")
                 .append("- baselines: `seed` = the seed article's select() loop (one client at a time, closes after each reply); ")
-                .append("`epoll` = edge-triggered epoll, persistent + pipelined, pre-encoded reply (the practical limit)\n\n")
+                .append("`epoll` = edge-triggered epoll, persistent + pipelined, replies copied with writev from one pre-encoded buffer (the targets' baseline); `epollz` = the same sending table replies with sendfile from a sealed memory file (reported, not a target)\n\n")
                 .append("## Targets\n\n");
         targets.write(md);
         md.append(body);
