@@ -31,7 +31,9 @@ JNIEXPORT jint JNICALL Java_dev_stationd_daemon_server_ReplyFile_abiVersion(JNIE
 
 /*
  * Creates a memory file of size bytes mapped read-write. Returns the mapping as a direct buffer
- * and its descriptor in fd_out[0]; on failure null, with -errno in fd_out[0].
+ * and its descriptor in fd_out[0]; on failure null, with -errno in fd_out[0]. The file's pages
+ * are allocated first (fallocate): without memory for them (a memory limit of the service) that
+ * is an errno here, not a SIGBUS while the table is written through the mapping.
  */
 JNIEXPORT jobject JNICALL Java_dev_stationd_daemon_server_ReplyFile_create(JNIEnv *env, jclass cls, jint size,
                                                                          jintArray fd_out) {
@@ -44,7 +46,7 @@ JNIEXPORT jobject JNICALL Java_dev_stationd_daemon_server_ReplyFile_create(JNIEn
         return NULL;
     }
     void *map = MAP_FAILED;
-    if (ftruncate(fd, size) == 0) {
+    if (ftruncate(fd, size) == 0 && fallocate(fd, 0, 0, size) == 0) {
         map = mmap(NULL, (size_t) size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     }
     if (map == MAP_FAILED) {
