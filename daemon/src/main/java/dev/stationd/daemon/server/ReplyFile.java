@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * A full-table reply in a sealed memory file ({@code memfd}, through the daemon's JNI library,
  * {@code daemon/src/main/c/stationd_replyfile.c}), sent with {@code sendfile}: the kernel (6.5 and
  * later) gives the socket references to the file's pages instead of copying a table into it for
- * every reply (tables from {@link #FROM_BYTES} to {@link #TO_BYTES}). The encoder writes the file once through a mapping ({@link #buffer()}); {@link #seal}
- * then makes the mapping read-only and the file unchangeable, because a reader may still hold its
- * pages after the daemon has moved on to a newer table and closed this one.
+ * every reply (tables from {@link #FROM_BYTES} to {@link #TO_BYTES}). The encoder writes the file
+ * once through a mapping ({@link #buffer()}); {@link #seal} then makes the mapping read-only and
+ * the file unchangeable, because a reader may still hold its pages after the daemon has moved on
+ * to a newer table and closed this one.
  *
  * <p>Reference counted: the table version holds one reference and each {@link #region()} in flight
  * one more; the last release unmaps and closes the file. Without the library (or when the kernel
- * refuses a memory file) {@link #create} returns {@code null} and the table stays in a direct buffer,
- * copied into the socket as before.
+ * refuses a memory file) {@link #create} returns {@code null} and the table stays in a direct
+ * buffer, which the kernel copies into each client's socket.
  */
 final class ReplyFile extends AbstractReferenceCounted {
     private static final Logger LOG = LoggerFactory.getLogger(ReplyFile.class);
