@@ -224,28 +224,26 @@ public final class EncodedTable implements AutoCloseable {
     /** Encodes a snapshot into a sealed file when its size is in the files' range and one can be made, else into a buffer. */
     private Version encode(TableSnapshot s, int size, Version previous, PendingBudget budget) {
         ReplyFile file = size >= ReplyFile.FROM_BYTES && size <= ReplyFile.TO_BYTES ? ReplyFile.create(size) : null;
-        if (file != null) {
-            try {
-                encode(s, previous, file.buffer());
-            } catch (RuntimeException e) {
-                file.release();
-                throw e;
-            }
-            if (file.seal()) {
-                return new Version(s, file.buffer(), file, size, budget);
-            }
-            ByteBuf copy = alloc.directBuffer(size).writeBytes(file.buffer()); // the kernel refused the seal
-            file.release();
-            return new Version(s, copy, null, size, budget);
-        }
-        ByteBuf buf = alloc.directBuffer(size, size);
+        ByteBuf buf = file != null ? file.buffer() : alloc.directBuffer(size, size);
         try {
             encode(s, previous, buf);
         } catch (RuntimeException e) {
-            buf.release();
+            if (file != null) {
+                file.release();
+            } else {
+                buf.release();
+            }
             throw e;
         }
-        return new Version(s, buf, null, size, budget);
+        if (file == null) {
+            return new Version(s, buf, null, size, budget);
+        }
+        if (file.seal()) {
+            return new Version(s, file.buffer(), file, size, budget);
+        }
+        ByteBuf copy = alloc.directBuffer(size, size).writeBytes(buf); // the kernel refused the seal
+        file.release();
+        return new Version(s, copy, null, size, budget);
     }
 
     /**
