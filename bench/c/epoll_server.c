@@ -294,6 +294,12 @@ static void *loop(void *arg)
     return NULL;
 }
 
+static int usage(const char *me)
+{
+    fprintf(stderr, "usage: %s [-t THREADS] [-i INGEST_PATH | -z] SOCKET_PATH NUM_STATIONS\n", me);
+    return 64;
+}
+
 int main(int argc, char **argv)
 {
     int threads = 1;
@@ -308,13 +314,11 @@ int main(int argc, char **argv)
         } else if (opt == 'z') {
             zero_copy = 1;
         } else {
-            fprintf(stderr, "usage: %s [-t THREADS] [-i INGEST_PATH | -z] SOCKET_PATH NUM_STATIONS\n", argv[0]);
-            return 64;
+            return usage(argv[0]);
         }
     }
     if (argc - optind != 2 || threads < 1 || (zero_copy && ingest_path != NULL)) { /* ingest changes the table */
-        fprintf(stderr, "usage: %s [-t THREADS] [-i INGEST_PATH | -z] SOCKET_PATH NUM_STATIONS\n", argv[0]);
-        return 64;
+        return usage(argv[0]);
     }
     signal(SIGPIPE, SIG_IGN);
     num_stations = (uint32_t)atoi(argv[optind + 1]);
