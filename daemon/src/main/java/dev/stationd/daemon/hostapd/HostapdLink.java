@@ -180,7 +180,6 @@ final class HostapdLink implements ControlChannel.Listener {
         if (ch != channel) {
             return;
         }
-        state = LinkState.UP;
         backoffMs = MIN_BACKOFF_MS;
         if (problem != null || !everUp) {
             LOG.info("hostapd {}: attached to {} (ssid '{}', band {}, {} stations{})", ifname, cfg.ctrl(),
@@ -193,6 +192,7 @@ final class HostapdLink implements ControlChannel.Listener {
         }
         problem = null;
         everUp = true;
+        state = LinkState.UP; // last: whoever sees UP from another thread also sees the counters and problem of it
         pingTask = loop.scheduleAtFixedRate(this::pingTick, PING_INTERVAL_MS, PING_INTERVAL_MS, TimeUnit.MILLISECONDS);
         scheduleResync();
     }
