@@ -37,7 +37,12 @@ public final class CommandProcessor implements AutoCloseable {
     private final FilterService filters;
     private final StaKick kicks;
     private final EncodedTable encoded = new EncodedTable(UnpooledByteBufAllocator.DEFAULT);
-    /** When a full {@code STA_LIST} was last answered ({@link System#nanoTime}); at first, too long ago to count. */
+    /**
+     * A full {@code STA_LIST} was answered since {@link #encodeAhead} last looked. A flag rather than
+     * a time: a query then pays a load, not a clock read and a store to a line every event loop shares.
+     */
+    private volatile boolean fullListAsked;
+    /** When {@link #encodeAhead} last found {@link #fullListAsked} ({@link System#nanoTime}); at first, too long ago to count. */
     private volatile long lastFullList = System.nanoTime() - AHEAD_WHILE_ASKED_NANOS - 1;
 
     /**
@@ -88,7 +93,9 @@ public final class CommandProcessor implements AutoCloseable {
                 TableSnapshot snapshot = table.snapshot();
                 if (cmd.groupId() == 0 && cmd.ifname().isEmpty() && cmd.flags() == 0 && cmd.offset() == 0
                         && cmd.maxEntries() == 0) {
-                    lastFullList = System.nanoTime();
+                    if (!fullListAsked) {
+                        fullListAsked = true;
+                    }
                     EncodedTable.Lease lease = encoded.acquire(snapshot, grant.budget());
                     if (lease == null) {
                         return null;
@@ -133,13 +140,19 @@ public final class CommandProcessor implements AutoCloseable {
      * at once, and the query that came next paid for encoding all of them (about 5 ms for 16,056 on
      * a small machine); now it finds most of them encoded and pays for what changed since. Nothing
      * is done while no full list was asked for within {@link #AHEAD_WHILE_ASKED_NANOS}, or while
-     * the budget has no room for another version. Call it periodically, on any thread.
+     * the budget has no room for another version. Call it periodically, one call at a time (the
+     * time a full list was last asked for is taken here, from a flag the queries set).
      *
      * @param budget where a new encoding is charged
      * @return whether it encoded
      */
     public boolean encodeAhead(PendingBudget budget) {
-        if (System.nanoTime() - lastFullList > AHEAD_WHILE_ASKED_NANOS) {
+        long now = System.nanoTime();
+        if (fullListAsked) {
+            fullListAsked = false;
+            lastFullList = now;
+        }
+        if (now - lastFullList > AHEAD_WHILE_ASKED_NANOS) {
             return false;
         }
         long behind = table.version() - encoded.version();

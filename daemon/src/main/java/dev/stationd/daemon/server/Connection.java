@@ -6,6 +6,7 @@ import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
 import dev.stationd.protocol.StaEvent;
+import dev.stationd.protocol.codec.CommandDecoder;
 import dev.stationd.protocol.codec.CommandError;
 import dev.stationd.protocol.codec.CommandFrameDecoder;
 import dev.stationd.protocol.codec.Reply;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -83,7 +85,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     /** The place it got at accept. */
     private Admission.Outcome admission;
     private boolean permLogged;
-    /** A request arrived in the current read from the socket. */
+    /** A read from the socket with requests in it is being answered. */
     private boolean readRequests;
     /** The channel's ALLOW_HALF_CLOSURE, as last set (the server bootstrap starts it true). */
     private boolean halfClosure = true;
@@ -168,24 +170,55 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Sets up a client channel's pipeline: 64-byte frames in, replies out, this handler between.
+     *
+     * @param pipeline the new channel's pipeline
+     * @param server the shared daemon state
+     */
+    public static void install(ChannelPipeline pipeline, ServerContext server) {
+        pipeline.addLast("frames", new CommandFrameDecoder())
+                .addLast("replies", ReplyEncoder.INSTANCE)
+                .addLast("connection", new Connection(server));
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.CLOSING || state == State.SUBSCRIBED) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        readRequests = true;
-        queue.add(msg);
+        if (!readRequests) {
+            readRequests = true;
+            writer.readStarted();
+        }
+        queue.add(parsed(msg));
         drain();
+    }
+
+    /**
+     * A frame parsed into a {@link CloudCmdAttr} or a {@link CommandError} here, by the same code as
+     * {@link CommandDecoder}, rather than by a decoder stage of its own: a request then passes one
+     * handler less, which with C1-compiled code is a measurable part of a short reply's cost.
+     */
+    private static Object parsed(Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            return msg;
+        }
+        try {
+            return CommandDecoder.decodeFrame(frame);
+        } finally {
+            frame.release();
+        }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
         if (readRequests) {
             readRequests = false;
-            writer.requestsRead();
+            writer.readDone();
         }
-        ctx.flush();
         halfCloseOnlyWhilePending();
     }
 

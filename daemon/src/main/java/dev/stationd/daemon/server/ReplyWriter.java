@@ -1,5 +1,7 @@
 package dev.stationd.daemon.server;
 
+import dev.stationd.protocol.codec.Reply;
+import dev.stationd.protocol.codec.ReplyEncoder;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +27,12 @@ final class ReplyWriter implements PendingBudget.Holder {
      */
     static final long PROGRESS_FROM = PendingBudget.EVICT_MIN_HELD;
     private final ChannelHandlerContext ctx;
+    /**
+     * Where encoded bytes (a table's buffer or file, a subscriber's events) are written: past the
+     * reply encoder, which has nothing to do with them. Writes from either context go out in the
+     * order made, since the encoder passes each reply on before it returns.
+     */
+    private final ChannelHandlerContext encodedCtx;
     private final PendingBudget budget;
     /** Bytes of replies and events written and not yet taken by the kernel, shared ones included. */
     private long held;
@@ -36,6 +44,9 @@ final class ReplyWriter implements PendingBudget.Holder {
     private volatile long taken;
     /** Last request read or reply bytes taken by the kernel. */
     private volatile long lastActivityNanos = System.nanoTime();
+    /** While requests are being read and answered: the clock when that read began, which the replies written and sent meanwhile use too. */
+    private boolean reading;
+    private long readNanos;
     /** Table versions its unsent full-table replies keep alive. */
     private final ConcurrentLinkedQueue<EncodedTable.Lease> leases = new ConcurrentLinkedQueue<>();
 
@@ -45,6 +56,8 @@ final class ReplyWriter implements PendingBudget.Holder {
      */
     ReplyWriter(ChannelHandlerContext ctx, PendingBudget budget) {
         this.ctx = ctx;
+        ChannelHandlerContext encoder = ctx.pipeline().context(ReplyEncoder.class);
+        this.encodedCtx = encoder != null ? encoder : ctx;
         this.budget = budget;
     }
 
@@ -63,7 +76,7 @@ final class ReplyWriter implements PendingBudget.Holder {
      */
     void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease) {
         if (held == 0) {
-            long now = System.nanoTime();
+            long now = now();
             lastActivityNanos = now; // a reply to send: waiting for the kernel starts now
             holdingSince = now;
             taken = 0;
@@ -82,12 +95,23 @@ final class ReplyWriter implements PendingBudget.Holder {
         } else {
             promise = ctx.newPromise();
         }
-        ctx.write(msg, promise).addListener(sent);
+        (msg instanceof Reply ? ctx : encodedCtx).write(msg, promise).addListener(sent);
     }
 
-    /** Requests were read (called once per read from the socket, not per request: a clock read each). */
-    void requestsRead() {
-        lastActivityNanos = System.nanoTime();
+    /** Requests are being read: one clock read for the read from the socket, not one per request and reply. */
+    void readStarted() {
+        readNanos = System.nanoTime();
+        reading = true;
+        lastActivityNanos = readNanos;
+    }
+
+    /** The read and the flush of its replies are over: what completes later reads the clock itself. */
+    void readDone() {
+        reading = false;
+    }
+
+    private long now() {
+        return reading ? readNanos : System.nanoTime();
     }
 
     /** @return when a request was last read or the kernel last took reply bytes (System.nanoTime) */
@@ -149,7 +173,7 @@ final class ReplyWriter implements PendingBudget.Holder {
                 lease.done();
             }
             if (f.isSuccess()) {
-                lastActivityNanos = System.nanoTime();
+                lastActivityNanos = now();
                 taken += weight - PendingBudget.PER_WRITE - progressed; // the rest of the message's bytes
             } else {
                 Fatal.exitIfOutOfMemory("writing to a client", f.cause());

@@ -21,11 +21,10 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaFlags;
 import dev.stationd.protocol.StaListAttr;
-import dev.stationd.protocol.codec.CommandDecoder;
-import dev.stationd.protocol.codec.CommandFrameDecoder;
-import dev.stationd.protocol.codec.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,8 +87,12 @@ class ConnectionTest {
     }
 
     private EmbeddedChannel channel(ServerContext ctx) {
-        EmbeddedChannel ch = new EmbeddedChannel(new CommandFrameDecoder(), CommandDecoder.INSTANCE,
-                ReplyEncoder.INSTANCE, new Connection(ctx));
+        EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel c) {
+                Connection.install(c.pipeline(), ctx); // the daemon's pipeline, before the channel is active
+            }
+        });
         channels.add(ch);
         return ch;
     }
