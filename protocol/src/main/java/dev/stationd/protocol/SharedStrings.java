@@ -1,6 +1,5 @@
 package dev.stationd.protocol;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,29 +15,28 @@ final class SharedStrings {
     private final String[] slots = new String[SLOTS];
 
     /**
-     * @param buf the bytes
-     * @param index where they start
-     * @param length how many (all ASCII)
+     * @param b the bytes
+     * @param length how many, from the start (all ASCII)
      * @return a string of them, the same instance as for the same bytes before when it is still cached
      */
-    String ascii(ByteBuf buf, int index, int length) {
+    String ascii(byte[] b, int length) {
         int h = length;
-        for (int i = index; i < index + length; i++) {
-            h = 31 * h + buf.getByte(i);
+        for (int i = 0; i < length; i++) {
+            h = 31 * h + b[i];
         }
         int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
         String s = slots[slot];
-        if (s != null && s.length() == length && same(s, buf, index)) {
+        if (s != null && s.length() == length && same(s, b)) {
             return s;
         }
-        s = buf.toString(index, length, StandardCharsets.US_ASCII);
+        s = new String(b, 0, length, StandardCharsets.US_ASCII);
         slots[slot] = s;
         return s;
     }
 
-    private static boolean same(String s, ByteBuf buf, int index) {
+    private static boolean same(String s, byte[] b) {
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) != buf.getByte(index + i)) {
+            if (s.charAt(i) != b[i]) {
                 return false;
             }
         }
