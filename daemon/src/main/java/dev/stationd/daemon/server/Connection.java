@@ -85,8 +85,6 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     /** The place it got at accept. */
     private Admission.Outcome admission;
     private boolean permLogged;
-    /** A read from the socket with requests in it is being answered. */
-    private boolean readRequests;
     /** The channel's ALLOW_HALF_CLOSURE, as last set (the server bootstrap starts it true). */
     private boolean halfClosure = true;
 
@@ -188,10 +186,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (!readRequests) {
-            readRequests = true;
-            writer.readStarted();
-        }
+        writer.readStarted();
         queue.add(parsed(msg));
         drain();
     }
@@ -215,8 +210,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
-        if (readRequests) {
-            readRequests = false;
+        if (writer != null) { // null on a connection refused at accept
             writer.readDone();
         }
         halfCloseOnlyWhilePending();

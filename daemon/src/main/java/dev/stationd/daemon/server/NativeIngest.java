@@ -79,11 +79,6 @@ final class NativeIngest {
         return LOADED;
     }
 
-    /** @return the library's file name on this machine */
-    static String libraryFileName() {
-        return NativeLibrary.fileName();
-    }
-
     /**
      * Takes over the reads of {@code fd} on a new thread.
      *
@@ -96,7 +91,7 @@ final class NativeIngest {
      */
     static NativeIngest start(int fd, int slot, ServerContext server, Runnable onFailure) throws IOException {
         if (!LOADED) {
-            throw new IOException(libraryFileName() + " is not loaded");
+            throw new IOException(NativeLibrary.fileName() + " is not loaded");
         }
         int err = passCredentials(fd);
         if (err < 0) { // without them ingest.access cannot be checked: Netty's path decides what to do

@@ -98,11 +98,16 @@ final class ReplyWriter implements PendingBudget.Holder {
         (msg instanceof Reply ? ctx : encodedCtx).write(msg, promise).addListener(sent);
     }
 
-    /** Requests are being read: one clock read for the read from the socket, not one per request and reply. */
+    /**
+     * A request was read; the first of a read from the socket reads the clock, for the read and
+     * the replies written and sent until {@link #readDone}, not once per request and reply.
+     */
     void readStarted() {
-        readNanos = System.nanoTime();
-        reading = true;
-        lastActivityNanos = readNanos;
+        if (!reading) {
+            readNanos = System.nanoTime();
+            reading = true;
+            lastActivityNanos = readNanos;
+        }
     }
 
     /** The read and the flush of its replies are over: what completes later reads the clock itself. */

@@ -182,7 +182,7 @@ public final class StationServer implements AutoCloseable {
             batchedIngest = NativeIngest.start(((EpollDomainDatagramChannel) ch).fd().intValue(), INGEST_RECV_SIZE, context,
                     () -> ch.config().setAutoRead(true));
             LOG.info("ingest socket read in batches of up to {} datagrams ({})", NativeIngest.MAX_BATCH,
-                    NativeIngest.libraryFileName());
+                    NativeLibrary.fileName());
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("batched ingest reader not started ({}); ingest through Netty", e.toString());
             ch.config().setAutoRead(true);
