@@ -5,7 +5,6 @@ import dev.stationd.daemon.config.ServerConfig;
 import dev.stationd.protocol.CloudCmdAttr;
 import dev.stationd.protocol.Command;
 import dev.stationd.protocol.ErrorCode;
-import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.codec.CommandDecoder;
 import dev.stationd.protocol.codec.CommandError;
 import dev.stationd.protocol.codec.CommandFrameDecoder;
@@ -19,14 +18,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,23 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: answers its commands strictly in request order (a filter change that
  * waits for its fsync holds back the replies behind it), enforces the idle timeout, and turns
- * the connection into an event stream on {@code SUBSCRIBE}. Not shared: one per channel.
+ * the connection into an {@link EventStream} on {@code SUBSCRIBE}. Not shared: one per channel.
  *
  * <p>Memory: a command is answered only while the channel is writable, so the requests of a
  * client that does not read wait in its socket, not as replies here; every reply is charged to
  * the {@link PendingBudget} before its buffer exists and released once the kernel took it.
  */
-public final class Connection extends ChannelInboundHandlerAdapter implements EventHub.Subscriber {
+public final class Connection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     /** Decoded commands queued (while a filter change is in flight, or the channel is not writable) before reading stops. */
     static final int MAX_QUEUED_COMMANDS = 256;
-    /**
-     * A subscriber's write buffer: events beyond it wait in the {@link EventHub} (shared by all
-     * subscribers) instead of as per-subscriber writes.
-     */
-    static final WriteBufferWaterMark SUBSCRIBER_WATER_MARK = new WriteBufferWaterMark(8 * 1024, 16 * 1024);
-    /** Events taken from the hub per read. */
-    private static final int EVENT_BATCH = 64;
 
     /** What the connection does with the commands that arrive. */
     enum State {
@@ -73,10 +61,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
     private ScheduledFuture<?> idleTimer;
     /** This connection's writes, charged to the budget. */
     private ReplyWriter writer;
-    /** Position of the next event in the {@link EventHub}, while {@link State#SUBSCRIBED}. */
-    private long eventCursor;
-    /** The slices of one read from the hub: {@link #EVENT_BATCH} events span this many pages at most. */
-    private final List<ByteBuf> eventBatch = new ArrayList<>(EVENT_BATCH / EventHub.PAGE_EVENTS + 1);
+    /** The event stream, while {@link State#SUBSCRIBED}. */
+    private EventStream events;
     /** The process on the other end, from its credentials at accept. */
     private Peer peer;
     /** What it may do under {@link #decidedFor}, the access rules in force when last decided. */
@@ -155,9 +141,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         if (idleTimer != null) {
             idleTimer.cancel(false);
         }
-        if (state == State.SUBSCRIBED) {
-            server.events().unsubscribe(this);
-            server.stats().subscribers.decrementAndGet();
+        if (events != null) {
+            events.stop();
         }
         state = State.CLOSING;
         releaseQueued();
@@ -239,7 +224,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
         // Backpressure: a client that does not read its replies is neither answered nor read from.
         if (ctx.channel().isWritable()) {
             if (state == State.SUBSCRIBED) {
-                drainEvents();
+                events.drainEvents();
             } else {
                 drain();
                 ctx.flush();
@@ -422,57 +407,13 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Ev
 
     private void startSubscription() {
         state = State.SUBSCRIBED;
-        server.stats().subscribers.incrementAndGet();
-        // Listen before acknowledging, so a client that lists after the ACK misses nothing.
-        eventCursor = server.events().subscribe(this);
+        events = EventStream.start(ctx, server, writer, peer); // listening before the ACK
         reply(Command.SUBSCRIBE, Reply.ack());
-        // Events beyond a small window wait in the shared hub, not as writes of this connection.
-        ctx.channel().config().setWriteBufferWaterMark(SUBSCRIBER_WATER_MARK);
         releaseQueued();
-        drainEvents();
+        events.drainEvents();
         ctx.flush();
         if (inputClosed) {
             ctx.close(); // the subscriber already half-closed while SUBSCRIBE waited in the queue
-        }
-    }
-
-    @Override
-    public EventExecutor executor() {
-        return ctx.executor();
-    }
-
-    @Override
-    public void drainEvents() {
-        if (state != State.SUBSCRIBED || !ctx.channel().isActive()) {
-            return;
-        }
-        EventHub hub = server.events();
-        boolean wrote = false;
-        while (ctx.channel().isWritable() || hub.head() - eventCursor > hub.capacity()) {
-            eventBatch.clear();
-            int n = hub.read(eventCursor, EVENT_BATCH, eventBatch);
-            if (n < 0) {
-                server.stats().subscribersDropped.increment();
-                server.log(Noise.SUBSCRIBER_DROPPED).warn("subscriber {} fell more than {} events behind, disconnecting", peer,
-                        hub.capacity());
-                ctx.close();
-                return;
-            }
-            if (n == 0) {
-                break;
-            }
-            eventCursor += n;
-            // One write for the batch (one slice of the hub's log, two across a page boundary). The bytes
-            // are the hub's, shared by every subscriber, but a subscriber that does not read keeps them
-            // alive after the hub lets go: charged as its own.
-            int parts = eventBatch.size();
-            ByteBuf events = parts == 1 ? eventBatch.get(0) : ctx.alloc().compositeDirectBuffer(parts).addComponents(true, eventBatch);
-            long bytes = (long) n * StaEvent.SIZE + PendingBudget.PER_WRITE;
-            writer.write(events, server.budget().force(bytes), bytes, null);
-            wrote = true;
-        }
-        if (wrote) {
-            ctx.flush();
         }
     }
 
