@@ -302,7 +302,6 @@ final class BssStations {
         if (walk != null) {
             walk.seen.add(mac);
         }
-        source.claim(mac, ifname);
         source.table().apply(StaEvent.upsert(seq++, attr));
         if (prev == null) {
             LOG.debug("hostapd {}: station {} {}", ifname, mac, info.flagNames());
@@ -321,8 +320,8 @@ final class BssStations {
         if (walk != null) {
             walk.seen.remove(mac);
         }
-        if (had && source.owns(mac, ifname)) {
-            source.table().apply(StaEvent.remove(seq++, mac));
+        if (had) {
+            source.table().removeIfOn(mac, ifname); // unless it moved to another BSS meanwhile
         }
     }
 

@@ -5,9 +5,7 @@ import dev.stationd.daemon.config.HostapdSettings;
 import dev.stationd.daemon.persist.HostapdDenyFile;
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.StationTable;
-import dev.stationd.daemon.table.TableListener;
 import dev.stationd.protocol.MacAddress;
-import dev.stationd.protocol.StaEvent;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +62,6 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
     private final Path clientDir;
     private final Path stateDir;
     private DenyLedger ledger;
-    /** MAC to the ifname of its record in the table, for the MACs a link has upserted. */
-    private final ConcurrentHashMap<MacAddress, String> owner = new ConcurrentHashMap<>();
-    private final TableListener ownerTracker = this::track;
     /** Set once by {@link #start}; never changed after. */
     private volatile List<HostapdLink> links = List.of();
     private volatile FilterSet filters = FilterSet.empty();
@@ -149,7 +143,6 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
             created.add(new HostapdLink(this, c, client, l, ledger));
         }
         links = List.copyOf(created);
-        table.addListener(ownerTracker);
         loop = l;
         l.execute(() -> {
             for (HostapdLink link : links) {
@@ -188,7 +181,6 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            table.removeListener(ownerTracker);
         }
         if (ledger != null) {
             ledger.close();
@@ -309,28 +301,6 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
 
     Duration expireAfter() {
         return expireAfter.get();
-    }
-
-    void claim(MacAddress mac, String ifname) {
-        owner.put(mac, ifname);
-    }
-
-    boolean owns(MacAddress mac, String ifname) {
-        return ifname.equals(owner.get(mac));
-    }
-
-    /** Table listener (under the table lock, any thread): tracks the ifname of claimed MACs. */
-    private void track(StaEvent e) {
-        switch (e.type()) {
-            case UPSERT -> owner.computeIfPresent(e.sta().mac(), (k, v) -> e.sta().ifname());
-            case REMOVE -> owner.remove(e.sta().mac());
-            case FLUSH -> {
-                String ifname = e.sta().ifname();
-                owner.values().removeIf(v -> ifname.isEmpty() || v.equals(ifname));
-            }
-            default -> {
-            }
-        }
     }
 
     private void prepareClientDir() throws IOException {

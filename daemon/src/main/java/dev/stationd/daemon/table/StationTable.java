@@ -235,6 +235,25 @@ public final class StationTable {
         }
     }
 
+    /**
+     * Removes a station only while its record is on {@code ifname}: when a station moved to another
+     * interface (a roam between BSSes), the leave that the old one reports afterwards must not
+     * remove it. Checked and removed under one lock, so no upsert of another interface comes between.
+     *
+     * @param mac the station
+     * @param ifname the interface that reports it gone
+     * @return {@link Outcome#APPLIED} when removed, {@link Outcome#NO_CHANGE} when absent or on another interface
+     */
+    public Outcome removeIfOn(MacAddress mac, String ifname) {
+        synchronized (lock) {
+            StaListAttr r = stations.get(mac);
+            if (r == null || !r.ifname().equals(ifname)) {
+                return Outcome.NO_CHANGE;
+            }
+            return offer(StaEvent.remove(0, mac)); // the lock is reentrant; the table numbers its own events
+        }
+    }
+
     private Outcome upsert(StaListAttr in) {
         if (in.mac().isZero()) {
             synchronized (lock) {

@@ -9,6 +9,7 @@ import dev.stationd.daemon.config.HostapdConfig;
 import dev.stationd.daemon.config.HostapdSettings;
 import dev.stationd.daemon.table.StationTable;
 import dev.stationd.protocol.MacAddress;
+import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaFlags;
 import dev.stationd.protocol.StaListAttr;
 import java.nio.file.Path;
@@ -183,6 +184,28 @@ class BssStationsTest {
                 () -> table.size() == 0);
         assertNull(table.snapshot().get(A));
         assertEquals(0, stations.size());
+    }
+
+    @Test
+    void aStationThatMovedToAnotherBssStaysWhenThisOneLosesIt() throws Exception {
+        hostapd.connect(A);
+        f.onLoop(() -> stations.query(f.channel, A));
+        dev.stationd.daemon.it.DaemonProcess.await(Duration.ofSeconds(5), "A in the table", () -> table.size() == 1);
+        String bss = table.snapshot().get(A).ifname();
+        // A roams: another BSS (here a sta_event source) has it now, then this BSS reports it gone
+        table.apply(StaEvent.upsert(0, table.snapshot().get(A).toBuilder().ifname("wlan9").build()));
+        f.onLoop(() -> stations.left(A));
+        f.onLoop(() -> stations.left(B)); // never known here: nothing to do
+        CompletableFuture<Integer> known = new CompletableFuture<>();
+        f.onLoop(() -> known.complete(stations.size())); // after both leaves, on the same loop
+        assertEquals(0, known.get(5, TimeUnit.SECONDS), bss + " no longer holds A");
+        assertEquals("wlan9", table.snapshot().get(A).ifname(), "A stays, on the BSS it moved to");
+        // back on this BSS, then gone from it: removed
+        f.onLoop(() -> stations.query(f.channel, A));
+        dev.stationd.daemon.it.DaemonProcess.await(Duration.ofSeconds(5), "A back on " + bss,
+                () -> bss.equals(table.snapshot().get(A).ifname()));
+        f.onLoop(() -> stations.left(A));
+        dev.stationd.daemon.it.DaemonProcess.await(Duration.ofSeconds(5), "A removed", () -> table.size() == 0);
     }
 
     @Test

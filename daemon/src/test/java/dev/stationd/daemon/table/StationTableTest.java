@@ -104,6 +104,21 @@ class StationTableTest {
 
     /** What {@code offer} tells its caller (the ingest counts datagrams by it). */
     @Test
+    void removeIfOnRemovesOnlyAStationStillOnThatInterface() {
+        upsert(sta(1, "wlan0", 5));
+        upsert(sta(1, "wlan1", 6)); // moved to wlan1
+        events.clear();
+        assertEquals(StationTable.Outcome.NO_CHANGE, table.removeIfOn(mac(1), "wlan0"), "wlan0 reports a station it lost");
+        assertEquals("wlan1", table.snapshot().get(mac(1)).ifname());
+        assertEquals(List.of(), events, "nothing happened");
+        assertEquals(StationTable.Outcome.NO_CHANGE, table.removeIfOn(mac(2), "wlan0"), "absent");
+        assertEquals(StationTable.Outcome.APPLIED, table.removeIfOn(mac(1), "wlan1"));
+        assertEquals(0, table.size());
+        assertEquals(List.of(EventType.REMOVE), events.stream().map(StaEvent::type).toList());
+        assertEquals(mac(1), events.get(0).sta().mac());
+    }
+
+    @Test
     void offerTellsWhatBecameOfTheEvent() {
         table.setMaxStations(1);
         assertEquals(StationTable.Outcome.APPLIED, table.offer(StaEvent.upsert(0, sta(1, "w", 5))));
