@@ -319,6 +319,11 @@ public final class StationServer implements AutoCloseable {
         return clients.size();
     }
 
+    /** @return the open client connections, to look at (the group is the server's) */
+    Iterable<Channel> clientChannels() {
+        return clients;
+    }
+
     /** Closes everything and shuts the event loops down. */
     @Override
     public void close() {
