@@ -1,6 +1,7 @@
 package dev.stationd.daemon.hostapd;
 
 import dev.stationd.daemon.config.HostapdConfig;
+import dev.stationd.daemon.table.MacLongMap;
 import dev.stationd.protocol.Band;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
@@ -8,10 +9,8 @@ import dev.stationd.protocol.StaListAttr;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -54,12 +53,16 @@ final class BssStations {
 
     /** One walk in progress. */
     private static final class Walk {
-        /** Stations asked {@code STA-NEXT} of, or queued to be. */
-        final Set<MacAddress> asked = new HashSet<>();
+        /** In {@link #marks}: asked {@code STA-NEXT} of, or queued to be. */
+        private static final long ASKED = 1;
+        /** In {@link #marks}: in hostapd's list as read by this walk (or added while it runs). */
+        private static final long SEEN = 2;
+        /** What the walk knows of each station: {@link #ASKED}, {@link #SEEN}, or both. */
+        final MacLongMap marks;
+        /** Stations marked {@link #ASKED}. */
+        int asked;
         /** Stations to ask next. */
         final ArrayDeque<MacAddress> toAsk = new ArrayDeque<>();
-        /** Stations in hostapd's list as read by this walk (or added while it runs). */
-        final Set<MacAddress> seen = new HashSet<>();
         /** Requests sent and not answered yet ({@code STA-FIRST} included). */
         int inFlight;
         /** Requests of the last batch sent: only a full batch is followed by a pause. */
@@ -68,8 +71,31 @@ final class BssStations {
         boolean pausing;
         final Runnable then;
 
-        Walk(Runnable then) {
+        /** @param marks the map to use, emptied (the BSS's, reused walk after walk) */
+        Walk(MacLongMap marks, Runnable then) {
+            marks.reset();
+            this.marks = marks;
             this.then = then;
+        }
+
+        /** @return whether {@code mac} was not asked yet (it is now) */
+        boolean markAsked(MacAddress mac) {
+            long m = marks.get(mac, 0);
+            if ((m & ASKED) != 0) {
+                return false;
+            }
+            marks.put(mac, m | ASKED);
+            asked++;
+            return true;
+        }
+
+        void seen(MacAddress mac, boolean listed) {
+            long m = marks.get(mac, 0);
+            marks.put(mac, listed ? m | SEEN : m & ~SEEN);
+        }
+
+        boolean wasSeen(MacAddress mac) {
+            return (marks.get(mac, 0) & SEEN) != 0;
         }
     }
 
@@ -84,6 +110,8 @@ final class BssStations {
     private String ssid = "";
     private Band band = Band.UNKNOWN;
     private Walk walk;
+    /** The walks' marks, kept between walks: a BSS of 2,000 stations would otherwise grow a new map each time. */
+    private final MacLongMap walkMarks = new MacLongMap();
 
     /**
      * @param source the table and the ownership of MACs between interfaces
@@ -160,7 +188,7 @@ final class BssStations {
             then.run();
             return;
         }
-        Walk w = new Walk(then);
+        Walk w = new Walk(walkMarks, then);
         walk = w;
         w.inFlight++;
         ch.query("STA-FIRST", reply -> {
@@ -176,7 +204,7 @@ final class BssStations {
     }
 
     private void ask(Walk w, MacAddress mac) {
-        if (w.asked.add(mac)) {
+        if (w.markAsked(mac)) {
             w.toAsk.add(mac);
         }
     }
@@ -216,9 +244,9 @@ final class BssStations {
                 }
                 w.inFlight--;
                 if (reply.startsWith("FAIL")) {
-                    w.seen.remove(mac); // not in the list (any more)
+                    w.seen(mac, false); // not in the list (any more)
                 } else {
-                    w.seen.add(mac); // hostapd found it to say what comes after it
+                    w.seen(mac, true); // hostapd found it to say what comes after it
                 }
                 found(ch, w, reply);
             });
@@ -236,12 +264,12 @@ final class BssStations {
             return;
         }
         if (info != null) {
-            if (w.asked.size() >= MAX_WALK) {
+            if (w.asked >= MAX_WALK) {
                 LOG.warn("hostapd {}: station list does not end (at {}); walk abandoned", ifname, info.mac());
                 endWalk(w, false);
                 return;
             }
-            w.seen.add(info.mac());
+            w.seen(info.mac(), true);
             apply(info);
             ask(w, info.mac());
         }
@@ -253,7 +281,7 @@ final class BssStations {
         if (complete) {
             List<MacAddress> gone = new ArrayList<>();
             for (MacAddress mac : known.keySet()) {
-                if (!w.seen.contains(mac)) {
+                if (!w.wasSeen(mac)) {
                     gone.add(mac);
                 }
             }
@@ -295,15 +323,17 @@ final class BssStations {
             return;
         }
         StaListAttr prev = known.get(mac);
-        StaListAttr attr = info.toAttr(ifname, ssid, cfg.groupId(), band, System.currentTimeMillis(),
-                prev == null ? 0 : prev.assocTimeMs());
+        // A re-read station keeps the MAC instance of its record: records are replaced by the thousand a
+        // second on a full access point and each lives long enough to be promoted, so every byte counts.
+        StaListAttr attr = info.toAttr(prev == null ? mac : prev.mac(), ifname, ssid, cfg.groupId(), band,
+                System.currentTimeMillis(), prev == null ? 0 : prev.assocTimeMs());
         known.put(mac, attr);
         count = known.size();
         if (walk != null) {
-            walk.seen.add(mac);
+            walk.seen(mac, true);
         }
         source.table().apply(StaEvent.upsert(seq++, attr));
-        if (prev == null) {
+        if (prev == null && LOG.isDebugEnabled()) { // flagNames() builds a set: not for nothing per join
             LOG.debug("hostapd {}: station {} {}", ifname, mac, info.flagNames());
         }
         onPresent.accept(mac);
@@ -318,7 +348,7 @@ final class BssStations {
         boolean had = known.remove(mac) != null;
         count = known.size();
         if (walk != null) {
-            walk.seen.remove(mac);
+            walk.seen(mac, false);
         }
         if (had) {
             source.table().removeIfOn(mac, ifname); // unless it moved to another BSS meanwhile

@@ -3,7 +3,7 @@ package dev.stationd.daemon.hostapd;
 import dev.stationd.daemon.logging.LogText;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -150,6 +150,12 @@ final class ControlChannel {
     private boolean sharedFenceOut;
     /** Replies to the fenced run at the head of {@link #inFlight}, until its {@code PONG}. */
     private final List<String> heldReplies = new ArrayList<>();
+    /**
+     * Where a datagram is copied before it becomes a string: Netty's own conversion copies a reply of
+     * more than 1 KB twice (a temporary array, then the string's), and a busy access point reads
+     * thousands of them a second. Used on the event loop only.
+     */
+    private final byte[] received = new byte[RECV_SIZE];
     /** Whether a {@link #pump} is queued on the loop. */
     private boolean pumpQueued;
     private State state = State.CONNECTING;
@@ -309,7 +315,7 @@ final class ControlChannel {
             return;
         }
         if (detach && was == State.OPEN && ch.isActive()) {
-            ch.writeAndFlush(ascii("DETACH")).addListener(f -> ch.close());
+            ch.writeAndFlush(ascii(ch, "DETACH")).addListener(f -> ch.close());
         } else {
             ch.close();
         }
@@ -421,7 +427,7 @@ final class ControlChannel {
             return;
         }
         LOG.trace("hostapd {}: > {}", ifname, command);
-        channel.write(ascii(command)).addListener(f -> {
+        channel.write(ascii(channel, command)).addListener(f -> {
             if (!f.isSuccess()) {
                 fail("cannot send " + verb(command) + ": " + CtrlErrors.describeSend(f.cause()));
             }
@@ -501,8 +507,9 @@ final class ControlChannel {
         }
     }
 
-    private static ByteBuf ascii(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+    /** A command in a buffer of the channel's own (direct) allocator, which the transport sends without another copy. */
+    private static ByteBuf ascii(Channel ch, String s) {
+        return ByteBufUtil.writeAscii(ch.alloc(), s);
     }
 
     /** @return the first word of a command, for log lines (never a MAC) */
@@ -541,7 +548,9 @@ final class ControlChannel {
                 if (content.readableBytes() >= RECV_SIZE) {
                     LOG.warn("hostapd {}: datagram of more than {} bytes, truncated", ifname, RECV_SIZE - 1);
                 }
-                onDatagram(content.toString(StandardCharsets.ISO_8859_1));
+                int n = Math.min(content.readableBytes(), received.length);
+                content.getBytes(content.readerIndex(), received, 0, n);
+                onDatagram(new String(received, 0, n, StandardCharsets.ISO_8859_1));
             } finally {
                 ReferenceCountUtil.release(msg);
             }

@@ -101,23 +101,31 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
             if (key == null) {
                 continue; // every other key (dot1x MIB, capabilities, ...) is not part of sta_list_attr
             }
-            Value v = new Value(reply, eq + 1, end);
+            // the value, trimmed: [from, to) (no object per value: C1 code does not take them apart)
+            int from = eq + 1;
+            int to = end;
+            while (from < to && reply.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && reply.charAt(to - 1) <= ' ') {
+                to--;
+            }
             switch (key) {
                 case FLAGS -> {
-                    flagsText = v.string();
+                    flagsText = reply.substring(from, to);
                     flags = flagBits(flagsText);
                 }
-                case RX_BYTES -> rxBytes = v.unsigned();
-                case TX_BYTES -> txBytes = v.unsigned();
-                case RX_PACKETS -> rxPackets = v.unsigned();
-                case TX_PACKETS -> txPackets = v.unsigned();
-                case INACTIVE_MSEC -> inactive = v.unsigned();
-                case SIGNAL -> signal = signed(v.string());
-                case RX_RATE_INFO -> rxRate = v.firstToken().unsigned();
-                case TX_RATE_INFO -> txRate = v.firstToken().unsigned();
-                case CONNECTED_TIME -> connected = v.unsigned();
+                case RX_BYTES -> rxBytes = unsigned(reply, from, to);
+                case TX_BYTES -> txBytes = unsigned(reply, from, to);
+                case RX_PACKETS -> rxPackets = unsigned(reply, from, to);
+                case TX_PACKETS -> txPackets = unsigned(reply, from, to);
+                case INACTIVE_MSEC -> inactive = unsigned(reply, from, to);
+                case SIGNAL -> signal = signed(reply, from, to);
+                case RX_RATE_INFO -> rxRate = unsigned(reply, from, firstTokenEnd(reply, from, to));
+                case TX_RATE_INFO -> txRate = unsigned(reply, from, firstTokenEnd(reply, from, to));
+                case CONNECTED_TIME -> connected = unsigned(reply, from, to);
                 case VLAN_ID -> {
-                    long id = v.unsigned();
+                    long id = unsigned(reply, from, to);
                     vlan = id < 0 || id > StaListAttr.U16_MAX ? 0 : (int) id;
                 }
             }
@@ -196,6 +204,14 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
      * @return the record
      */
     public StaListAttr toAttr(String ifname, String ssid, int groupId, Band band, long nowMs, long knownAssocMs) {
+        return toAttr(mac, ifname, ssid, groupId, band, nowMs, knownAssocMs);
+    }
+
+    /** {@link #toAttr(String, String, int, Band, long, long)} with {@code same}, equal to {@link #mac()}, as the record's MAC instance. */
+    StaListAttr toAttr(MacAddress same, String ifname, String ssid, int groupId, Band band, long nowMs, long knownAssocMs) {
+        if (!same.equals(mac)) {
+            throw new IllegalArgumentException("MAC " + same + " is not this station's " + mac);
+        }
         long assoc;
         if (connectedTimeSec >= 0) {
             assoc = nowMs - Math.min(connectedTimeSec, nowMs / 1000) * 1000;
@@ -207,7 +223,7 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
         } else {
             assoc = knownAssocMs != 0 ? knownAssocMs : nowMs;
         }
-        return StaListAttr.builder(mac)
+        return StaListAttr.builder(same)
                 .vlanId(vlanId)
                 .groupId(groupId)
                 .ifname(ifname)
@@ -258,52 +274,37 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
         }
     }
 
-    /** A value: {@code text[from, to)} without the white space around it. */
-    private record Value(String text, int from, int to) {
-        Value {
-            while (from < to && text.charAt(from) <= ' ') {
-                from++;
-            }
-            while (to > from && text.charAt(to - 1) <= ' ') {
-                to--;
-            }
-        }
-
-        String string() {
-            return text.substring(from, to);
-        }
-
-        /** @return the value up to its first space */
-        Value firstToken() {
-            int sp = text.indexOf(' ', from);
-            return sp < 0 || sp >= to ? this : new Value(text, from, sp);
-        }
-
-        /** @return the value, {@link Long#MAX_VALUE} when it overflows, -1 when it is not a number */
-        long unsigned() {
-            if (from == to) {
-                return -1;
-            }
-            long n = 0;
-            for (int i = from; i < to; i++) {
-                char c = text.charAt(i);
-                if (c < '0' || c > '9') {
-                    return -1;
-                }
-                int d = c - '0';
-                if (n > (Long.MAX_VALUE - d) / 10) {
-                    n = Long.MAX_VALUE; // more than 19 digits: not a real counter, but keep it huge
-                } else if (n != Long.MAX_VALUE) {
-                    n = n * 10 + d;
-                }
-            }
-            return n;
-        }
+    /** @return where the first word of {@code [from, to)} ends ({@code rx_rate_info=65 vht-mcs 0}: the rate) */
+    private static int firstTokenEnd(String text, int from, int to) {
+        int sp = text.indexOf(' ', from);
+        return sp < 0 || sp >= to ? to : sp;
     }
 
-    private static int signed(String value) {
+    /** @return the decimal number in {@code [from, to)}, -1 when empty or not all digits, huge past 19 digits */
+    private static long unsigned(String text, int from, int to) {
+        if (from == to) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            int d = c - '0';
+            if (n > (Long.MAX_VALUE - d) / 10) {
+                n = Long.MAX_VALUE; // more than 19 digits: not a real counter, but keep it huge
+            } else if (n != Long.MAX_VALUE) {
+                n = n * 10 + d;
+            }
+        }
+        return n;
+    }
+
+    /** @return the signed {@code int} in {@code [from, to)}, {@link #NO_SIGNAL} when it is not one */
+    private static int signed(String text, int from, int to) {
         try {
-            return Integer.parseInt(value);
+            return Integer.parseInt(text, from, to, 10);
         } catch (NumberFormatException e) {
             return NO_SIGNAL;
         }

@@ -55,7 +55,7 @@ public final class StationTable {
     /** Changes since the last snapshot, which the next one merges in. */
     private final SnapshotDelta delta = new SnapshotDelta();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
-    private final MacClock heard = new MacClock();
+    private final MacLongMap heard = new MacLongMap();
     /**
      * No station was heard of before this ({@link #receiveClockMs}): the oldest receive time the
      * last expiry scan left, or the time of that scan when it left none. Receive times only move

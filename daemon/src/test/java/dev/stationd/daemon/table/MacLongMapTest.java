@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class MacClockTest {
+class MacLongMapTest {
     private static final long ABSENT = Long.MIN_VALUE;
 
     private static MacAddress mac(long v) {
@@ -19,7 +19,7 @@ class MacClockTest {
 
     @Test
     void putGetReplaceRemove() {
-        MacClock c = new MacClock();
+        MacLongMap c = new MacLongMap();
         assertEquals(ABSENT, c.get(mac(1), ABSENT));
         c.put(mac(1), 10);
         c.put(mac(0xFFFF_FFFF_FFFFL), 20); // the broadcast address is a key like any other
@@ -45,7 +45,7 @@ class MacClockTest {
     @Test
     void behavesLikeAMapThroughGrowthAndShrinking() {
         Random rnd = new Random(42);
-        MacClock c = new MacClock();
+        MacLongMap c = new MacLongMap();
         Map<Long, Long> ref = new HashMap<>();
         List<Long> keys = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
@@ -73,7 +73,26 @@ class MacClockTest {
         assertEquals(0, c.size());
     }
 
-    private static void check(MacClock c, Map<Long, Long> ref, List<Long> keys) {
+    @Test
+    void resetForgetsEveryEntryAndTheMapFillsAgain() {
+        MacLongMap c = new MacLongMap();
+        Map<Long, Long> ref = new HashMap<>();
+        List<Long> keys = new ArrayList<>();
+        for (int round = 0; round < 3; round++) { // filled, reset, filled again: a re-read after the other
+            for (long i = 0; i < 3_000; i++) {
+                long k = 0x02_5E_ED_00_00_00L + i * (round + 1);
+                keys.add(k);
+                c.put(mac(k), i + round);
+                ref.put(k, i + round);
+            }
+            check(c, ref, keys);
+            c.reset();
+            ref.clear();
+            check(c, ref, keys); // every key of every round now absent
+        }
+    }
+
+    private static void check(MacLongMap c, Map<Long, Long> ref, List<Long> keys) {
         assertEquals(ref.size(), c.size());
         for (long k : keys) {
             assertEquals(ref.getOrDefault(k, ABSENT), c.get(mac(k), ABSENT), () -> "key " + Long.toHexString(k));

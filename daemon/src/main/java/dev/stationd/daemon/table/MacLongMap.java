@@ -4,42 +4,44 @@ import dev.stationd.protocol.MacAddress;
 import java.util.Arrays;
 
 /**
- * A time per MAC address (when the daemon last heard of each station), in two arrays: open
- * addressing with linear probing. A map of boxed entries would take two objects per station (an
- * entry and the time's holder), about 56 bytes, and give the collector 32,000 more objects to mark
- * at 16,000 stations; here a station costs 16 to 32 bytes and no object. Not thread-safe.
+ * A {@code long} per MAC address (when the daemon last heard of each station, what a re-read
+ * knows of each), in two arrays: open addressing with linear probing. A map of boxed entries
+ * would take two objects per station (an entry and the value's holder), about 56 bytes, and give
+ * the collector 32,000 more objects to mark at 16,000 stations; here a station costs 16 to 32
+ * bytes and no object. Not thread-safe.
  */
-final class MacClock {
+public final class MacLongMap {
     /** A free slot: MAC addresses are 48 bits, never all ones in 64. */
     private static final long FREE = -1L;
     private static final int MIN_CAPACITY = 64;
 
     private long[] keys;
-    private long[] times;
+    private long[] values;
     private int size;
 
-    MacClock() {
+    /** An empty map. */
+    public MacLongMap() {
         allocate(MIN_CAPACITY);
     }
 
-    /** @return how many MACs have a time */
-    int size() {
+    /** @return how many MACs have a value */
+    public int size() {
         return size;
     }
 
     /**
      * @param mac a station
-     * @param time its time (any value)
+     * @param value its value (any)
      */
-    void put(MacAddress mac, long time) {
+    public void put(MacAddress mac, long value) {
         long key = mac.value();
         int i = find(key);
         if (keys[i] == key) {
-            times[i] = time;
+            values[i] = value;
             return;
         }
         keys[i] = key;
-        times[i] = time;
+        values[i] = value;
         size++;
         if (size * 4L > keys.length * 3L) { // above three quarters full
             rehash(keys.length * 2);
@@ -48,17 +50,17 @@ final class MacClock {
 
     /**
      * @param mac a station
-     * @param absent what to return when it has no time
-     * @return its time, or {@code absent}
+     * @param absent what to return when it has no value
+     * @return its value, or {@code absent}
      */
-    long get(MacAddress mac, long absent) {
+    public long get(MacAddress mac, long absent) {
         long key = mac.value();
         int i = find(key);
-        return keys[i] == key ? times[i] : absent;
+        return keys[i] == key ? values[i] : absent;
     }
 
-    /** @param mac a station whose time is forgotten (nothing happens if it has none) */
-    void remove(MacAddress mac) {
+    /** @param mac a station whose value is forgotten (nothing happens if it has none) */
+    public void remove(MacAddress mac) {
         long key = mac.value();
         int hole = find(key);
         if (keys[hole] != key) {
@@ -77,7 +79,7 @@ final class MacClock {
             // the entry at i may move to the hole if its home is not in the cyclic range (hole, i]
             if (((i - home) & mask) >= ((i - hole) & mask)) {
                 keys[hole] = keys[i];
-                times[hole] = times[i];
+                values[hole] = values[i];
                 hole = i;
             }
         }
@@ -88,9 +90,18 @@ final class MacClock {
         }
     }
 
-    /** Forgets every time and gives the arrays' memory back. */
-    void clear() {
+    /** Forgets every value and gives the arrays' memory back. */
+    public void clear() {
         allocate(MIN_CAPACITY);
+    }
+
+    /**
+     * Forgets every value but keeps the arrays, for a map that is filled again to about the same
+     * size (one re-read after the other): no growth from the smallest size each time.
+     */
+    public void reset() {
+        Arrays.fill(keys, FREE);
+        size = 0;
     }
 
     /** @return the slot holding {@code key}, or the free slot where it would go */
@@ -111,13 +122,13 @@ final class MacClock {
 
     private void rehash(int capacity) {
         long[] oldKeys = keys;
-        long[] oldTimes = times;
+        long[] oldValues = values;
         allocate(capacity);
         for (int j = 0; j < oldKeys.length; j++) {
             if (oldKeys[j] != FREE) {
                 int i = find(oldKeys[j]);
                 keys[i] = oldKeys[j];
-                times[i] = oldTimes[j];
+                values[i] = oldValues[j];
                 size++;
             }
         }
@@ -126,7 +137,7 @@ final class MacClock {
     private void allocate(int capacity) {
         keys = new long[capacity];
         Arrays.fill(keys, FREE);
-        times = new long[capacity];
+        values = new long[capacity];
         size = 0;
     }
 }
