@@ -2,6 +2,7 @@ package dev.stationd.daemon.table;
 
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -63,12 +64,12 @@ final class SnapshotDelta {
     /**
      * Starts a snapshot: from here on changes are recorded against the one being built.
      *
-     * @param stations the table's map (a full copy is made of it when there is nothing to merge into)
+     * @param stations the table's map (a full copy is made of it when there is nothing to merge into, sorted outside the lock)
      * @param version the table's version
      * @param filters the filters in force
      * @return how to build the snapshot of this version (outside the lock)
      */
-    Plan take(TreeMap<MacAddress, StaListAttr> stations, long version, FilterSet filters) {
+    Plan take(Map<MacAddress, StaListAttr> stations, long version, FilterSet filters) {
         Plan plan;
         if (state == State.READY && stations.size() >= MIN_MERGE_SIZE) {
             long[] keys = new long[changes.size()];
@@ -110,13 +111,17 @@ final class SnapshotDelta {
      * @param keys the changed MACs ({@link MacAddress#value()}, ascending), with {@code base}
      * @param records their records ({@code null} = removed), with {@code base}
      * @param size stations in the snapshot
-     * @param full every station in MAC order, without {@code base}
+     * @param full every station in no order, without {@code base} (sorted by {@link #build})
      */
     record Plan(long version, FilterSet filters, TableSnapshot base, long[] keys, StaListAttr[] records, int size,
                 StaListAttr[] full) {
         /** @return the snapshot (allocates; call it outside the table's lock) */
         TableSnapshot build() {
-            return base == null ? new TableSnapshot(version, full, filters) : base.merged(version, filters, keys, records, size);
+            if (base == null) {
+                Arrays.sort(full, TableSnapshot.BY_MAC);
+                return new TableSnapshot(version, full, filters);
+            }
+            return base.merged(version, filters, keys, records, size);
         }
     }
 }

@@ -7,11 +7,12 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The live station table, keyed by MAC.
  *
  * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}, {@link #relearn}) may come from any
- * thread and are serialised by one lock over a {@link TreeMap} ordered by MAC. Queries go through
+ * thread and are serialised by one lock over a {@link HashMap} keyed by MAC (no order: an update is a
+ * hash lookup, not a walk down a tree of 16,000 comparisons; the snapshots keep MAC order). Queries go through
  * {@link #snapshot()}, an immutable {@link TableSnapshot} built on the first query after a change
  * (the previous one with the changes since merged in, see {@link SnapshotDelta}: on a busy access
  * point nearly every query needs a new one) and cached until the next one, so repeated queries between changes share one instance and never
@@ -51,7 +53,7 @@ public final class StationTable {
     private final AtomicInteger eventSeq = new AtomicInteger();
 
     // guarded by lock
-    private final TreeMap<MacAddress, StaListAttr> stations = new TreeMap<>();
+    private final HashMap<MacAddress, StaListAttr> stations = new HashMap<>();
     /** Changes since the last snapshot, which the next one merges in. */
     private final SnapshotDelta delta = new SnapshotDelta();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
@@ -364,6 +366,7 @@ public final class StationTable {
                 return 0;
             }
             changed();
+            gone.sort(TableSnapshot.BY_MAC);
             for (StaListAttr s : gone) {
                 emit(EventType.REMOVE, s);
             }
@@ -388,7 +391,9 @@ public final class StationTable {
             changed(); // snapshots carry their filter set, so always invalidate
             int flipped = 0;
             // in MAC order so subscribers see a deterministic sequence (a copy: the loop replaces values)
-            for (StaListAttr s : stations.values().toArray(new StaListAttr[0])) {
+            StaListAttr[] all = stations.values().toArray(new StaListAttr[0]);
+            Arrays.sort(all, TableSnapshot.BY_MAC);
+            for (StaListAttr s : all) {
                 StaListAttr t = TableSnapshot.withFilteredFlag(s, newFilters);
                 if (t != s) {
                     store(t);

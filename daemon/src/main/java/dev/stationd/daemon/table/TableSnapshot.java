@@ -19,7 +19,8 @@ import java.util.Objects;
  * {@link #filters()} matches. Safe to share between threads; queries never lock.
  */
 public final class TableSnapshot {
-    private static final Comparator<StaListAttr> BY_MAC = Comparator.comparing(StaListAttr::mac);
+    /** Records in MAC order (the order of every snapshot). */
+    static final Comparator<StaListAttr> BY_MAC = Comparator.comparingLong(r -> r.mac().value());
     private static final TableSnapshot EMPTY = new TableSnapshot(0, new StaListAttr[0], FilterSet.empty());
 
     private final long version;

@@ -189,6 +189,35 @@ class StationTableTest {
         assertEquals(0, t.size());
     }
 
+    /**
+     * The table keeps no order of its own (a hash map): what it reports station by station (a new
+     * filter set, an expiry) comes in MAC order all the same, MACs at random so that hash order differs.
+     */
+    @Test
+    void filterChangesAndExpiryReportStationsInMacOrder() {
+        AtomicLong received = new AtomicLong(0);
+        StationTable t = new StationTable(1_000, clock::get, received::get);
+        List<StaEvent> seen = new ArrayList<>();
+        t.addListener(seen::add);
+        Random rnd = new Random(7);
+        FilterSet all = FilterSet.empty();
+        List<MacAddress> macs = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            MacAddress m = new MacAddress(rnd.nextLong() & 0xFEFF_FFFF_FFFFL); // unicast, random
+            macs.add(m);
+            t.apply(StaEvent.upsert(0, StaListAttr.builder(m).lastSeenMs(1).build()));
+            all = all.with(0, m);
+        }
+        List<MacAddress> sorted = macs.stream().sorted().toList();
+        seen.clear();
+        t.setFilters(all);
+        assertEquals(sorted, seen.stream().map(e -> e.sta().mac()).toList(), "FILTERED set on each, in MAC order");
+        seen.clear();
+        received.addAndGet(60_000);
+        assertEquals(300, t.expire(Duration.ofSeconds(30)));
+        assertEquals(sorted, seen.stream().map(e -> e.sta().mac()).toList(), "one REMOVE each, in MAC order");
+    }
+
     @Test
     void filteredFlagFollowsTheFilters() {
         upsert(StaListAttr.builder(mac(1)).groupId(7).flags(StaFlags.HT).lastSeenMs(1).build());
