@@ -91,7 +91,10 @@ final class BssStations {
 
         void seen(MacAddress mac, boolean listed) {
             long m = marks.get(mac, 0);
-            marks.put(mac, listed ? m | SEEN : m & ~SEEN);
+            long n = listed ? m | SEEN : m & ~SEEN;
+            if (n != m) { // a station that left and was never part of the walk gets no entry
+                marks.put(mac, n);
+            }
         }
 
         boolean wasSeen(MacAddress mac) {
