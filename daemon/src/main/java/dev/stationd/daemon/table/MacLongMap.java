@@ -54,7 +54,15 @@ public final class MacLongMap {
      * @return its value, or {@code absent}
      */
     public long get(MacAddress mac, long absent) {
-        long key = mac.value();
+        return get(mac.value(), absent);
+    }
+
+    /**
+     * @param key a station's {@link MacAddress#value()}
+     * @param absent what to return when it has no value
+     * @return its value, or {@code absent}
+     */
+    long get(long key, long absent) {
         int i = find(key);
         return keys[i] == key ? values[i] : absent;
     }

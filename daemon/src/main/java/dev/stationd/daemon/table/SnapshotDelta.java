@@ -4,7 +4,6 @@ import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What changed in the table since its last snapshot, so that the next snapshot is that one with
@@ -31,8 +30,14 @@ final class SnapshotDelta {
 
     private State state = State.NONE;
     private TableSnapshot base;
-    /** Changed stations by MAC, in MAC order; {@code null} for a removed one. */
-    private final TreeMap<MacAddress, StaListAttr> changes = new TreeMap<>();
+    // The changed stations in the order of their first change: MACs in keys, records (null for a
+    // removed station) in records, each MAC's position in at. Arrays kept from one snapshot to the
+    // next: a map entry per change would be a thousand objects a second on a busy access point,
+    // each living until the next query, long enough to be promoted.
+    private final MacLongMap at = new MacLongMap();
+    private long[] keys = new long[MIN_MERGE_SIZE];
+    private StaListAttr[] records = new StaListAttr[MIN_MERGE_SIZE];
+    private int count;
 
     /** @param sta a station stored (added or replaced) */
     void stored(StaListAttr sta) {
@@ -48,15 +53,32 @@ final class SnapshotDelta {
     void reset() {
         state = State.NONE;
         base = null;
-        changes.clear();
+        clearChanges();
+    }
+
+    private void clearChanges() {
+        at.reset();
+        Arrays.fill(records, 0, count, null); // the records are the table's, not the delta's to keep
+        count = 0;
     }
 
     private void record(MacAddress mac, StaListAttr sta) {
         if (state == State.NONE) {
             return;
         }
-        changes.put(mac, sta);
-        if (changes.size() > MIN_MERGE_SIZE && state == State.READY && changes.size() > base.size() / 2) {
+        long i = at.get(mac, -1);
+        if (i >= 0) {
+            records[(int) i] = sta;
+            return;
+        }
+        if (count == keys.length) {
+            keys = Arrays.copyOf(keys, count * 2);
+            records = Arrays.copyOf(records, count * 2);
+        }
+        keys[count] = mac.value();
+        records[count] = sta;
+        at.put(mac, count++);
+        if (count > MIN_MERGE_SIZE && state == State.READY && count > base.size() / 2) {
             reset(); // past this a merge copies about as much as the full walk it saves
         }
     }
@@ -72,20 +94,19 @@ final class SnapshotDelta {
     Plan take(Map<MacAddress, StaListAttr> stations, long version, FilterSet filters) {
         Plan plan;
         if (state == State.READY && stations.size() >= MIN_MERGE_SIZE) {
-            long[] keys = new long[changes.size()];
-            StaListAttr[] records = new StaListAttr[changes.size()];
-            int i = 0;
-            for (Map.Entry<MacAddress, StaListAttr> e : changes.entrySet()) {
-                keys[i] = e.getKey().value();
-                records[i++] = e.getValue();
+            long[] sorted = Arrays.copyOf(keys, count);
+            Arrays.sort(sorted);
+            StaListAttr[] sortedRecords = new StaListAttr[count];
+            for (int i = 0; i < count; i++) {
+                sortedRecords[i] = records[(int) at.get(sorted[i], -1)];
             }
-            plan = new Plan(version, filters, base, keys, records, stations.size(), null);
+            plan = new Plan(version, filters, base, sorted, sortedRecords, stations.size(), null);
         } else {
             plan = new Plan(version, filters, null, null, null, stations.size(), stations.values().toArray(new StaListAttr[0]));
         }
         state = State.BUILDING;
         base = null;
-        changes.clear();
+        clearChanges();
         return plan;
     }
 

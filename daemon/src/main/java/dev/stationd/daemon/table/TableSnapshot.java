@@ -24,30 +24,40 @@ public final class TableSnapshot {
     private static final TableSnapshot EMPTY = new TableSnapshot(0, new StaListAttr[0], FilterSet.empty());
 
     private final long version;
-    private final StaListAttr[] stations; // sorted by MAC, no duplicates
-    private final long[] keys;            // stations[i].mac().value(), for binary search
+    // Sorted by MAC, no duplicates. Searched through the records' MACs: a parallel array of keys
+    // would be 128 KB more per snapshot of 16,000 stations, and on a busy access point a snapshot
+    // is built per query and lives long enough to be promoted, so it would fill the old generation.
+    private final StaListAttr[] stations;
     private final List<StaListAttr> all;
     private final FilterSet filters;
 
     /** @param sorted sorted by MAC, unique, FILTERED already applied; owned by the snapshot */
     TableSnapshot(long version, StaListAttr[] sorted, FilterSet filters) {
-        this(version, sorted, keysOf(sorted), filters);
-    }
-
-    private TableSnapshot(long version, StaListAttr[] sorted, long[] keys, FilterSet filters) {
         this.version = version;
         this.stations = sorted;
         this.filters = filters;
-        this.keys = keys;
         this.all = Collections.unmodifiableList(Arrays.asList(sorted));
     }
 
-    private static long[] keysOf(StaListAttr[] sorted) {
-        long[] keys = new long[sorted.length];
-        for (int i = 0; i < sorted.length; i++) {
-            keys[i] = sorted[i].mac().value();
+    /**
+     * @return the position of {@code key} in {@code stations[from..)}, or {@code -(insertion point) - 1}
+     *     (as {@link Arrays#binarySearch(long[], int, int, long)})
+     */
+    private int search(int from, long key) {
+        int lo = from;
+        int hi = stations.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = stations[mid].mac().value();
+            if (k < key) {
+                lo = mid + 1;
+            } else if (k > key) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
         }
-        return keys;
+        return -(lo + 1);
     }
 
     /**
@@ -65,30 +75,27 @@ public final class TableSnapshot {
      */
     TableSnapshot merged(long version, FilterSet filters, long[] changedKeys, StaListAttr[] changed, int size) {
         StaListAttr[] out = new StaListAttr[size];
-        long[] outKeys = new long[size];
         int from = 0; // next station of this snapshot to copy
         int o = 0;
         for (int c = 0; c < changedKeys.length; c++) {
-            int at = Arrays.binarySearch(keys, from, keys.length, changedKeys[c]);
+            int at = search(from, changedKeys[c]);
             int end = at >= 0 ? at : -at - 1;
             if (o + (end - from) + (changed[c] == null ? 0 : 1) > size) {
                 throw new IllegalStateException("merge overflows " + size + " stations at change " + c);
             }
             System.arraycopy(stations, from, out, o, end - from);
-            System.arraycopy(keys, from, outKeys, o, end - from);
             o += end - from;
             from = at >= 0 ? end + 1 : end; // a changed station's old record is left out
             if (changed[c] != null) {
-                out[o] = changed[c];
-                outKeys[o++] = changedKeys[c];
+                out[o++] = changed[c];
             }
         }
-        if (o + (keys.length - from) != size) {
-            throw new IllegalStateException("merge gives " + (o + keys.length - from) + " stations, expected " + size);
+        int rest = stations.length - from;
+        if (o + rest != size) {
+            throw new IllegalStateException("merge gives " + (o + rest) + " stations, expected " + size);
         }
-        System.arraycopy(stations, from, out, o, keys.length - from);
-        System.arraycopy(keys, from, outKeys, o, keys.length - from);
-        return new TableSnapshot(version, out, outKeys, filters);
+        System.arraycopy(stations, from, out, o, rest);
+        return new TableSnapshot(version, out, filters);
     }
 
     /** @return an empty snapshot at version 0 */
@@ -147,7 +154,7 @@ public final class TableSnapshot {
      * @return the station, or {@code null} when absent
      */
     public StaListAttr get(MacAddress mac) {
-        int i = Arrays.binarySearch(keys, mac.value());
+        int i = search(0, mac.value());
         return i >= 0 ? stations[i] : null;
     }
 
@@ -156,7 +163,7 @@ public final class TableSnapshot {
      * @return the MAC there, as {@link MacAddress#value()}
      */
     public long keyAt(int i) {
-        return keys[i];
+        return stations[i].mac().value();
     }
 
     /**
@@ -164,7 +171,7 @@ public final class TableSnapshot {
      * @return its position in {@link #all()}, or a negative number when absent
      */
     public int indexOf(MacAddress mac) {
-        return Arrays.binarySearch(keys, mac.value());
+        return search(0, mac.value());
     }
 
     /**
