@@ -2,15 +2,14 @@ package dev.stationd.daemon.hostapd;
 
 import dev.stationd.daemon.config.HostapdConfig;
 import dev.stationd.daemon.table.MacLongMap;
+import dev.stationd.daemon.table.MacRecordMap;
 import dev.stationd.protocol.Band;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaEvent;
 import dev.stationd.protocol.StaListAttr;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -107,7 +106,7 @@ final class BssStations {
     private final String ifname;
     private final Consumer<MacAddress> onPresent;
     /** Stations this BSS put in the table, by MAC. */
-    private final Map<MacAddress, StaListAttr> known = new HashMap<>();
+    private final MacRecordMap known = new MacRecordMap();
     private volatile int count;
     private int seq;
     private String ssid = "";
@@ -140,7 +139,9 @@ final class BssStations {
 
     /** @return the MACs of the stations connected to this BSS as last read (a copy) */
     List<MacAddress> macs() {
-        return new ArrayList<>(known.keySet());
+        List<MacAddress> macs = new ArrayList<>(known.size());
+        known.forEach(r -> macs.add(r.mac()));
+        return macs;
     }
 
     /** @return the BSS's SSID as last read */
@@ -200,9 +201,7 @@ final class BssStations {
                 found(ch, w, reply);
             }
         });
-        for (MacAddress mac : known.keySet()) {
-            ask(w, mac);
-        }
+        known.forEach(r -> ask(w, r.mac()));
         sendBatch(ch, w);
     }
 
@@ -283,11 +282,11 @@ final class BssStations {
         walk = null;
         if (complete) {
             List<MacAddress> gone = new ArrayList<>();
-            for (MacAddress mac : known.keySet()) {
-                if (!w.wasSeen(mac)) {
-                    gone.add(mac);
+            known.forEach(r -> {
+                if (!w.wasSeen(r.mac())) {
+                    gone.add(r.mac());
                 }
-            }
+            });
             for (MacAddress mac : gone) {
                 left(mac);
             }
@@ -330,7 +329,7 @@ final class BssStations {
         // second on a full access point and each lives long enough to be promoted, so every byte counts.
         StaListAttr attr = info.toAttr(prev == null ? mac : prev.mac(), ifname, ssid, cfg.groupId(), band,
                 System.currentTimeMillis(), prev == null ? 0 : prev.assocTimeMs());
-        known.put(mac, attr);
+        known.put(attr);
         count = known.size();
         if (walk != null) {
             walk.seen(mac, true);

@@ -3,7 +3,6 @@ package dev.stationd.daemon.table;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * What changed in the table since its last snapshot, so that the next snapshot is that one with
@@ -91,7 +90,7 @@ final class SnapshotDelta {
      * @param filters the filters in force
      * @return how to build the snapshot of this version (outside the lock)
      */
-    Plan take(Map<MacAddress, StaListAttr> stations, long version, FilterSet filters) {
+    Plan take(MacRecordMap stations, long version, FilterSet filters) {
         Plan plan;
         if (state == State.READY && stations.size() >= MIN_MERGE_SIZE) {
             long[] sorted = Arrays.copyOf(keys, count);
@@ -102,7 +101,7 @@ final class SnapshotDelta {
             }
             plan = new Plan(version, filters, base, sorted, sortedRecords, stations.size(), null);
         } else {
-            plan = new Plan(version, filters, null, null, null, stations.size(), stations.values().toArray(new StaListAttr[0]));
+            plan = new Plan(version, filters, null, null, null, stations.size(), stations.toArray());
         }
         state = State.BUILDING;
         base = null;

@@ -6,10 +6,7 @@ import dev.stationd.protocol.StaFlags;
 import dev.stationd.protocol.MacAddress;
 import dev.stationd.protocol.StaListAttr;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The live station table, keyed by MAC.
  *
  * <p>Threading: mutations ({@link #apply}, {@link #expire}, {@link #setFilters}, {@link #relearn}) may come from any
- * thread and are serialised by one lock over a {@link HashMap} keyed by MAC (no order: an update is a
+ * thread and are serialised by one lock over a {@link MacRecordMap} (no order: an update is a
  * hash lookup, not a walk down a tree of 16,000 comparisons; the snapshots keep MAC order). Queries go through
  * {@link #snapshot()}, an immutable {@link TableSnapshot} built on the first query after a change
  * (the previous one with the changes since merged in, see {@link SnapshotDelta}: on a busy access
@@ -53,7 +50,7 @@ public final class StationTable {
     private final AtomicInteger eventSeq = new AtomicInteger();
 
     // guarded by lock
-    private final HashMap<MacAddress, StaListAttr> stations = new HashMap<>();
+    private final MacRecordMap stations = new MacRecordMap();
     /** Changes since the last snapshot, which the next one merges in. */
     private final SnapshotDelta delta = new SnapshotDelta();
     /** Per station, when an update of it was last applied ({@link #receiveClockMs}); updated in place. */
@@ -306,16 +303,9 @@ public final class StationTable {
                     learned.cleared();
                 }
             } else {
-                removed = 0;
-                Iterator<StaListAttr> it = stations.values().iterator();
-                while (it.hasNext()) {
-                    StaListAttr s = it.next();
-                    if (ifname.equals(s.ifname())) {
-                        it.remove();
-                        forget(s);
-                        removed++;
-                    }
-                }
+                List<StaListAttr> gone = stations.removeIf(s -> ifname.equals(s.ifname()));
+                gone.forEach(this::forget);
+                removed = gone.size();
             }
             if (removed == 0) {
                 return false;
@@ -344,27 +334,20 @@ public final class StationTable {
             if (cutoff < heardNoneBefore) {
                 return 0;
             }
-            List<StaListAttr> gone = null;
-            long oldestKept = now;
-            Iterator<StaListAttr> it = stations.values().iterator();
-            while (it.hasNext()) {
-                StaListAttr s = it.next();
+            long[] oldestKept = {now};
+            List<StaListAttr> gone = stations.removeIf(s -> {
                 long at = heard.get(s.mac(), Long.MIN_VALUE);
                 if (at < cutoff) {
-                    it.remove();
-                    forget(s);
-                    if (gone == null) {
-                        gone = new ArrayList<>();
-                    }
-                    gone.add(s);
-                } else {
-                    oldestKept = Math.min(oldestKept, at);
+                    return true;
                 }
-            }
-            heardNoneBefore = oldestKept;
-            if (gone == null) {
+                oldestKept[0] = Math.min(oldestKept[0], at);
+                return false;
+            });
+            heardNoneBefore = oldestKept[0];
+            if (gone.isEmpty()) {
                 return 0;
             }
+            gone.forEach(this::forget);
             changed();
             gone.sort(TableSnapshot.BY_MAC);
             for (StaListAttr s : gone) {
@@ -391,7 +374,7 @@ public final class StationTable {
             changed(); // snapshots carry their filter set, so always invalidate
             int flipped = 0;
             // in MAC order so subscribers see a deterministic sequence (a copy: the loop replaces values)
-            StaListAttr[] all = stations.values().toArray(new StaListAttr[0]);
+            StaListAttr[] all = stations.toArray();
             Arrays.sort(all, TableSnapshot.BY_MAC);
             for (StaListAttr s : all) {
                 StaListAttr t = TableSnapshot.withFilteredFlag(s, newFilters);
@@ -483,7 +466,7 @@ public final class StationTable {
     }
 
     private void store(StaListAttr sta) {
-        stations.put(sta.mac(), sta);
+        stations.put(sta);
         delta.stored(sta);
     }
 
