@@ -447,13 +447,15 @@ class StationTableTest {
             }
         });
         Random rnd = new Random(11);
+        // three interfaces and one whose name shares the tag of the first (its records are read to tell them apart)
+        String[] names = {"wlan0", "wlan1", "wlan2", TableSnapshotTest.sameTagAs("wlan0")};
         TableSnapshot before = t.snapshot();
         List<MacAddress> changedSince = new ArrayList<>();
         for (int round = 0; round < 3_000; round++) {
             int op = rnd.nextInt(1000);
             MacAddress m = mac(rnd.nextInt(800)); // up to 800 stations: past the size where merging starts
             if (op < 700) {
-                t.apply(StaEvent.upsert(0, StaListAttr.builder(m).ifname("wlan" + rnd.nextInt(4))
+                t.apply(StaEvent.upsert(0, StaListAttr.builder(m).ifname(names[rnd.nextInt(names.length)])
                         .txBytes(rnd.nextInt(1000)).lastSeenMs(1).build()));
             } else if (op < 950) {
                 t.apply(StaEvent.remove(0, m));
@@ -461,7 +463,7 @@ class StationTableTest {
                 t.setFilters(rnd.nextBoolean() ? FilterSet.empty().with(0, m) : FilterSet.empty().with(0, mac(rnd.nextInt(800)))
                         .with(0, m));
             } else if (op < 995) {
-                t.apply(new StaEvent(EventType.FLUSH, 0, StaListAttr.builder(MacAddress.ZERO).ifname("wlan" + rnd.nextInt(4)).build()));
+                t.apply(new StaEvent(EventType.FLUSH, 0, StaListAttr.builder(MacAddress.ZERO).ifname(names[rnd.nextInt(names.length)]).build()));
             } else if (op < 998) {
                 clock.addAndGet(10_000);
                 t.expire(Duration.ofSeconds(5)); // everything not heard of in the last 10 s
@@ -472,6 +474,10 @@ class StationTableTest {
             if (rnd.nextInt(6) == 0) {
                 TableSnapshot now = t.snapshot();
                 assertEquals(new ArrayList<>(model.values()), now.all(), "round " + round);
+                for (String name : names) {
+                    assertEquals(model.values().stream().filter(s -> s.ifname().equals(name)).toList(),
+                            now.query(0, name, 0, 0, 0), "round " + round + ": the stations of " + name);
+                }
                 for (StaListAttr s : now.all()) {
                     StaListAttr old = before.get(s.mac());
                     if (old != null && old.equals(s) && !changedSince.contains(s.mac())) {

@@ -104,6 +104,33 @@ class TableSnapshotTest {
         assertEquals(List.of(), snap.query(-1, "", 0, 0, 0));
     }
 
+    /** @return another interface name whose tag is that of {@code name} */
+    static String sameTagAs(String name) {
+        for (int i = 0; ; i++) {
+            String other = "br" + i;
+            if (TableSnapshot.ifnameTag(other) == TableSnapshot.ifnameTag(name)) {
+                return other;
+            }
+        }
+    }
+
+    @Test
+    void anInterfaceSelectorSkipsTheOtherInterfacesSharingItsTag() {
+        String twin = sameTagAs("wlan0");
+        List<StaListAttr> in = new ArrayList<>(snap.all());
+        in.add(sta(11, 1, twin));
+        in.add(sta(12, 1, twin));
+        TableSnapshot s = TableSnapshot.of(43, in, filters);
+        assertEquals(List.of(1, 3, 5, 7, 9), ids(s.query(0, "wlan0", 0, 0, 0)));
+        assertEquals(List.of(11, 12), ids(s.query(0, twin, 0, 0, 0)));
+        // through a merge: the changed records' tags are computed, the others' copied
+        TableSnapshot merged = s.merged(44, filters, new long[] {mac(2).value(), mac(13).value()},
+                new StaListAttr[] {sta(2, 2, twin), sta(13, 1, "wlan0")}, 13);
+        assertEquals(List.of(1, 3, 5, 7, 9, 13), ids(merged.query(0, "wlan0", 0, 0, 0)));
+        assertEquals(List.of(2, 11, 12), ids(merged.query(0, twin, 0, 0, 0)));
+        assertEquals(List.of(4, 6, 8, 10), ids(merged.query(0, "wlan1", 0, 0, 0)));
+    }
+
     @Test
     void pagingWithSelectors() {
         // wlan0 = 1 3 5 7 9
