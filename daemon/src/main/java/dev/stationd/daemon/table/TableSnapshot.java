@@ -67,8 +67,30 @@ public final class TableSnapshot {
      *     (as {@link Arrays#binarySearch(long[], int, int, long)})
      */
     private int search(int from, long key) {
+        return search(from, stations.length, key);
+    }
+
+    /**
+     * {@link #search(int, long)} for a key expected a few stations after {@code from} (the next of
+     * a merge's sorted changes): probes 1, 2, 4, ... stations ahead first, then searches the last
+     * step. Every probe reads a record somewhere in the heap, so a dozen stations apart this is about
+     * half the reads of a search over the rest of the table.
+     */
+    private int searchAhead(int from, long key) {
+        int n = stations.length;
         int lo = from;
-        int hi = stations.length - 1;
+        int step = 1;
+        while (from + step - 1 < n && stations[from + step - 1].mac().value() < key) {
+            lo = from + step; // everything before lo is below the key
+            step <<= 1;
+        }
+        return search(lo, Math.min(n, from + step), key);
+    }
+
+    /** {@link #search(int, long)} within {@code stations[from..to)}. */
+    private int search(int from, int to, long key) {
+        int lo = from;
+        int hi = to - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             long k = stations[mid].mac().value();
@@ -102,7 +124,7 @@ public final class TableSnapshot {
         int from = 0; // next station of this snapshot to copy
         int o = 0;
         for (int c = 0; c < changedKeys.length; c++) {
-            int at = search(from, changedKeys[c]);
+            int at = searchAhead(from, changedKeys[c]);
             int end = at >= 0 ? at : -at - 1;
             if (o + (end - from) + (changed[c] == null ? 0 : 1) > size) {
                 throw new IllegalStateException("merge overflows " + size + " stations at change " + c);
