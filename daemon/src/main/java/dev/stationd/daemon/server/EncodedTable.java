@@ -37,6 +37,8 @@ public final class EncodedTable implements AutoCloseable {
     static final long STALE_NANOS = 1_000_000_000L;
     private final ByteBufAllocator alloc;
     private Version current;
+    /** Records the newest version encoded rather than copied from the one before it. */
+    private int encodedLast;
 
     /** @param alloc allocator of the encoded buffers (direct; unpooled, so a version's memory goes when it does) */
     public EncodedTable(ByteBufAllocator alloc) {
@@ -46,6 +48,13 @@ public final class EncodedTable implements AutoCloseable {
     /** One encoded version; {@code leases} and {@code superseded} are guarded by the table's lock. */
     private static final class Version {
         final TableSnapshot snapshot;
+        /**
+         * The MACs of its records in order ({@link dev.stationd.protocol.MacAddress#value()}), for
+         * the next version's encoding to line its records up with these: read from the records,
+         * each would be a read somewhere in the heap. Copied in runs with the bytes, or taken from
+         * the records being encoded anyway, so they cost no such read.
+         */
+        final long[] keys;
         /** The reply's bytes (read-only when in a file). */
         final ByteBuf encoded;
         /** The file they are in, or {@code null} when {@link #encoded} is a buffer of its own. */
@@ -58,8 +67,9 @@ public final class EncodedTable implements AutoCloseable {
         /** Read without the lock by {@link Lease#staleBytes()}. */
         volatile boolean superseded;
 
-        Version(TableSnapshot snapshot, ByteBuf encoded, ReplyFile file, int size, PendingBudget budget) {
+        Version(TableSnapshot snapshot, long[] keys, ByteBuf encoded, ReplyFile file, int size, PendingBudget budget) {
             this.snapshot = snapshot;
+            this.keys = keys;
             this.encoded = encoded;
             this.file = file;
             this.size = size;
@@ -194,6 +204,11 @@ public final class EncodedTable implements AutoCloseable {
         return new Lease(current);
     }
 
+    /** @return records of the newest version that were encoded, not copied from the version before */
+    synchronized int encodedLast() {
+        return encodedLast;
+    }
+
     /** @return the table version of the newest encoding, -1 before the first */
     public synchronized long version() {
         return current == null ? -1 : current.snapshot.version();
@@ -225,8 +240,9 @@ public final class EncodedTable implements AutoCloseable {
     private Version encode(TableSnapshot s, int size, Version previous, PendingBudget budget) {
         ReplyFile file = size >= ReplyFile.FROM_BYTES && size <= ReplyFile.TO_BYTES ? ReplyFile.create(size) : null;
         ByteBuf buf = file != null ? file.buffer() : alloc.directBuffer(size, size);
+        long[] keys;
         try {
-            encode(s, previous, buf);
+            keys = encode(s, previous, buf);
         } catch (RuntimeException e) {
             if (file != null) {
                 file.release();
@@ -236,14 +252,14 @@ public final class EncodedTable implements AutoCloseable {
             throw e;
         }
         if (file == null) {
-            return new Version(s, buf, null, size, budget);
+            return new Version(s, keys, buf, null, size, budget);
         }
         if (file.seal()) {
-            return new Version(s, file.buffer(), file, size, budget);
+            return new Version(s, keys, file.buffer(), file, size, budget);
         }
         ByteBuf copy = alloc.directBuffer(size, size).writeBytes(buf); // the kernel refused the seal
         file.release();
-        return new Version(s, copy, null, size, budget);
+        return new Version(s, keys, copy, null, size, budget);
     }
 
     /**
@@ -251,49 +267,66 @@ public final class EncodedTable implements AutoCloseable {
      * has too (the same instances: snapshots share unchanged records) are copied from its encoding in
      * runs, so only what changed is encoded.
      */
-    private static void encode(TableSnapshot s, Version previous, ByteBuf buf) {
+    private long[] encode(TableSnapshot s, Version previous, ByteBuf buf) {
         List<StaListAttr> all = s.all();
+        long[] keys = new long[all.size()];
         StaListAttr.Writer changed = new StaListAttr.Writer();
         HostOrder.writeI32(buf, all.size());
         if (previous == null) {
-            for (StaListAttr r : all) {
+            for (int i = 0; i < keys.length; i++) {
+                StaListAttr r = all.get(i);
+                keys[i] = r.mac().value();
                 changed.add(r, buf);
             }
             changed.flush(buf);
-            return;
+            encodedLast = keys.length;
+            return keys;
         }
-        TableSnapshot old = previous.snapshot;
-        List<StaListAttr> had = old.all();
+        List<StaListAttr> had = previous.snapshot.all();
+        long[] hadKeys = previous.keys;
         int j = 0;        // next record of the old snapshot to compare with
         int runFrom = 0;  // old records [runFrom, runTo) are still to be copied
         int runTo = 0;
+        int encoded = 0;
         for (int i = 0; i < all.size(); i++) {
             StaListAttr r = all.get(i);
-            long key = s.keyAt(i);
-            while (j < had.size() && old.keyAt(j) < key) {
-                j++;
+            if (j < had.size() && had.get(j) != r) {
+                // skip the old records that sort before this one (removed or replaced)
+                long key = r.mac().value(); // read only where the snapshots differ
+                while (j < had.size() && hadKeys[j] < key) {
+                    j++;
+                }
             }
             if (j < had.size() && had.get(j) == r) {
                 if (j != runTo) { // not adjacent to the run: send the run, start another
-                    copy(previous.encoded, runFrom, runTo, changed, buf);
+                    copy(previous, runFrom, runTo, changed, buf, keys);
                     runFrom = j;
                 }
                 runTo = ++j;
             } else {
-                copy(previous.encoded, runFrom, runTo, changed, buf);
+                copy(previous, runFrom, runTo, changed, buf, keys);
                 runFrom = runTo;
+                keys[i] = r.mac().value();
                 changed.add(r, buf);
+                encoded++;
             }
         }
-        copy(previous.encoded, runFrom, runTo, changed, buf);
+        copy(previous, runFrom, runTo, changed, buf, keys);
         changed.flush(buf);
+        encodedLast = encoded;
+        return keys;
     }
 
-    /** Appends the encoded records {@code [from, to)} of an older version, after the changed records before them. */
-    private static void copy(ByteBuf older, int from, int to, StaListAttr.Writer changed, ByteBuf out) {
+    /**
+     * Appends the encoded records {@code [from, to)} of an older version, after the changed records
+     * before them, and their keys at the same place in {@code keys}.
+     */
+    private static void copy(Version older, int from, int to, StaListAttr.Writer changed, ByteBuf out, long[] keys) {
         if (to > from) {
             changed.flush(out);
-            out.writeBytes(older, ReplyEncoder.NUM_SIZE + from * StaListAttr.SIZE, (to - from) * StaListAttr.SIZE);
+            int at = (out.writerIndex() - ReplyEncoder.NUM_SIZE) / StaListAttr.SIZE;
+            System.arraycopy(older.keys, from, keys, at, to - from);
+            out.writeBytes(older.encoded, ReplyEncoder.NUM_SIZE + from * StaListAttr.SIZE, (to - from) * StaListAttr.SIZE);
         }
     }
 

@@ -208,14 +208,6 @@ public final class TableSnapshot {
     }
 
     /**
-     * @param i a position in {@link #all()}
-     * @return the MAC there, as {@link MacAddress#value()}
-     */
-    public long keyAt(int i) {
-        return stations[i].mac().value();
-    }
-
-    /**
      * @param mac a MAC
      * @return its position in {@link #all()}, or a negative number when absent
      */

@@ -1,6 +1,7 @@
 package dev.stationd.daemon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -155,11 +156,13 @@ class EncodedTableTest {
             for (int version = 1; version <= 200; version++) {
                 // a few changes per version: new stations, replaced ones (a new instance), removed ones,
                 // at the start, middle and end of the MAC order alike
+                int puts = 0;
                 for (int c = rnd.nextInt(8); c >= 0; c--) {
                     long key = 0x020000000000L + rnd.nextInt(400);
                     if (rnd.nextInt(4) == 0) {
                         stations.remove(key);
                     } else {
+                        puts++;
                         stations.put(key, StaListAttr.builder(new MacAddress(key)).ifname("wlan" + rnd.nextInt(3))
                                 .txBytes(rnd.nextInt(1_000_000)).hostname("h" + version).build());
                     }
@@ -169,11 +172,16 @@ class EncodedTableTest {
                     long from = 0x020000000000L + rnd.nextInt(400);
                     for (StaListAttr old : List.copyOf(stations.subMap(from, from + 3 * StaListAttr.Writer.GROUP).values())) {
                         stations.put(old.mac().value(), old.toBuilder().txBytes(old.txBytes() + 1).build());
+                        puts++;
                     }
                 }
                 TableSnapshot snap = TableSnapshot.of(version, stations.values(), FilterSet.empty());
                 // unchanged records must be the same instances for the copy to apply, as the table's are
                 EncodedTable.Lease got = incremental.acquire(snap, budget);
+                if (version > 1) { // every record the version before had and this one shares is copied
+                    assertTrue(incremental.encodedLast() <= puts,
+                            "version " + version + ": " + incremental.encodedLast() + " records encoded, " + puts + " changed");
+                }
                 try (EncodedTable fresh = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
                     EncodedTable.Lease want = fresh.acquire(snap, budget);
                     ByteBuf a = bytes(got.fullReply());
