@@ -147,6 +147,37 @@ class EncodedTableTest {
         return out;
     }
 
+    /**
+     * Tables past {@link ReplyFile#TO_BYTES} are buffers of their own; the buffer of a version no
+     * reply uses any more is kept for the next one (no new megabytes to fault in and zero), which
+     * must still be exactly the table, although the buffer holds the older one's bytes.
+     */
+    @Test
+    void aLargeVersionIsEncodedIntoTheBufferOfTheOneBeforeTheLastAndIsTheSameBytes() {
+        PendingBudget budget = new PendingBudget(1L << 30, stats);
+        int n = ReplyFile.TO_BYTES / StaListAttr.SIZE + 100; // past the size of memory files
+        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            EncodedTable.Lease first = table.acquire(snapshot(1, n, FilterSet.empty()), budget);
+            ByteBuf firstReply = (ByteBuf) first.fullReply();
+            long firstAddress = firstReply.memoryAddress();
+            firstReply.release();
+            first.done();
+            table.acquire(snapshot(2, n, FilterSet.empty()), budget).done(); // the first is dropped: now the spare
+            // one station fewer and other names: every byte that is not overwritten would show
+            TableSnapshot third = snapshot(3, n - 1, FilterSet.empty().with(0, new MacAddress(0x020000000005L)));
+            EncodedTable.Lease lease = table.acquire(third, budget);
+            ByteBuf reply = (ByteBuf) lease.fullReply();
+            assertEquals(firstAddress, reply.memoryAddress(), "the third version reuses the first one's memory");
+            ByteBuf got = bytes(reply);
+            ByteBuf want = oneByOne(third);
+            assertEquals(want, got);
+            got.release();
+            want.release();
+            lease.done();
+        }
+        assertEquals(0, budget.used());
+    }
+
     @Test
     void aNewVersionCopiedInPartFromTheLastIsTheSameBytesAsOneEncodedAfresh() {
         PendingBudget budget = new PendingBudget(1L << 30, stats);
