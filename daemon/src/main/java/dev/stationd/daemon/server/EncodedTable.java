@@ -49,7 +49,10 @@ public final class EncodedTable implements AutoCloseable {
     /** After {@link #close()}: versions still leased then are released when done, never kept as the spare. */
     private boolean closed;
 
-    /** @param alloc allocator of the encoded buffers (direct; unpooled, so a version's memory goes when it does) */
+    /**
+     * @param alloc allocator of the encoded buffers (direct; unpooled, so a version's memory goes
+     *     when it does, but for the one spare kept for the next large version)
+     */
     public EncodedTable(ByteBufAllocator alloc) {
         this.alloc = alloc;
     }
