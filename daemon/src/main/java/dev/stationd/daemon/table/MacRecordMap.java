@@ -68,7 +68,7 @@ public final class MacRecordMap extends MacSlots {
             return null;
         }
         StaListAttr removed = values[i];
-        free(key);
+        freeSlot(i);
         return removed;
     }
 

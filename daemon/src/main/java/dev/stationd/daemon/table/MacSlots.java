@@ -63,6 +63,12 @@ abstract class MacSlots {
         if (keys[hole] != key) {
             return false;
         }
+        freeSlot(hole);
+        return true;
+    }
+
+    /** @param hole a used slot ({@link #slotOf}), freed */
+    final void freeSlot(int hole) {
         // Backward-shift deletion: move up every later entry of the run that may not sit past the
         // hole, so that a lookup never stops early at it.
         int mask = keys.length - 1;
@@ -86,7 +92,6 @@ abstract class MacSlots {
         if (keys.length > MIN_CAPACITY && size * 8L < keys.length) { // below an eighth full
             rehash(keys.length / 2);
         }
-        return true;
     }
 
     /** Frees every slot and gives the arrays' memory back. */
