@@ -82,9 +82,19 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
      * @return the address
      */
     public static MacAddress read(ByteBuf buf) {
+        return new MacAddress(readValue(buf));
+    }
+
+    /**
+     * Reads 6 octets at the reader index, without making an object.
+     *
+     * @param buf the buffer (at least 6 readable bytes)
+     * @return the address as {@link #value()}
+     */
+    public static long readValue(ByteBuf buf) {
         long hi = buf.readUnsignedShort(); // big-endian: octets are in wire order
         long lo = buf.readUnsignedInt();
-        return new MacAddress((hi << 32) | lo);
+        return (hi << 32) | lo;
     }
 
     /**
@@ -102,6 +112,15 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
      * @param off where the 6 octets go, in network order
      */
     public void put(byte[] b, int off) {
+        put(value, b, off);
+    }
+
+    /**
+     * @param value an address as {@link #value()}
+     * @param b destination
+     * @param off where the 6 octets go, in network order
+     */
+    public static void put(long value, byte[] b, int off) {
         for (int i = 0; i < SIZE; i++) {
             b[off + i] = (byte) (value >>> (8 * (SIZE - 1 - i)));
         }

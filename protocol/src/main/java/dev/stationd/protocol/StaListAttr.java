@@ -11,9 +11,12 @@ import java.net.UnknownHostException;
  *
  * <p>The addresses are kept as their bits, not as {@link InetAddress} objects: those take three
  * objects and an array per address, about 180 bytes a station (10,000 stations: 1.8 MB of a small
- * heap); {@link #ipv4()} and {@link #ipv6()} make the objects when asked.
+ * heap); {@link #ipv4()} and {@link #ipv6()} make the objects when asked. The MAC likewise: a
+ * {@link MacAddress} per record would be a second object per station for the serial collector to
+ * mark and move in every full collection, and 24 more bytes in each record a re-read replaces;
+ * {@link #mac()} makes it when asked.
  *
- * @param mac station MAC, the table key
+ * @param macValue station MAC as {@link MacAddress#value()}, the table key
  * @param vlanId {@code u16}, 0 = none
  * @param ipv4Bits {@code struct in_addr} as a number in network order ({@code a.b.c.d} =
  *     {@code a << 24 | b << 16 | c << 8 | d}), 0 = unknown
@@ -35,7 +38,7 @@ import java.net.UnknownHostException;
  * @param lastSeenMs Unix epoch milliseconds of the last update
  * @param hostname from DHCP, at most 31 bytes, {@code ""} = unknown
  */
-public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId, long ipv6High, long ipv6Low,
+public record StaListAttr(long macValue, int vlanId, int ipv4Bits, int groupId, long ipv6High, long ipv6Low,
                           String ifname, String ssid, int signalDbm, Band band, int flags,
                           long txRateKbps, long rxRateKbps, long txBytes, long rxBytes,
                           long txPackets, long rxPackets, long assocTimeMs, long lastSeenMs,
@@ -101,8 +104,11 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
 
     /** Validates every component. */
     public StaListAttr {
-        if (mac == null || band == null) {
-            throw new IllegalArgumentException("mac and band must not be null");
+        if (macValue < 0 || macValue > MacAddress.MAX_VALUE) {
+            throw new IllegalArgumentException("macValue out of 48-bit range: " + Long.toHexString(macValue));
+        }
+        if (band == null) {
+            throw new IllegalArgumentException("band must not be null");
         }
         if (vlanId < 0 || vlanId > U16_MAX) {
             throw new IllegalArgumentException("vlanId out of u16 range: " + vlanId);
@@ -129,6 +135,11 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
     /** @return a builder holding this record's values */
     public Builder toBuilder() {
         return new Builder(this);
+    }
+
+    /** @return the station's MAC (a new object) */
+    public MacAddress mac() {
+        return new MacAddress(macValue);
     }
 
     /** @return whether the IPv4 address is known (not {@code 0.0.0.0}); no object is made */
@@ -190,7 +201,7 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
      * @param off where the record starts; {@link #SIZE} bytes from there are overwritten
      */
     public void put(byte[] b, int off) {
-        mac.put(b, off + OFFSET_MAC);
+        MacAddress.put(macValue, b, off + OFFSET_MAC);
         HostOrder.putU16(b, off + OFFSET_VLAN_ID, vlanId);
         NetworkOrder.putI32(b, off + OFFSET_IPV4, ipv4Bits);
         HostOrder.putI32(b, off + OFFSET_GROUP_ID, groupId);
@@ -270,7 +281,7 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
     }
 
     private static StaListAttr decodeFields(ByteBuf buf) {
-        MacAddress mac = MacAddress.read(buf);            // 0   mac[6]
+        long mac = MacAddress.readValue(buf);             // 0   mac[6]
         int vlanId = HostOrder.readU16(buf);              // 6   vlan_id
         int ipv4 = buf.readInt();                         // 8   ipv4 (network order, as ByteBuf reads)
         int groupId = HostOrder.readI32(buf);             // 12  group_id
@@ -351,7 +362,7 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
 
     @Override
     public String toString() {
-        return "StaListAttr[mac=" + mac + ", vlanId=" + vlanId + ", ipv4=" + ipv4().getHostAddress()
+        return "StaListAttr[mac=" + mac() + ", vlanId=" + vlanId + ", ipv4=" + ipv4().getHostAddress()
                 + ", groupId=" + Integer.toUnsignedString(groupId) + ", ipv6=" + ipv6().getHostAddress()
                 + ", ifname=" + ifname + ", ssid=" + ssid + ", signalDbm=" + signalDbm + ", band=" + band
                 + ", flags=" + StaFlags.describe(flags) + ", txRateKbps=" + txRateKbps
@@ -363,7 +374,8 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
 
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
-        private MacAddress mac;
+        /** {@code -1} until a MAC is given: {@link #build()} then refuses. */
+        private long macValue = -1;
         private int vlanId;
         private int ipv4Bits;
         private int groupId;
@@ -385,11 +397,11 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
         private String hostname = "";
 
         private Builder(MacAddress mac) {
-            this.mac = mac;
+            mac(mac);
         }
 
         private Builder(StaListAttr r) {
-            mac = r.mac;
+            macValue = r.macValue;
             vlanId = r.vlanId;
             ipv4Bits = r.ipv4Bits;
             groupId = r.groupId;
@@ -412,7 +424,7 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
         }
 
         /** @param v mac @return this */
-        public Builder mac(MacAddress v) { mac = v; return this; }
+        public Builder mac(MacAddress v) { macValue = v == null ? -1 : v.value(); return this; }
         /** @param v vlan id @return this */
         public Builder vlanId(int v) { vlanId = v; return this; }
         /** @param v address ({@link #NO_IPV4} = unknown) @return this */
@@ -467,7 +479,10 @@ public record StaListAttr(MacAddress mac, int vlanId, int ipv4Bits, int groupId,
 
         /** @return the validated record */
         public StaListAttr build() {
-            return new StaListAttr(mac, vlanId, ipv4Bits, groupId, ipv6High, ipv6Low, ifname, ssid, signalDbm, band, flags,
+            if (macValue < 0) {
+                throw new IllegalArgumentException("mac must not be null");
+            }
+            return new StaListAttr(macValue, vlanId, ipv4Bits, groupId, ipv6High, ipv6Low, ifname, ssid, signalDbm, band, flags,
                     txRateKbps, rxRateKbps, txBytes, rxBytes, txPackets, rxPackets, assocTimeMs, lastSeenMs,
                     hostname);
         }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.Inet6Address;
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -237,6 +238,36 @@ class StaListAttrTest {
         assertEquals(plain, scoped);
         assertEquals(plain.hashCode(), scoped.hashCode());
         assertArrayEquals(linkLocal, scoped.ipv6().getAddress());
+    }
+
+    @Test
+    void theMacIsKeptAsItsNumber() {
+        StaListAttr s = StaListAttr.builder(MAC).build();
+        assertEquals(0x02_11_22_33_44_55L, s.macValue());
+        assertEquals(MAC, s.mac());
+        // a full collection marks and moves each station's record alone: nothing in it is an object
+        // of its own but the strings (shared between stations) and the band (an enum constant)
+        for (RecordComponent c : StaListAttr.class.getRecordComponents()) {
+            Class<?> t = c.getType();
+            assertTrue(t.isPrimitive() || t == String.class || t == Band.class, c.getName() + " is a " + t.getName());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1L, MacAddress.MAX_VALUE + 1, Long.MIN_VALUE})
+    void aMacValueOutside48BitsIsRefused(long value) {
+        StaListAttr ok = StaListAttr.builder(MAC).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new StaListAttr(value,
+                ok.vlanId(), ok.ipv4Bits(), ok.groupId(), ok.ipv6High(), ok.ipv6Low(), ok.ifname(), ok.ssid(),
+                ok.signalDbm(), ok.band(), ok.flags(), ok.txRateKbps(), ok.rxRateKbps(), ok.txBytes(), ok.rxBytes(),
+                ok.txPackets(), ok.rxPackets(), ok.assocTimeMs(), ok.lastSeenMs(), ok.hostname()));
+        assertTrue(e.getMessage().contains("macValue"), e.getMessage());
+    }
+
+    @Test
+    void aBuilderWithoutMacIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StaListAttr.builder(null).build());
+        assertTrue(e.getMessage().contains("mac"), e.getMessage());
     }
 
     @Test

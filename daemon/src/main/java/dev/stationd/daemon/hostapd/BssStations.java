@@ -96,7 +96,7 @@ final class BssStations {
             }
         }
 
-        boolean wasSeen(MacAddress mac) {
+        boolean wasSeen(long mac) {
             return (marks.get(mac, 0) & SEEN) != 0;
         }
     }
@@ -283,7 +283,7 @@ final class BssStations {
         if (complete) {
             List<MacAddress> gone = new ArrayList<>();
             known.forEach(r -> {
-                if (!w.wasSeen(r.mac())) {
+                if (!w.wasSeen(r.macValue())) {
                     gone.add(r.mac());
                 }
             });
@@ -325,9 +325,7 @@ final class BssStations {
             return;
         }
         StaListAttr prev = known.get(mac);
-        // A re-read station keeps the MAC instance of its record: records are replaced by the thousand a
-        // second on a full access point and each lives long enough to be promoted, so every byte counts.
-        StaListAttr attr = info.toAttr(prev == null ? mac : prev.mac(), ifname, ssid, cfg.groupId(), band,
+        StaListAttr attr = info.toAttr(ifname, ssid, cfg.groupId(), band,
                 System.currentTimeMillis(), prev == null ? 0 : prev.assocTimeMs());
         known.put(attr);
         count = known.size();

@@ -204,14 +204,6 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
      * @return the record
      */
     public StaListAttr toAttr(String ifname, String ssid, int groupId, Band band, long nowMs, long knownAssocMs) {
-        return toAttr(mac, ifname, ssid, groupId, band, nowMs, knownAssocMs);
-    }
-
-    /** {@link #toAttr(String, String, int, Band, long, long)} with {@code same}, equal to {@link #mac()}, as the record's MAC instance. */
-    StaListAttr toAttr(MacAddress same, String ifname, String ssid, int groupId, Band band, long nowMs, long knownAssocMs) {
-        if (!same.equals(mac)) {
-            throw new IllegalArgumentException("MAC " + same + " is not this station's " + mac);
-        }
         long assoc;
         if (connectedTimeSec >= 0) {
             assoc = nowMs - Math.min(connectedTimeSec, nowMs / 1000) * 1000;
@@ -223,7 +215,7 @@ public record StaInfo(MacAddress mac, String flagsText, int flags, long rxBytes,
         } else {
             assoc = knownAssocMs != 0 ? knownAssocMs : nowMs;
         }
-        return StaListAttr.builder(same)
+        return StaListAttr.builder(mac)
                 .vlanId(vlanId)
                 .groupId(groupId)
                 .ifname(ifname)

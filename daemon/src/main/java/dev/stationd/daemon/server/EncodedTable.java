@@ -142,7 +142,7 @@ public final class EncodedTable implements AutoCloseable {
                 ByteBuf out = alloc.ioBuffer(replySize(n));
                 HostOrder.writeI32(out, n);                                   // int32 num
                 for (StaListAttr r : records) {
-                    int i = version.snapshot.indexOf(r.mac());
+                    int i = version.snapshot.indexOf(r.macValue());
                     out.writeBytes(version.encoded, ReplyEncoder.NUM_SIZE + i * StaListAttr.SIZE, StaListAttr.SIZE);
                 }
                 return out;
@@ -305,7 +305,7 @@ public final class EncodedTable implements AutoCloseable {
         if (previous == null) {
             for (int i = 0; i < keys.length; i++) {
                 StaListAttr r = all.get(i);
-                keys[i] = r.mac().value();
+                keys[i] = r.macValue();
                 changed.add(r, buf);
             }
             changed.flush(buf);
@@ -322,7 +322,7 @@ public final class EncodedTable implements AutoCloseable {
             StaListAttr r = all.get(i);
             if (j < had.size() && had.get(j) != r) {
                 // skip the old records that sort before this one (removed or replaced)
-                long key = r.mac().value(); // read only where the snapshots differ
+                long key = r.macValue(); // read only where the snapshots differ
                 while (j < had.size() && hadKeys[j] < key) {
                     j++;
                 }
@@ -336,7 +336,7 @@ public final class EncodedTable implements AutoCloseable {
             } else {
                 copy(previous, runFrom, runTo, changed, buf, keys);
                 runFrom = runTo;
-                keys[i] = r.mac().value();
+                keys[i] = r.macValue();
                 changed.add(r, buf);
                 encoded++;
             }

@@ -185,6 +185,9 @@ public final class FilterSet {
      * @return whether a filter exists for {@code sta.mac()} in {@code sta.groupId()} or in group 0
      */
     public boolean matches(StaListAttr sta) {
+        if (byMac.isEmpty()) {
+            return false; // the common case, and no MacAddress is made for the lookup
+        }
         int[] groups = byMac.get(sta.mac());
         if (groups == null) {
             return false;

@@ -21,7 +21,14 @@ public final class MacLongMap extends MacSlots {
      * @param value its value (any)
      */
     public void put(MacAddress mac, long value) {
-        long key = mac.value();
+        put(mac.value(), value);
+    }
+
+    /**
+     * @param key a station's {@link MacAddress#value()}
+     * @param value its value (any)
+     */
+    public void put(long key, long value) {
         int i = slotOf(key);
         if (i < 0) {
             i = claim(key); // before values is read: a claim may grow the arrays
@@ -43,14 +50,19 @@ public final class MacLongMap extends MacSlots {
      * @param absent what to return when it has no value
      * @return its value, or {@code absent}
      */
-    long get(long key, long absent) {
+    public long get(long key, long absent) {
         int i = slotOf(key);
         return i >= 0 ? values[i] : absent;
     }
 
     /** @param mac a station whose value is forgotten (nothing happens if it has none) */
     public void remove(MacAddress mac) {
-        free(mac.value());
+        remove(mac.value());
+    }
+
+    /** @param key a station's {@link MacAddress#value()} whose value is forgotten (nothing happens if it has none) */
+    public void remove(long key) {
+        free(key);
     }
 
     /** Forgets every value and gives the arrays' memory back. */

@@ -28,7 +28,15 @@ public final class MacRecordMap extends MacSlots {
      * @return its record, or {@code null}
      */
     public StaListAttr get(MacAddress mac) {
-        int i = slotOf(mac.value());
+        return get(mac.value());
+    }
+
+    /**
+     * @param key a MAC as {@link MacAddress#value()}
+     * @return its record, or {@code null}
+     */
+    public StaListAttr get(long key) {
+        int i = slotOf(key);
         return i >= 0 ? values[i] : null;
     }
 
@@ -45,7 +53,7 @@ public final class MacRecordMap extends MacSlots {
      * @return the record it replaces, or {@code null}
      */
     public StaListAttr put(StaListAttr record) {
-        long key = record.mac().value();
+        long key = record.macValue();
         int i = slotOf(key);
         if (i < 0) {
             i = claim(key); // before values is read: a claim may grow the arrays
@@ -62,7 +70,14 @@ public final class MacRecordMap extends MacSlots {
      * @return its record, now removed, or {@code null} when it had none
      */
     public StaListAttr remove(MacAddress mac) {
-        long key = mac.value();
+        return remove(mac.value());
+    }
+
+    /**
+     * @param key a MAC as {@link MacAddress#value()}
+     * @return its record, now removed, or {@code null} when it had none
+     */
+    public StaListAttr remove(long key) {
         int i = slotOf(key);
         if (i < 0) {
             return null;
@@ -86,7 +101,7 @@ public final class MacRecordMap extends MacSlots {
             }
         });
         for (StaListAttr r : removed) { // afterwards: a removal moves later records back
-            free(r.mac().value());
+            free(r.macValue());
         }
         return removed;
     }

@@ -40,11 +40,11 @@ final class SnapshotDelta {
 
     /** @param sta a station stored (added or replaced) */
     void stored(StaListAttr sta) {
-        record(sta.mac(), sta);
+        record(sta.macValue(), sta);
     }
 
-    /** @param mac a station removed */
-    void removed(MacAddress mac) {
+    /** @param mac a station removed, as {@link MacAddress#value()} */
+    void removed(long mac) {
         record(mac, null);
     }
 
@@ -61,7 +61,7 @@ final class SnapshotDelta {
         count = 0;
     }
 
-    private void record(MacAddress mac, StaListAttr sta) {
+    private void record(long mac, StaListAttr sta) {
         if (state == State.NONE) {
             return;
         }
@@ -74,7 +74,7 @@ final class SnapshotDelta {
             keys = Arrays.copyOf(keys, count * 2);
             records = Arrays.copyOf(records, count * 2);
         }
-        keys[count] = mac.value();
+        keys[count] = mac;
         records[count] = sta;
         at.put(mac, count++);
         if (count > MIN_MERGE_SIZE && state == State.READY && count > base.size() / 2) {

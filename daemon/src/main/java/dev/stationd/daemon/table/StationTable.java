@@ -217,7 +217,7 @@ public final class StationTable {
                 return upsert(sta);
             case REMOVE:
                 synchronized (lock) {
-                    StaListAttr removed = stations.remove(sta.mac());
+                    StaListAttr removed = stations.remove(sta.macValue());
                     if (removed == null) {
                         return Outcome.NO_CHANGE;
                     }
@@ -254,7 +254,7 @@ public final class StationTable {
     }
 
     private Outcome upsert(StaListAttr in) {
-        if (in.mac().isZero()) {
+        if (in.macValue() == 0) {
             synchronized (lock) {
                 droppedInvalid++;
             }
@@ -270,7 +270,7 @@ public final class StationTable {
                 sta = learned.upserted(sta);
             }
             sta = TableSnapshot.withFilteredFlag(sta, filters);
-            StaListAttr old = stations.get(sta.mac());
+            StaListAttr old = stations.get(sta.macValue());
             if (old == null && stations.size() >= maxStations) {
                 long n = ++droppedFull;
                 if (n == 1 || n % 10_000 == 0) {
@@ -280,7 +280,7 @@ public final class StationTable {
                 return Outcome.DROPPED_FULL;
             }
             applied++;
-            heardNow(sta.mac()); // an update that changes nothing still says the station is there
+            heardNow(sta.macValue()); // an update that changes nothing still says the station is there
             if (sta.equals(old)) {
                 return Outcome.APPLIED;
             }
@@ -336,7 +336,7 @@ public final class StationTable {
             }
             long[] oldestKept = {now};
             List<StaListAttr> gone = stations.removeIf(s -> {
-                long at = heard.get(s.mac(), Long.MIN_VALUE);
+                long at = heard.get(s.macValue(), Long.MIN_VALUE);
                 if (at < cutoff) {
                     return true;
                 }
@@ -461,7 +461,7 @@ public final class StationTable {
     // ---- under lock ----
 
     /** Under the lock. */
-    private void heardNow(MacAddress mac) {
+    private void heardNow(long mac) {
         heard.put(mac, receiveClockMs.getAsLong());
     }
 
@@ -472,8 +472,8 @@ public final class StationTable {
 
     /** What goes with a station taken out of {@link #stations}: its receive time, its learned fields, its snapshot delta. */
     private void forget(StaListAttr removed) {
-        delta.removed(removed.mac());
-        heard.remove(removed.mac());
+        delta.removed(removed.macValue());
+        heard.remove(removed.macValue());
         if (learned != null) {
             learned.removed(removed.mac());
         }

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public final class TableSnapshot {
     /** Records in MAC order (the order of every snapshot). */
-    static final Comparator<StaListAttr> BY_MAC = Comparator.comparingLong(r -> r.mac().value());
+    static final Comparator<StaListAttr> BY_MAC = Comparator.comparingLong(StaListAttr::macValue);
     private static final TableSnapshot EMPTY = new TableSnapshot(0, new StaListAttr[0], FilterSet.empty());
 
     private final long version;
@@ -80,7 +80,7 @@ public final class TableSnapshot {
         int n = stations.length;
         int lo = from;
         int step = 1;
-        while (from + step - 1 < n && stations[from + step - 1].mac().value() < key) {
+        while (from + step - 1 < n && stations[from + step - 1].macValue() < key) {
             lo = from + step; // everything before lo is below the key
             step <<= 1;
         }
@@ -93,7 +93,7 @@ public final class TableSnapshot {
         int hi = to - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long k = stations[mid].mac().value();
+            long k = stations[mid].macValue();
             if (k < key) {
                 lo = mid + 1;
             } else if (k > key) {
@@ -171,7 +171,7 @@ public final class TableSnapshot {
         }
         Arrays.sort(arr, BY_MAC);
         for (int j = 1; j < arr.length; j++) {
-            if (arr[j].mac().equals(arr[j - 1].mac())) {
+            if (arr[j].macValue() == arr[j - 1].macValue()) {
                 throw new IllegalArgumentException("duplicate station " + arr[j].mac());
             }
         }
@@ -212,7 +212,15 @@ public final class TableSnapshot {
      * @return its position in {@link #all()}, or a negative number when absent
      */
     public int indexOf(MacAddress mac) {
-        return search(0, mac.value());
+        return indexOf(mac.value());
+    }
+
+    /**
+     * @param key a MAC as {@link MacAddress#value()}
+     * @return its position in {@link #all()}, or a negative number when absent
+     */
+    public int indexOf(long key) {
+        return search(0, key);
     }
 
     /**
