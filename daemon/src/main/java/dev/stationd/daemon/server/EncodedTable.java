@@ -6,6 +6,8 @@ import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.codec.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -39,19 +41,31 @@ public final class EncodedTable implements AutoCloseable {
     private Version current;
     /** Records the newest version encoded rather than copied from the one before it. */
     private int encodedLast;
+    /** Buffers of dropped versions kept for new ones ({@link #spares}). */
+    static final int SPARES = 2;
     /**
-     * The buffer of the last version dropped when it was larger than {@link ReplyFile#TO_BYTES},
-     * for the next version to be encoded into: a new buffer of a few megabytes is a page fault
-     * per page and zeroed before it is written (16,056 stations: most of the 3 to 7 ms of a new
-     * version). At most one, not charged to the budget: the memory of one more table.
+     * A new buffer has room for a 64th more (250 records at 16,056 stations): on a busy access
+     * point the table is a few stations larger or smaller from one version to the next, and a
+     * spare one record too small for the next version is as good as none.
      */
-    private ByteBuf spare;
-    /** After {@link #close()}: versions still leased then are released when done, never kept as the spare. */
+    static final int SLACK_SHIFT = 6;
+    /**
+     * The buffers of the last {@link #SPARES} versions dropped that were larger than
+     * {@link ReplyFile#TO_BYTES}, oldest first, for the next versions to be encoded into: a new
+     * buffer of a few megabytes is a page fault per page and zeroed before it is written (16,056
+     * stations: most of the 3 to 7 ms of a new version). A buffer is kept even while replies
+     * still hold it (a subscriber reading its list slowly, a slow client), and taken once none
+     * does; had only a free buffer been kept, a reader that held each version a little longer
+     * than the next one took to come would leave none. Not charged to the budget: at most the
+     * memory of two more tables once their replies are out.
+     */
+    private final ArrayDeque<ByteBuf> spares = new ArrayDeque<>(SPARES + 1);
+    /** After {@link #close()}: versions still leased then are released when done, never kept as spares. */
     private boolean closed;
 
     /**
      * @param alloc allocator of the encoded buffers (direct; unpooled, so a version's memory goes
-     *     when it does, but for the one spare kept for the next large version)
+     *     when it does, but for the spares kept for the next large versions)
      */
     public EncodedTable(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -242,28 +256,41 @@ public final class EncodedTable implements AutoCloseable {
     private void drop(Version v) {
         if (v.file != null) {
             v.file.release();
-        } else if (!closed && v.encoded.capacity() > ReplyFile.TO_BYTES && v.encoded.refCnt() == 1) { // no reply holds it
-            if (spare != null) {
-                spare.release();
+        } else if (!closed && v.encoded.capacity() > ReplyFile.TO_BYTES) {
+            spares.addLast(v.encoded); // replies may still hold it: it is taken only once they do not
+            if (spares.size() > SPARES) {
+                spares.removeFirst().release();
             }
-            spare = v.encoded;
         } else {
             v.encoded.release();
         }
         v.budget.release(v.size);
     }
 
-    /** @return a direct buffer for {@code size} bytes: the spare when it fits without wasting half of it */
+    /**
+     * @return a direct buffer for {@code size} bytes: a spare that no reply holds any more when one
+     *     fits without wasting half of it (one that does not fit is given back), else a new one
+     *     with room for {@link #SLACK_SHIFT a little more}
+     */
     private ByteBuf buffer(int size) {
-        ByteBuf b = spare;
-        if (b != null) {
-            spare = null;
+        for (Iterator<ByteBuf> i = spares.iterator(); i.hasNext(); ) {
+            ByteBuf b = i.next();
+            if (b.refCnt() != 1) {
+                continue; // a reply still holds it (only ours is left once all are out)
+            }
+            i.remove();
             if (b.capacity() >= size && size > b.capacity() / 2) {
                 return b.clear();
             }
             b.release();
         }
-        return alloc.directBuffer(size, size);
+        int capacity = size + (size >> SLACK_SHIFT);
+        return alloc.directBuffer(capacity, capacity);
+    }
+
+    /** @return how many buffers are kept as spares */
+    synchronized int spares() {
+        return spares.size();
     }
 
     /** Encodes a snapshot into a sealed file when its size is in the files' range and one can be made, else into a buffer. */
@@ -298,13 +325,13 @@ public final class EncodedTable implements AutoCloseable {
      * runs, so only what changed is encoded.
      */
     private long[] encode(TableSnapshot s, Version previous, ByteBuf buf) {
-        List<StaListAttr> all = s.all();
-        long[] keys = new long[all.size()];
+        int n = s.size();
+        long[] keys = new long[n];
         StaListAttr.Writer changed = new StaListAttr.Writer();
-        HostOrder.writeI32(buf, all.size());
+        HostOrder.writeI32(buf, n);
         if (previous == null) {
             for (int i = 0; i < keys.length; i++) {
-                StaListAttr r = all.get(i);
+                StaListAttr r = s.at(i);
                 keys[i] = r.macValue();
                 changed.add(r, buf);
             }
@@ -312,22 +339,23 @@ public final class EncodedTable implements AutoCloseable {
             encodedLast = keys.length;
             return keys;
         }
-        List<StaListAttr> had = previous.snapshot.all();
+        TableSnapshot had = previous.snapshot;
+        int hadSize = had.size();
         long[] hadKeys = previous.keys;
         int j = 0;        // next record of the old snapshot to compare with
         int runFrom = 0;  // old records [runFrom, runTo) are still to be copied
         int runTo = 0;
         int encoded = 0;
-        for (int i = 0; i < all.size(); i++) {
-            StaListAttr r = all.get(i);
-            if (j < had.size() && had.get(j) != r) {
+        for (int i = 0; i < n; i++) {
+            StaListAttr r = s.at(i);
+            if (j < hadSize && had.at(j) != r) {
                 // skip the old records that sort before this one (removed or replaced)
                 long key = r.macValue(); // read only where the snapshots differ
-                while (j < had.size() && hadKeys[j] < key) {
+                while (j < hadSize && hadKeys[j] < key) {
                     j++;
                 }
             }
-            if (j < had.size() && had.get(j) == r) {
+            if (j < hadSize && had.at(j) == r) {
                 if (j != runTo) { // not adjacent to the run: send the run, start another
                     copy(previous, runFrom, runTo, changed, buf, keys);
                     runFrom = j;
@@ -371,9 +399,7 @@ public final class EncodedTable implements AutoCloseable {
             }
             current = null;
         }
-        if (spare != null) {
-            spare.release();
-            spare = null;
-        }
+        spares.forEach(ByteBuf::release);
+        spares.clear();
     }
 }

@@ -1,9 +1,10 @@
 package dev.stationd.daemon.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.daemon.table.FilterSet;
 import dev.stationd.daemon.table.TableSnapshot;
@@ -170,6 +171,77 @@ class EncodedTableTest {
             assertEquals(firstAddress, reply.memoryAddress(), "the third version reuses the first one's memory");
             ByteBuf got = bytes(reply);
             ByteBuf want = oneByOne(third);
+            assertEquals(want, got);
+            got.release();
+            want.release();
+            lease.done();
+        }
+        assertEquals(0, budget.used());
+    }
+
+    /**
+     * A version dropped while a reply still holds its buffer (a slow reader) is kept as a spare
+     * too, but its memory is encoded into only once that reply is out: until then the reply's
+     * bytes stay the old version's.
+     */
+    @Test
+    void aBufferAReplyStillHoldsIsReusedOnlyOnceTheReplyIsOut() {
+        PendingBudget budget = new PendingBudget(1L << 30, stats);
+        int n = ReplyFile.TO_BYTES / StaListAttr.SIZE + 100;
+        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            TableSnapshot firstSnapshot = snapshot(1, n, FilterSet.empty());
+            EncodedTable.Lease first = table.acquire(firstSnapshot, budget);
+            ByteBuf slowReply = (ByteBuf) first.fullReply(); // a reader that has not read it yet
+            long firstAddress = slowReply.memoryAddress();
+            first.done();
+            table.acquire(snapshot(2, n, FilterSet.empty()), budget).done(); // the first is dropped, still held
+            EncodedTable.Lease third = table.acquire(snapshot(3, n - 1, FilterSet.empty()), budget);
+            ByteBuf thirdReply = (ByteBuf) third.fullReply();
+            assertNotEquals(firstAddress, thirdReply.memoryAddress(), "not into a buffer a reply still holds");
+            ByteBuf want = oneByOne(firstSnapshot);
+            ByteBuf got = bytes(slowReply.retainedDuplicate());
+            assertEquals(want, got, "the held reply is still the first version");
+            got.release();
+            want.release();
+            slowReply.release(); // the reply is out
+            thirdReply.release();
+            third.done();
+            TableSnapshot fourth = snapshot(4, n, FilterSet.empty().with(0, new MacAddress(0x020000000007L)));
+            EncodedTable.Lease lease = table.acquire(fourth, budget);
+            ByteBuf reply = (ByteBuf) lease.fullReply();
+            assertEquals(firstAddress, reply.memoryAddress(), "now the first version's memory is reused");
+            want = oneByOne(fourth);
+            got = bytes(reply);
+            assertEquals(want, got);
+            got.release();
+            want.release();
+            lease.done();
+            for (int v = 5; v < 12; v++) {
+                table.acquire(snapshot(v, n - v % 2, FilterSet.empty()), budget).done();
+                assertTrue(table.spares() <= EncodedTable.SPARES, "spares: " + table.spares());
+            }
+        }
+        assertEquals(0, budget.used());
+    }
+
+    /** A table a few stations larger than the one before still fits that one's buffer. */
+    @Test
+    void aSpareHasRoomForAFewMoreStations() {
+        PendingBudget budget = new PendingBudget(1L << 30, stats);
+        int n = ReplyFile.TO_BYTES / StaListAttr.SIZE + 100;
+        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
+            EncodedTable.Lease first = table.acquire(snapshot(1, n, FilterSet.empty()), budget);
+            ByteBuf firstReply = (ByteBuf) first.fullReply();
+            long firstAddress = firstReply.memoryAddress();
+            firstReply.release();
+            first.done();
+            table.acquire(snapshot(2, n, FilterSet.empty()), budget).done(); // the first is now a spare, unheld
+            TableSnapshot larger = snapshot(3, n + 8, FilterSet.empty());
+            EncodedTable.Lease lease = table.acquire(larger, budget);
+            ByteBuf reply = (ByteBuf) lease.fullReply();
+            assertEquals(firstAddress, reply.memoryAddress(), "eight stations more fit the first version's buffer");
+            ByteBuf got = bytes(reply);
+            ByteBuf want = oneByOne(larger);
             assertEquals(want, got);
             got.release();
             want.release();
