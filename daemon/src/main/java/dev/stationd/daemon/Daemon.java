@@ -11,6 +11,7 @@ import dev.stationd.daemon.metrics.MetricsEndpoint;
 import dev.stationd.daemon.persist.FilterFile;
 import dev.stationd.daemon.persist.FilterService;
 import dev.stationd.daemon.persist.StateFileException;
+import dev.stationd.daemon.server.CollectionPacer;
 import dev.stationd.daemon.server.CommandProcessor;
 import dev.stationd.daemon.server.Fatal;
 import dev.stationd.daemon.server.NativeMemory;
@@ -194,6 +195,7 @@ public final class Daemon {
         notify = SdNotify.fromEnvironment(env);
         scheduleExpiry();
         scheduleEncodeAhead();
+        scheduleCollectionPacer();
         hostapd.start(server.group());
         if (activated.metrics().isPresent() || !config.metrics().listen().isOff()) {
             try {
@@ -284,6 +286,19 @@ public final class Daemon {
     private void scheduleEncodeAhead() {
         server.group().next().scheduleAtFixedRate(() -> context.processor().encodeAhead(context.budget()),
                 ENCODE_AHEAD_PERIOD.toMillis(), ENCODE_AHEAD_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void scheduleCollectionPacer() {
+        Optional<CollectionPacer> pacer = CollectionPacer.forThisJvm();
+        if (pacer.isEmpty()) {
+            LOG.info("old generation: collected by the JVM alone (-XX:+DisableExplicitGC, or a collector without a separately collected old generation)");
+            return;
+        }
+        CollectionPacer p = pacer.get();
+        LOG.info("old generation ({}): collected between event loop tasks when nearly full (-XX:+DisableExplicitGC turns this off)",
+                p.poolName());
+        long period = CollectionPacer.PERIOD.toMillis();
+        server.group().next().scheduleAtFixedRate(p::tick, period, period, TimeUnit.MILLISECONDS);
     }
 
     private int shutdown(StationServer server) {

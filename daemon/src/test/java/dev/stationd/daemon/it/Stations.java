@@ -50,10 +50,10 @@ public final class Stations {
         v6[14] = (byte) (i * 31);
         v6[15] = (byte) (i + 1);
         String ssid = i % 10 == 0
-                ? "S" + "x".repeat(27) + String.format("%04d", i)        // 32 bytes: the largest that fits
+                ? "S" + "x".repeat(27) + String.format("%04d", i % 10_000) // 32 bytes: the largest that fits
                 : "guest-" + i + (i % 3 == 0 ? "-caf\u00e9" : "");       // some UTF-8
         String hostname = i % 7 == 0
-                ? "h" + "y".repeat(26) + String.format("%04d", i)        // 31 bytes
+                ? "h" + "y".repeat(26) + String.format("%04d", i % 10_000) // 31 bytes
                 : "host-" + i;
         long flags = ((long) i * 13 + 5) & 0x1FF;                       // bits 0..8, never FILTERED
         return StaListAttr.builder(new MacAddress(macValue))
