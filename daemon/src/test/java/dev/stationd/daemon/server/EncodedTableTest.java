@@ -155,28 +155,10 @@ class EncodedTableTest {
      */
     @Test
     void aLargeVersionIsEncodedIntoTheBufferOfTheOneBeforeTheLastAndIsTheSameBytes() {
-        PendingBudget budget = new PendingBudget(1L << 30, stats);
         int n = ReplyFile.TO_BYTES / StaListAttr.SIZE + 100; // past the size of memory files
-        try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
-            EncodedTable.Lease first = table.acquire(snapshot(1, n, FilterSet.empty()), budget);
-            ByteBuf firstReply = (ByteBuf) first.fullReply();
-            long firstAddress = firstReply.memoryAddress();
-            firstReply.release();
-            first.done();
-            table.acquire(snapshot(2, n, FilterSet.empty()), budget).done(); // the first is dropped: now the spare
-            // one station fewer and other names: every byte that is not overwritten would show
-            TableSnapshot third = snapshot(3, n - 1, FilterSet.empty().with(0, new MacAddress(0x020000000005L)));
-            EncodedTable.Lease lease = table.acquire(third, budget);
-            ByteBuf reply = (ByteBuf) lease.fullReply();
-            assertEquals(firstAddress, reply.memoryAddress(), "the third version reuses the first one's memory");
-            ByteBuf got = bytes(reply);
-            ByteBuf want = oneByOne(third);
-            assertEquals(want, got);
-            got.release();
-            want.release();
-            lease.done();
-        }
-        assertEquals(0, budget.used());
+        // one station fewer and other names: every byte that is not overwritten would show
+        assertTheThirdVersionIsEncodedIntoTheFirstsBuffer(n,
+                snapshot(3, n - 1, FilterSet.empty().with(0, new MacAddress(0x020000000005L))));
     }
 
     /**
@@ -227,21 +209,28 @@ class EncodedTableTest {
     /** A table a few stations larger than the one before still fits that one's buffer. */
     @Test
     void aSpareHasRoomForAFewMoreStations() {
-        PendingBudget budget = new PendingBudget(1L << 30, stats);
         int n = ReplyFile.TO_BYTES / StaListAttr.SIZE + 100;
+        assertTheThirdVersionIsEncodedIntoTheFirstsBuffer(n, snapshot(3, n + 8, FilterSet.empty()));
+    }
+
+    /**
+     * Versions 1 and 2 of {@code n} stations, no reply left of the first when the second drops it:
+     * {@code third} is encoded into the first one's memory and is exactly its table.
+     */
+    private void assertTheThirdVersionIsEncodedIntoTheFirstsBuffer(int n, TableSnapshot third) {
+        PendingBudget budget = new PendingBudget(1L << 30, stats);
         try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {
             EncodedTable.Lease first = table.acquire(snapshot(1, n, FilterSet.empty()), budget);
             ByteBuf firstReply = (ByteBuf) first.fullReply();
             long firstAddress = firstReply.memoryAddress();
             firstReply.release();
             first.done();
-            table.acquire(snapshot(2, n, FilterSet.empty()), budget).done(); // the first is now a spare, unheld
-            TableSnapshot larger = snapshot(3, n + 8, FilterSet.empty());
-            EncodedTable.Lease lease = table.acquire(larger, budget);
+            table.acquire(snapshot(2, n, FilterSet.empty()), budget).done(); // the first is dropped: now a spare
+            EncodedTable.Lease lease = table.acquire(third, budget);
             ByteBuf reply = (ByteBuf) lease.fullReply();
-            assertEquals(firstAddress, reply.memoryAddress(), "eight stations more fit the first version's buffer");
+            assertEquals(firstAddress, reply.memoryAddress(), "the third version reuses the first one's memory");
             ByteBuf got = bytes(reply);
-            ByteBuf want = oneByOne(larger);
+            ByteBuf want = oneByOne(third);
             assertEquals(want, got);
             got.release();
             want.release();
