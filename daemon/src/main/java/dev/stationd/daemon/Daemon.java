@@ -289,16 +289,7 @@ public final class Daemon {
     }
 
     private void scheduleCollectionPacer() {
-        Optional<CollectionPacer> pacer = CollectionPacer.forThisJvm();
-        if (pacer.isEmpty()) {
-            LOG.info("old generation: collected by the JVM alone (-XX:+DisableExplicitGC, or a collector without a separately collected old generation)");
-            return;
-        }
-        CollectionPacer p = pacer.get();
-        LOG.info("old generation ({}): collected between event loop tasks when nearly full (-XX:+DisableExplicitGC turns this off)",
-                p.poolName());
-        long period = CollectionPacer.PERIOD.toMillis();
-        server.group().next().scheduleAtFixedRate(p::tick, period, period, TimeUnit.MILLISECONDS);
+        CollectionPacer.startOnChurn(server.group().next(), table::version);
     }
 
     private int shutdown(StationServer server) {

@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +32,19 @@ import org.slf4j.LoggerFactory;
  * request on that loop is half answered, and the young collections after it find room again.
  * The collection is the one that was coming anyway, a little earlier.
  *
- * <p>Only for a generational collector whose young collections leave the old generation to
- * another collector (serial, parallel); with any other (G1, which has its own periodic
- * collection, ZGC, Shenandoah) it finds no such generation and does nothing.
- * {@code -XX:+DisableExplicitGC} turns it off: the collection it asks for is then not run.
- * Not thread-safe: one task calls {@link #tick()}.
+ * <p>It starts once the table changes {@link #CHURN_PER_SECOND} times a second or more: the
+ * JVM's management beans it reads cost a daemon about 1.7 MiB of memory and some start-up time,
+ * which a quiet access point (a table that barely changes, no full collection to speak of) has
+ * no reason to pay. Only for a generational collector whose young collections leave the old
+ * generation to another collector (serial, parallel); with any other (G1, which has its own
+ * periodic collection, ZGC, Shenandoah) it finds no such generation and does nothing, and
+ * {@code -XX:+DisableExplicitGC} turns it off. Not thread-safe: one task calls {@link #tick()}.
  */
 public final class CollectionPacer {
     /** How often the old generation's use is read (a read is a call into the JVM and one small object). */
     public static final Duration PERIOD = Duration.ofMillis(100);
+    /** Table changes a second from which pacing starts (W9's churn is 803, a re-read of 16,056 stations more). */
+    static final long CHURN_PER_SECOND = 100;
     /** How many of the largest recent promotions the old generation must still have room for. */
     static final int PROMOTIONS_AHEAD = 2;
     /**
@@ -56,7 +64,6 @@ public final class CollectionPacer {
     private long largestPromotion;
     /** The old generation's use right after this pacer's last collection; {@code -1} before the first. */
     private long usedAfterOwn = -1;
-    private long collections;
     /** Looks since this pacer's last collection (as many as needed before the first). */
     private int looksSinceOwn = MIN_LOOKS_BETWEEN;
 
@@ -99,14 +106,65 @@ public final class CollectionPacer {
         return managed.size() >= 2 && managed.stream().filter(names -> names.contains(pool)).count() == 1;
     }
 
-    /** @return the old generation's pool name (for the log) */
-    public String poolName() {
-        return old.getName();
+    /**
+     * Watches the table's changes once a second and starts pacing on {@code loop} the first time
+     * they come {@link #CHURN_PER_SECOND} times a second or more.
+     *
+     * @param loop an event loop (the watch and the looks run on it, between its other tasks)
+     * @param changes the table's change count ({@code StationTable.version()})
+     */
+    public static void startOnChurn(ScheduledExecutorService loop, LongSupplier changes) {
+        new ChurnWatch(loop, changes).start();
     }
 
-    /** @return how many collections this pacer asked for */
-    public long collections() {
-        return collections;
+    /**
+     * @param before the change count a second ago
+     * @param now the change count now
+     * @return whether that is churn enough to pace collections for
+     */
+    static boolean churning(long before, long now) {
+        return now - before >= CHURN_PER_SECOND;
+    }
+
+    /** The watch before pacing: one look a second at the change count, no management bean loaded. */
+    private static final class ChurnWatch implements Runnable {
+        private final ScheduledExecutorService loop;
+        private final LongSupplier changes;
+        private long last;
+        private ScheduledFuture<?> task;
+
+        ChurnWatch(ScheduledExecutorService loop, LongSupplier changes) {
+            this.loop = loop;
+            this.changes = changes;
+        }
+
+        void start() {
+            last = changes.getAsLong();
+            task = loop.scheduleAtFixedRate(this, 1, 1, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void run() {
+            long now = changes.getAsLong();
+            long perSecond = now - last;
+            boolean busy = churning(last, now);
+            last = now;
+            if (!busy) {
+                return;
+            }
+            task.cancel(false);
+            Optional<CollectionPacer> pacer = forThisJvm();
+            if (pacer.isEmpty()) {
+                LOG.info("the table changes {} times a second; its old generation is left to the JVM "
+                        + "(-XX:+DisableExplicitGC, or a collector without a separately collected old generation)", perSecond);
+                return;
+            }
+            CollectionPacer p = pacer.get();
+            LOG.info("the table changes {} times a second; old generation ({}): collected between event loop tasks "
+                    + "when nearly full from now on (-XX:+DisableExplicitGC turns this off)", perSecond, p.old.getName());
+            long period = PERIOD.toMillis();
+            loop.scheduleAtFixedRate(p::tick, period, period, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -128,7 +186,6 @@ public final class CollectionPacer {
             return false;
         }
         System.gc();
-        collections++;
         long after = old.getUsage().getUsed();
         LOG.debug("collected the {} ahead of a young collection: {} KiB used of {} KiB, {} KiB after; largest recent promotion {} KiB",
                 old.getName(), used >> 10, committed >> 10, after >> 10, largestPromotion >> 10);

@@ -47,6 +47,13 @@ class CollectionPacerTest {
     }
 
     @Test
+    void pacingStartsFromAHundredChangesASecond() {
+        assertFalse(CollectionPacer.churning(1_000, 1_099));
+        assertTrue(CollectionPacer.churning(1_000, 1_100));
+        assertFalse(CollectionPacer.churning(1_000, 1_000), "a quiet table");
+    }
+
+    @Test
     void notDueWhileTwoOfTheLargestPromotionsStillFit() {
         // 10 MiB committed, 7 used: 3 MiB room, largest promotion 1 MiB
         assertFalse(CollectionPacer.due(7 * MIB, 10 * MIB, MIB, -1));
