@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * request on that loop is half answered, and the young collections after it find room again.
  * The collection is the one that was coming anyway, a little earlier.
  *
- * <p>It starts once the table changes {@link #CHURN_PER_SECOND} times a second or more: the
- * JVM's management beans it reads cost a daemon about 1.7 MiB of memory and some start-up time,
- * which a quiet access point (a table that barely changes, no full collection to speak of) has
- * no reason to pay. Only for a generational collector whose young collections leave the old
+ * <p>It starts once the table has changed {@link #CHURN_PER_SECOND} times a second or more for
+ * {@link #CHURN_SECONDS} seconds in a row (a busy access point, not the load of the table at
+ * start): the JVM's management beans it reads cost a daemon about 1.7 MiB of memory, which a
+ * quiet access point (a table that barely changes, no full collection to speak of) has no reason
+ * to pay. Only for a generational collector whose young collections leave the old
  * generation to another collector (serial, parallel); with any other (G1, which has its own
  * periodic collection, ZGC, Shenandoah) it finds no such generation and does nothing, and
  * {@code -XX:+DisableExplicitGC} turns it off. Not thread-safe: one task calls {@link #tick()}.
@@ -45,6 +46,8 @@ public final class CollectionPacer {
     public static final Duration PERIOD = Duration.ofMillis(100);
     /** Table changes a second from which pacing starts (W9's churn is 803, a re-read of 16,056 stations more). */
     static final long CHURN_PER_SECOND = 100;
+    /** Seconds in a row of such churn before pacing starts. */
+    static final int CHURN_SECONDS = 5;
     /** How many of the largest recent promotions the old generation must still have room for. */
     static final int PROMOTIONS_AHEAD = 2;
     /**
@@ -107,8 +110,8 @@ public final class CollectionPacer {
     }
 
     /**
-     * Watches the table's changes once a second and starts pacing on {@code loop} the first time
-     * they come {@link #CHURN_PER_SECOND} times a second or more.
+     * Watches the table's changes once a second and starts pacing on {@code loop} once they have
+     * come {@link #CHURN_PER_SECOND} times a second or more for {@link #CHURN_SECONDS} seconds in a row.
      *
      * @param loop an event loop (the watch and the looks run on it, between its other tasks)
      * @param changes the table's change count ({@code StationTable.version()})
@@ -131,6 +134,7 @@ public final class CollectionPacer {
         private final ScheduledExecutorService loop;
         private final LongSupplier changes;
         private long last;
+        private int busySeconds;
         private ScheduledFuture<?> task;
 
         ChurnWatch(ScheduledExecutorService loop, LongSupplier changes) {
@@ -147,21 +151,23 @@ public final class CollectionPacer {
         public void run() {
             long now = changes.getAsLong();
             long perSecond = now - last;
-            boolean busy = churning(last, now);
+            busySeconds = churning(last, now) ? busySeconds + 1 : 0;
             last = now;
-            if (!busy) {
+            if (busySeconds < CHURN_SECONDS) {
                 return;
             }
             task.cancel(false);
             Optional<CollectionPacer> pacer = forThisJvm();
             if (pacer.isEmpty()) {
-                LOG.info("the table changes {} times a second; its old generation is left to the JVM "
-                        + "(-XX:+DisableExplicitGC, or a collector without a separately collected old generation)", perSecond);
+                LOG.info("the table changed {} times in the last second, {} or more a second for {} s; its old generation is left "
+                        + "to the JVM (-XX:+DisableExplicitGC, or a collector without a separately collected old generation)",
+                        perSecond, CHURN_PER_SECOND, CHURN_SECONDS);
                 return;
             }
             CollectionPacer p = pacer.get();
-            LOG.info("the table changes {} times a second; old generation ({}): collected between event loop tasks "
-                    + "when nearly full from now on (-XX:+DisableExplicitGC turns this off)", perSecond, p.old.getName());
+            LOG.info("the table changed {} times in the last second, {} or more a second for {} s; old generation ({}): "
+                    + "collected between event loop tasks when nearly full from now on (-XX:+DisableExplicitGC turns this off)",
+                    perSecond, CHURN_PER_SECOND, CHURN_SECONDS, p.old.getName());
             long period = PERIOD.toMillis();
             loop.scheduleAtFixedRate(p::tick, period, period, TimeUnit.MILLISECONDS);
         }
