@@ -289,7 +289,7 @@ public final class Daemon {
     }
 
     private void scheduleCollectionPacer() {
-        CollectionPacer.startOnChurn(server.group().next(), table::version);
+        CollectionPacer.startOnChurn(server.group().next(), table::version, context.stats());
     }
 
     private int shutdown(StationServer server) {

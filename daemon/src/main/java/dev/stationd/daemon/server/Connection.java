@@ -115,7 +115,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             default: // ADMITTED, or OUTSIDER: one E_PERM, within a short grace
                 break;
         }
-        writer = new ReplyWriter(ctx, server.budget());
+        writer = new ReplyWriter(ctx, server.budget(), server.stats().repliesDone);
         server.budget().register(writer);
         scheduleIdleCheck(idleNanos());
         ctx.fireChannelActive();

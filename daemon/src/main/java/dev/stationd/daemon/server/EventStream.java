@@ -101,7 +101,7 @@ final class EventStream implements EventHub.Subscriber {
             int parts = batch.size();
             ByteBuf events = parts == 1 ? batch.get(0) : ctx.alloc().compositeDirectBuffer(parts).addComponents(true, batch);
             long bytes = (long) n * StaEvent.SIZE + PendingBudget.PER_WRITE;
-            writer.write(events, server.budget().force(bytes), bytes, null);
+            writer.writeEvents(events, server.budget().force(bytes), bytes);
             wrote = true;
         }
         if (wrote) {

@@ -2,6 +2,7 @@ package dev.stationd.daemon.server;
 
 import dev.stationd.protocol.codec.Reply;
 import dev.stationd.protocol.codec.ReplyEncoder;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The writes of one connection as the {@link PendingBudget} sees them: each write carries its
@@ -34,6 +36,8 @@ final class ReplyWriter implements PendingBudget.Holder {
      */
     private final ChannelHandlerContext encodedCtx;
     private final PendingBudget budget;
+    /** Counts the replies (not the subscriber's events) whose write is over. */
+    private final LongAdder repliesDone;
     /** Bytes of replies and events written and not yet taken by the kernel, shared ones included. */
     private long held;
     /** Of {@link #held}, what is charged to the budget by this connection alone. */
@@ -53,12 +57,14 @@ final class ReplyWriter implements PendingBudget.Holder {
     /**
      * @param ctx the connection's handler context
      * @param budget the shared budget
+     * @param repliesDone counts the replies whose write is over
      */
-    ReplyWriter(ChannelHandlerContext ctx, PendingBudget budget) {
+    ReplyWriter(ChannelHandlerContext ctx, PendingBudget budget, LongAdder repliesDone) {
         this.ctx = ctx;
         ChannelHandlerContext encoder = ctx.pipeline().context(ReplyEncoder.class);
         this.encodedCtx = encoder != null ? encoder : ctx;
         this.budget = budget;
+        this.repliesDone = repliesDone;
     }
 
     /** @return an empty grant for the next reply, with the reserve if this connection holds little */
@@ -67,14 +73,29 @@ final class ReplyWriter implements PendingBudget.Holder {
     }
 
     /**
-     * Writes (without flushing) a message whose bytes are charged.
+     * Writes (without flushing) a reply whose bytes are charged.
      *
-     * @param msg the message
+     * @param msg the reply
      * @param grant its charge
      * @param weight the bytes it keeps alive until sent, shared ones included, plus {@link PendingBudget#PER_WRITE}
      * @param lease the table version it shares, or {@code null}
      */
     void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease) {
+        write(msg, grant, weight, lease, true);
+    }
+
+    /**
+     * Writes (without flushing) a subscriber's events whose bytes are charged.
+     *
+     * @param events the encoded events
+     * @param grant their charge
+     * @param weight the bytes they keep alive until sent, shared ones included, plus {@link PendingBudget#PER_WRITE}
+     */
+    void writeEvents(ByteBuf events, PendingBudget.Grant grant, long weight) {
+        write(events, grant, weight, null, false);
+    }
+
+    private void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease, boolean reply) {
         if (held == 0) {
             long now = now();
             lastActivityNanos = now; // a reply to send: waiting for the kernel starts now
@@ -86,7 +107,7 @@ final class ReplyWriter implements PendingBudget.Holder {
         if (lease != null) {
             leases.add(lease);
         }
-        Sent sent = new Sent(grant, weight, lease);
+        Sent sent = new Sent(grant, weight, lease, reply);
         ChannelPromise promise;
         if (weight >= PROGRESS_FROM) {
             ChannelProgressivePromise progressive = ctx.newProgressivePromise();
@@ -152,14 +173,17 @@ final class ReplyWriter implements PendingBudget.Holder {
         private final long bytes;
         private final long weight;
         private final EncodedTable.Lease lease;
+        /** A reply, not a subscriber's events. */
+        private final boolean reply;
         /** Of this write, bytes the kernel has taken so far. */
         private long progressed;
 
-        Sent(PendingBudget.Grant grant, long weight, EncodedTable.Lease lease) {
+        Sent(PendingBudget.Grant grant, long weight, EncodedTable.Lease lease, boolean reply) {
             this.grant = grant;
             this.bytes = grant.bytes();
             this.weight = weight;
             this.lease = lease;
+            this.reply = reply;
         }
 
         void progressed(long progress) {
@@ -176,6 +200,9 @@ final class ReplyWriter implements PendingBudget.Holder {
             if (lease != null) {
                 leases.remove(lease);
                 lease.done();
+            }
+            if (reply) {
+                repliesDone.increment();
             }
             if (f.isSuccess()) {
                 lastActivityNanos = now();

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Counters of the server side, shared by all channels: plain adders on the paths that count, read
  * only by whoever reports them (the metrics endpoint, {@code STATUS=}, the shutdown line).
  */
-public final class ServerStats {
+public final class ServerStats implements CollectionPacer.Replies {
     /** Why a connection was refused (answered {@code E_BUSY} and closed). */
     public enum Refusal {
         /** {@code server.max_connections} connections were already open (for a reader: all but the admins' reserve). */
@@ -48,6 +48,11 @@ public final class ServerStats {
     public final LongAdder budgetEvictions = new LongAdder();
     /** Requests answered, by command and result. */
     public final RequestCounts requests = new RequestCounts();
+    /**
+     * Replies whose write is over (sent, or failed with their connection): each of
+     * {@link #requests} gets one, so the difference is the replies in flight.
+     */
+    public final LongAdder repliesDone = new LongAdder();
     /** Gaps seen in ingest sequence numbers (sum of missing numbers). */
     public final LongAdder eventSeqGaps = new LongAdder();
     /** Bytes of incomplete commands discarded when a client closed its connection mid-frame. */
@@ -55,6 +60,16 @@ public final class ServerStats {
 
     private final LongAdder[] refused = adders(Refusal.values().length);
     private final LongAdder[] datagrams = adders(Datagram.values().length);
+
+    @Override
+    public long made() {
+        return requests.total();
+    }
+
+    @Override
+    public long done() {
+        return repliesDone.sum();
+    }
 
     /** @param why counts one refused connection */
     public void refused(Refusal why) {

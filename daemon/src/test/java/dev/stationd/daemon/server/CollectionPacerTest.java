@@ -48,34 +48,55 @@ class CollectionPacerTest {
 
     @Test
     void pacingStartsFromAHundredChangesASecond() {
-        assertFalse(CollectionPacer.churning(1_000, 1_099));
-        assertTrue(CollectionPacer.churning(1_000, 1_100));
-        assertFalse(CollectionPacer.churning(1_000, 1_000), "a quiet table");
+        assertFalse(CollectionPacer.churning(99));
+        assertTrue(CollectionPacer.churning(100));
+        assertFalse(CollectionPacer.churning(0), "a quiet table");
     }
 
     @Test
     void notDueWhileTwoOfTheLargestPromotionsStillFit() {
         // 10 MiB committed, 7 used: 3 MiB room, largest promotion 1 MiB
-        assertFalse(CollectionPacer.due(7 * MIB, 10 * MIB, MIB, -1));
-        assertFalse(CollectionPacer.due(8 * MIB, 10 * MIB, MIB, -1), "exactly two still fit");
+        assertFalse(CollectionPacer.due(7 * MIB, 10 * MIB, MIB, -1, false));
+        assertFalse(CollectionPacer.due(8 * MIB, 10 * MIB, MIB, -1, false), "exactly two still fit");
     }
 
     @Test
     void dueWhenTwoOfTheLargestPromotionsWouldNotFit() {
-        assertTrue(CollectionPacer.due(8 * MIB + 1, 10 * MIB, MIB, -1));
+        assertTrue(CollectionPacer.due(8 * MIB + 1, 10 * MIB, MIB, -1, false));
     }
 
     @Test
     void notDueBeforeAnyPromotionWasSeen() {
-        assertFalse(CollectionPacer.due(10 * MIB - 1, 10 * MIB, 0, -1));
+        assertFalse(CollectionPacer.due(10 * MIB - 1, 10 * MIB, 0, -1, false));
     }
 
     @Test
     void notDueAgainUntilAPromotionCameSinceItsOwnCollection() {
         // its own collection left 9 MiB of 10 live: less room than two promotions even right after it
-        assertFalse(CollectionPacer.due(9 * MIB, 10 * MIB, MIB, 9 * MIB));
-        assertFalse(CollectionPacer.due(9 * MIB + MIB / 2, 10 * MIB, MIB, 9 * MIB));
-        assertTrue(CollectionPacer.due(10 * MIB, 10 * MIB, MIB, 9 * MIB), "one largest promotion later");
+        assertFalse(CollectionPacer.due(9 * MIB, 10 * MIB, MIB, 9 * MIB, false));
+        assertFalse(CollectionPacer.due(9 * MIB + MIB / 2, 10 * MIB, MIB, 9 * MIB, false));
+        assertTrue(CollectionPacer.due(10 * MIB, 10 * MIB, MIB, 9 * MIB, false), "one largest promotion later");
+    }
+
+    @Test
+    void rightAfterAReplyDueWhenFourOfTheLargestPromotionsWouldNotFit() {
+        // 10 MiB committed, largest promotion 1 MiB: 4 MiB of room is exactly four
+        assertFalse(CollectionPacer.due(6 * MIB, 10 * MIB, MIB, -1, true), "exactly four still fit");
+        assertTrue(CollectionPacer.due(6 * MIB + 1, 10 * MIB, MIB, -1, true));
+        assertFalse(CollectionPacer.due(6 * MIB + 1, 10 * MIB, MIB, -1, false), "without a reply just out, two are the rule");
+    }
+
+    @Test
+    void rightAfterAReplyStillNotAgainUntilAPromotionCameSinceItsOwnCollection() {
+        assertFalse(CollectionPacer.due(9 * MIB + MIB / 2, 10 * MIB, MIB, 9 * MIB, true));
+        assertFalse(CollectionPacer.due(10 * MIB - 1, 10 * MIB, 0, -1, true), "no promotion seen yet");
+    }
+
+    @Test
+    void aReplyIsJustOutWhenOneWasDoneSinceTheLastLookAndNoneIsInFlight() {
+        assertTrue(CollectionPacer.replyJustOut(5, 6, 6));
+        assertFalse(CollectionPacer.replyJustOut(6, 6, 6), "none done since the last look");
+        assertFalse(CollectionPacer.replyJustOut(5, 6, 7), "another one is on its way");
     }
 
     @Test

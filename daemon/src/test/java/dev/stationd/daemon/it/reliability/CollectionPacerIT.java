@@ -32,22 +32,24 @@ class CollectionPacerIT {
     static final Duration DEADLINE = Duration.ofSeconds(120);
     static final String ON = "old generation (Tenured Gen): collected between event loop tasks when nearly full from now on";
     static final String COLLECTED = "collected the Tenured Gen ahead of a young collection";
+    /** Its own collection right after a reply (here: a {@code PING}'s) went out with none in flight. */
+    static final String AFTER_REPLY = COLLECTED + ", after a reply";
     static final String OFF = "its old generation is left to the JVM (-XX:+DisableExplicitGC";
 
     @TempDir
     Path dir;
 
     @Test
-    void theOldGenerationIsCollectedBetweenTasksBeforeAYoungCollectionHasTo() throws Exception {
+    void theOldGenerationIsCollectedBetweenTasksRightAfterAReplyBeforeAYoungCollectionHasTo() throws Exception {
         Path cfg = DaemonProcess.writeConfig(dir, "log:\n  level: debug\n");
         try (DaemonProcess d = DaemonProcess.start(dir, cfg, MemoryBoundsIT.shippedJvm());
              StationClient client = StationClient.open(d.socket());
              EventSender events = EventSender.connect(d.events())) {
             assertFalse(d.output().contains(ON), "no pacing before the table churns: " + d.output());
             int[] round = {0};
-            DaemonProcess.await(DEADLINE, "the daemon's own collection of its old generation", () -> {
+            DaemonProcess.await(DEADLINE, "the daemon's own collection of its old generation after a reply", () -> {
                 replaceAll(events, client, ++round[0]);
-                return d.output().contains(COLLECTED);
+                return d.output().contains(AFTER_REPLY);
             });
             assertTrue(d.output().contains(ON), d.output());
             client.ping(); // and it still answers
