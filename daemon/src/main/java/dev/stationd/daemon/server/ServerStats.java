@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of the server side, shared by all channels: plain adders on the paths that count, read
- * only by whoever reports them (the metrics endpoint, {@code STATUS=}, the shutdown line).
+ * only by whoever reports them (the metrics endpoint, {@code STATUS=}, the shutdown line) and by
+ * the {@link CollectionPacer}, which looks for the moment a reply went out with none in flight.
  */
 public final class ServerStats implements CollectionPacer.Replies {
     /** Why a connection was refused (answered {@code E_BUSY} and closed). */
