@@ -216,6 +216,13 @@ public final class ConfigKeys {
             .byDefault(Duration.ofSeconds(30)).range(Duration.ofSeconds(1), Duration.ofHours(1)).restart()
             .doc("Full re-read of each hostapd interface's stations (never longer than half of table.expire_after).")
             .of(c -> c.hostapd().resync());
+    // hostapd is single-threaded: every STA-NEXT of a re-read (a driver round trip on real hardware)
+    // delays its handling of the air, so a big access point is re-read at an even pace, not in bursts.
+    static final Key<StationdConfig, Integer> HOSTAPD_RESYNC_RATE = FILE.key("hostapd_resync_rate", Types.INT)
+            .byDefault(100).range(10, 1_000_000).restart()
+            .doc("Most stations a second the re-reads of all hostapd interfaces ask about together (raised when"
+                    + " needed so that every station is re-read within four fifths of table.expire_after).")
+            .of(c -> c.hostapd().resyncRate());
 
     static final Key<StationdConfig, Boolean> ENRICH_NEIGHBOURS = FILE.key("enrich.neighbours", Types.BOOL)
             .byDefault(false).restart()

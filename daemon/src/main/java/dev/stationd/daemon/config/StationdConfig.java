@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param filters the {@code filters:} section
  * @param log the {@code log:} section
  * @param access the {@code access:} section
- * @param hostapd the {@code hostapd:} list and {@code hostapd_resync}
+ * @param hostapd the {@code hostapd:} list, {@code hostapd_resync} and {@code hostapd_resync_rate}
  * @param enrich the {@code enrich:} section
  * @param metrics the {@code metrics:} section
  */
@@ -58,7 +58,7 @@ public record StationdConfig(
      * @param filters the {@code filters:} section
      * @param log the {@code log:} section
      * @param access the {@code access:} section
-     * @param hostapd the {@code hostapd:} list and {@code hostapd_resync}
+     * @param hostapd the {@code hostapd:} list, {@code hostapd_resync} and {@code hostapd_resync_rate}
      */
     public StationdConfig(Path source, ServerConfig server, IngestConfig ingest, StateConfig state,
             TableConfig table, FiltersConfig filters, LogConfig log, AccessConfig access, HostapdSettings hostapd) {

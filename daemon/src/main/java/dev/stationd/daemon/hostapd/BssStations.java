@@ -10,6 +10,7 @@ import dev.stationd.protocol.StaListAttr;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * stations the round trips, not the parsing, were the cost. A pause of {@link #WALK_PAUSE_MS}
  * after each full batch leaves the event loop to the clients it serves too (about 3,000 stations
  * a second at most): read without pauses, a BSS of 2,000 stations held the loop for a few
- * hundred milliseconds in a row and a table reply written meanwhile waited for it.
+ * hundred milliseconds in a row and a table reply written meanwhile waited for it. A periodic
+ * re-read is paced further by the {@link ResyncPace} all interfaces share; the walk after a
+ * (re)connect, or after hostapd enabled the BSS, repairs the table and is not (it also speeds up
+ * a paced walk already running).
  *
  * <p>Every station of the list is the successor of the one before it, so {@code STA-FIRST} and
  * the successors of every station read cover the list: a successor not known yet is asked
@@ -64,16 +68,21 @@ final class BssStations {
         final ArrayDeque<MacAddress> toAsk = new ArrayDeque<>();
         /** Requests sent and not answered yet ({@code STA-FIRST} included). */
         int inFlight;
-        /** Requests of the last batch sent: only a full batch is followed by a pause. */
+        /** Requests of the last batch sent ({@code STA-FIRST} included): only a full batch is followed by a pause. */
         int lastBatch;
-        /** Whether the next batch waits for its pause. */
-        boolean pausing;
+        /** The pause before the next step while it runs, else {@code null}. */
+        ScheduledFuture<?> pause;
+        /** What the walk does when its pause is over. */
+        Runnable afterPause;
+        /** Whether batches wait for their place in the {@link ResyncPace}. */
+        boolean paced;
         final Runnable then;
 
         /** @param marks the map to use, emptied (the BSS's, reused walk after walk) */
-        Walk(MacLongMap marks, Runnable then) {
+        Walk(MacLongMap marks, boolean paced, Runnable then) {
             marks.reset();
             this.marks = marks;
+            this.paced = paced;
             this.then = then;
         }
 
@@ -182,27 +191,39 @@ final class BssStations {
 
     /**
      * Reads every station; at the end of a complete walk removes the stations no longer listed.
-     * If a walk already runs, {@code then} runs at once.
+     * If a walk already runs, {@code then} runs at once (and an unpaced call takes that walk's
+     * pace off).
      *
      * @param ch the connection
+     * @param paced whether the walk keeps to the {@link ResyncPace} (a periodic re-read)
      * @param then run when the walk is over
      */
-    void walk(ControlChannel ch, Runnable then) {
-        if (walk != null) {
+    void walk(ControlChannel ch, boolean paced, Runnable then) {
+        Walk running = walk;
+        if (running != null) {
+            if (!paced && running.paced) {
+                running.paced = false;
+                if (running.pause != null) {
+                    running.pause.cancel(false);
+                    resume(running);
+                }
+            }
             then.run();
             return;
         }
-        Walk w = new Walk(walkMarks, then);
+        Walk w = new Walk(walkMarks, paced, then);
         walk = w;
-        w.inFlight++;
-        ch.query("STA-FIRST", reply -> {
-            if (walk == w) {
-                w.inFlight--;
-                found(ch, w, reply);
-            }
-        });
         known.forEach(r -> ask(w, r.mac()));
-        sendBatch(ch, w);
+        pauseThen(ch, w, 0, () -> {
+            w.inFlight++;
+            ch.query("STA-FIRST", reply -> {
+                if (walk == w) {
+                    w.inFlight--;
+                    found(ch, w, reply);
+                }
+            });
+            sendBatch(ch, w);
+        });
     }
 
     private void ask(Walk w, MacAddress mac) {
@@ -213,7 +234,7 @@ final class BssStations {
 
     /** After a reply: once the batch is answered, the next one after a pause, or the end of the walk. */
     private void sendNext(ControlChannel ch, Walk w) {
-        if (walk != w || w.inFlight > 0 || w.pausing) {
+        if (walk != w || w.inFlight > 0 || w.pause != null) {
             return;
         }
         if (w.toAsk.isEmpty()) {
@@ -224,22 +245,39 @@ final class BssStations {
             sendBatch(ch, w); // one station after the other: each waits for a round trip anyway
             return;
         }
-        w.pausing = true;
-        ch.loop().schedule(() -> {
-            w.pausing = false;
-            sendBatch(ch, w);
-        }, WALK_PAUSE_MS, TimeUnit.MILLISECONDS);
+        pauseThen(ch, w, TimeUnit.MILLISECONDS.toNanos(WALK_PAUSE_MS), () -> sendBatch(ch, w));
+    }
+
+    /** Runs {@code step} after {@code nanos}, or later if the walk is paced and the pace says so. */
+    private void pauseThen(ControlChannel ch, Walk w, long nanos, Runnable step) {
+        long wait = nanos;
+        if (w.paced) {
+            wait = Math.max(wait, source.resyncPace().reserve(Math.min(WALK_BATCH, w.toAsk.size()), System.nanoTime()));
+        }
+        if (wait <= 0) {
+            step.run();
+            return;
+        }
+        w.afterPause = step;
+        w.pause = ch.loop().schedule(() -> resume(w), wait, TimeUnit.NANOSECONDS);
+    }
+
+    private void resume(Walk w) {
+        Runnable step = w.afterPause;
+        w.pause = null;
+        w.afterPause = null;
+        if (walk == w && step != null) {
+            step.run();
+        }
     }
 
     private void sendBatch(ControlChannel ch, Walk w) {
         if (walk != w) {
             return;
         }
-        w.lastBatch = 0;
         while (w.inFlight < WALK_BATCH && !w.toAsk.isEmpty()) {
             MacAddress mac = w.toAsk.poll();
             w.inFlight++;
-            w.lastBatch++;
             ch.query("STA-NEXT " + mac, reply -> {
                 if (walk != w) {
                     return;
@@ -253,6 +291,7 @@ final class BssStations {
                 found(ch, w, reply);
             });
         }
+        w.lastBatch = w.inFlight; // sent only with none in flight, or after STA-FIRST alone
     }
 
     /** A {@code STA-FIRST}/{@code STA-NEXT} reply: the station it names is listed. */

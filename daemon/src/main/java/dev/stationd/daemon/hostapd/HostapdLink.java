@@ -171,7 +171,7 @@ final class HostapdLink implements ControlChannel.Listener {
                 // hostapd answers again: it is back, whatever happens next
                 cancel(flushTask);
                 downSinceNanos = -1;
-                stations.refreshBss(ch, () -> stations.walk(ch, () -> enforcer.attach(ch, () -> becomeUp(ch))));
+                stations.refreshBss(ch, () -> stations.walk(ch, false, () -> enforcer.attach(ch, () -> becomeUp(ch))));
             });
         });
     }
@@ -330,15 +330,22 @@ final class HostapdLink implements ControlChannel.Listener {
         // Up to a fifth early, at random: links that came up together would otherwise re-read all
         // their stations at the same moments, stalling the event loops together on a big access point.
         ms -= ThreadLocalRandom.current().nextLong(ms / 5 + 1);
-        resyncTask = loop.schedule(this::resync, ms, TimeUnit.MILLISECONDS);
+        resyncTask = loop.schedule(() -> resync(true), ms, TimeUnit.MILLISECONDS);
     }
 
-    private void resync() {
+    /**
+     * Re-reads the BSS, the deny list and every station, then schedules the next re-read. The deny
+     * list comes before the stations: a paced walk of a big BSS takes minutes, and a deny list
+     * that hostapd lost on a reload is repaired at once.
+     *
+     * @param paced whether the walk keeps to the shared pace (not when hostapd just enabled the BSS)
+     */
+    private void resync(boolean paced) {
         if (state != LinkState.UP) {
             return;
         }
         ControlChannel ch = channel;
-        stations.refreshBss(ch, () -> stations.walk(ch, () -> enforcer.resync(this::scheduleResync)));
+        stations.refreshBss(ch, () -> enforcer.resync(() -> stations.walk(ch, paced, this::scheduleResync)));
     }
 
     @Override
@@ -360,7 +367,7 @@ final class HostapdLink implements ControlChannel.Listener {
             case CtrlEvent.AP_ENABLED, CtrlEvent.AP_DISABLED -> {
                 if (state == LinkState.UP) {
                     cancel(resyncTask);
-                    resync();
+                    resync(false);
                 }
             }
             default -> {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each link binds a private client socket in {@code <runtimeDir>/hostapd-client/<ifname>},
  * connects it to hostapd's control socket, {@code ATTACH}es, loads the stations with
  * {@code STA-FIRST}/{@code STA-NEXT}, follows {@code AP-STA-CONNECTED}/{@code AP-STA-DISCONNECTED},
- * re-reads everything every {@code hostapd_resync}, {@code PING}s for liveness and reconnects
+ * re-reads everything every {@code hostapd_resync} (at the {@link ResyncPace} all links share),
+ * {@code PING}s for liveness and reconnects
  * with backoff when hostapd goes away. With {@code enforce_filters} it keeps hostapd's deny list
  * ({@code DENY_ACL}) in step with stationd's filters and deauthenticates filtered stations.
  *
@@ -61,6 +62,7 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
     private final Supplier<Duration> expireAfter;
     private final Path clientDir;
     private final Path stateDir;
+    private final ResyncPace pace;
     private DenyLedger ledger;
     /** Set once by {@link #start}; never changed after. */
     private volatile List<HostapdLink> links = List.of();
@@ -84,6 +86,7 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
         this.expireAfter = Objects.requireNonNull(expireAfter, "expireAfter");
         this.clientDir = runtimeDir.toAbsolutePath().resolve(CLIENT_DIR);
         this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+        this.pace = new ResyncPace(settings.resyncRate(), this::stationCount, expireAfter, this::resync);
     }
 
     /**
@@ -149,8 +152,8 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
                 link.start();
             }
         });
-        LOG.info("hostapd: following {} control socket(s), resync every {}s", links.size(),
-                settings.resync().toSeconds());
+        LOG.info("hostapd: following {} control socket(s), resync every {}s at up to {} stations/s", links.size(),
+                settings.resync().toSeconds(), settings.resyncRate());
     }
 
     /** Stops every link (sending {@code DETACH}), waits briefly, and removes the client sockets. Idempotent. */
@@ -297,6 +300,19 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
             r = half; // refresh last_seen_ms before table expiry would remove a present station
         }
         return r.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : r;
+    }
+
+    /** @return the pace all re-reads share */
+    ResyncPace resyncPace() {
+        return pace;
+    }
+
+    private int stationCount() {
+        int n = 0;
+        for (HostapdLink link : links) {
+            n += link.stations();
+        }
+        return n;
     }
 
     Duration expireAfter() {

@@ -72,7 +72,10 @@ class LimitsTest {
             new Case("filters:\n  commit_timeout: 61m\n", 2, 19,
                     "filters.commit_timeout: must be between 100ms and 1h, got 61m"),
             new Case("hostapd_resync: 61m\n", 1, 17, "hostapd_resync: must be between 1s and 1h, got 61m"),
-            new Case("hostapd_resync: 999ms\n", 1, 17, "hostapd_resync: must be between 1s and 1h, got 999ms"));
+            new Case("hostapd_resync: 999ms\n", 1, 17, "hostapd_resync: must be between 1s and 1h, got 999ms"),
+            new Case("hostapd_resync_rate: 9\n", 1, 22, "hostapd_resync_rate: must be between 10 and 1000000, got 9"),
+            new Case("hostapd_resync_rate: 1000001\n", 1, 22,
+                    "hostapd_resync_rate: must be between 10 and 1000000, got 1000001"));
 
     private static List<String> errors(String yaml) {
         try {

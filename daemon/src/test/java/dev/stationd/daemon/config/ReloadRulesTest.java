@@ -15,6 +15,7 @@ class ReloadRulesTest {
             hostapd:
               - ctrl: /run/hostapd/wlan0
             hostapd_resync: 2m
+            hostapd_resync_rate: 250
             enrich:
               neighbours: true
               interfaces: [br-lan]
@@ -44,8 +45,8 @@ class ReloadRulesTest {
         assertEquals(List.of("server.socket", "server.socket_mode", "server.socket_group", "server.backlog",
                 "server.io_threads", "server.write_buffer_high", "server.write_buffer_low",
                 "ingest.socket", "ingest.socket_mode", "ingest.socket_group", "state.directory",
-                "hostapd", "hostapd_resync", "enrich.neighbours", "enrich.interfaces", "enrich.leases",
-                "metrics.listen"), restart);
+                "hostapd", "hostapd_resync", "hostapd_resync_rate", "enrich.neighbours", "enrich.interfaces",
+                "enrich.leases", "metrics.listen"), restart);
     }
 
     @Test

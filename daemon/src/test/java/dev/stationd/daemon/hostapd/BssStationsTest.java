@@ -48,10 +48,17 @@ class BssStationsTest {
         f = new CtrlFixture(dir);
         hostapd = f.startHostapd();
         f.openToHostapd();
-        HostapdConfig cfg = new HostapdConfig(f.ctrl(), 4, true);
-        HostapdSource source = new HostapdSource(new HostapdSettings(List.of(cfg), Duration.ofSeconds(30)), table,
+        stations = new BssStations(source(100), cfg(), present::add);
+    }
+
+    private HostapdConfig cfg() {
+        return new HostapdConfig(f.ctrl(), 4, true);
+    }
+
+    /** @return a source (not started: it knows no stations of its own) re-reading at {@code perSecond} */
+    private HostapdSource source(int perSecond) {
+        return new HostapdSource(new HostapdSettings(List.of(cfg()), Duration.ofSeconds(30), perSecond), table,
                 () -> Duration.ofSeconds(300), dir, dir.resolve("state"));
-        stations = new BssStations(source, cfg, present::add);
     }
 
     @AfterEach
@@ -61,8 +68,26 @@ class BssStationsTest {
 
     private void refreshAndWalk() throws Exception {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        f.onLoop(() -> stations.refreshBss(f.channel, () -> stations.walk(f.channel, () -> done.complete(null))));
+        f.onLoop(() -> stations.refreshBss(f.channel,
+                () -> stations.walk(f.channel, false, () -> done.complete(null))));
         done.get(5, TimeUnit.SECONDS);
+    }
+
+    /** @return completes when the walk of {@code bss} started now is over */
+    private CompletableFuture<Void> walk(BssStations bss, boolean paced) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        f.onLoop(() -> bss.walk(f.channel, paced, () -> done.complete(null)));
+        return done;
+    }
+
+    private Set<MacAddress> connectMany(int n) {
+        Set<MacAddress> all = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            MacAddress m = new MacAddress(0x020000000c00L + i);
+            hostapd.connect(m);
+            all.add(m);
+        }
+        return all;
     }
 
     private Set<MacAddress> tableMacs() {
@@ -129,12 +154,7 @@ class BssStationsTest {
 
     @Test
     void aWalkOfMoreStationsThanABatchAsksEachOnceAndKeepsThemAll() throws Exception {
-        Set<MacAddress> all = new TreeSet<>();
-        for (int i = 0; i < 3 * BssStations.WALK_BATCH + 5; i++) {
-            MacAddress m = new MacAddress(0x020000000c00L + i);
-            hostapd.connect(m);
-            all.add(m);
-        }
+        Set<MacAddress> all = connectMany(3 * BssStations.WALK_BATCH + 5);
         refreshAndWalk();
         assertEquals(all, tableMacs(), "the first walk, one station after the other");
         hostapd.received().clear();
@@ -219,5 +239,42 @@ class BssStationsTest {
         assertEquals(List.of("STA " + B, "STA " + A), hostapd.received(), "one datagram per station, no PING");
         assertEquals(Set.of(A), tableMacs());
         assertFalse(f.failure.isDone(), "the channel stays in step");
+    }
+
+    @Test
+    void aPacedWalkAsksNoFasterThanItsPace() throws Exception {
+        Set<MacAddress> all = connectMany(3 * BssStations.WALK_BATCH + 5);
+        BssStations slow = new BssStations(source(10), cfg(), present::add);
+        walk(slow, false).get(5, TimeUnit.SECONDS);
+        assertEquals(all, tableMacs(), "the first walk, not paced");
+        long t0 = System.nanoTime();
+        walk(slow, true).get(30, TimeUnit.SECONDS);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        // STA-FIRST and 29 known stations in batches of 8, 8, 8 and 6; at 10 a second each batch
+        // takes its place 0.8 s after the one before: the fourth is asked 2.4 s after the first
+        assertTrue(ms >= 2_350, "a paced walk of 29 stations at 10/s took " + ms + " ms");
+        assertEquals(all, tableMacs(), "every station still there, read again");
+    }
+
+    @Test
+    void aWalkThatIsNotPacedGoesAtOnceAndSpeedsUpAPacedOneWaitingForItsPlace() throws Exception {
+        hostapd.connect(A);
+        hostapd.connect(B);
+        hostapd.connect(C);
+        HostapdSource source = source(10);
+        BssStations bss = new BssStations(source, cfg(), present::add);
+        walk(bss, false).get(5, TimeUnit.SECONDS);
+        f.onLoop(() -> source.resyncPace().reserve(36_000, System.nanoTime())); // the next hour is taken
+        hostapd.received().clear();
+        CompletableFuture<Void> paced = walk(bss, true);
+        CompletableFuture<String> pong = new CompletableFuture<>();
+        f.onLoop(() -> f.channel.ping(pong::complete));
+        assertEquals("PONG\n", pong.get(5, TimeUnit.SECONDS), "a round trip after the paced walk started");
+        assertEquals(0, hostapd.countStarting("STA-"), "the paced walk waits for its place: " + hostapd.received());
+        assertFalse(paced.isDone());
+        walk(bss, false).get(5, TimeUnit.SECONDS); // hostapd enabled the BSS, say
+        paced.get(5, TimeUnit.SECONDS);
+        assertTrue(hostapd.countStarting("STA-NEXT ") >= 3, hostapd.received().toString());
+        assertEquals(Set.of(A, B, C), tableMacs());
     }
 }

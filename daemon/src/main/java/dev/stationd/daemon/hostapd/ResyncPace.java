@@ -1,0 +1,80 @@
+package dev.stationd.daemon.hostapd;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The pace of the periodic re-reads: how many stations a second the walks of all interfaces may
+ * ask hostapd about together ({@code hostapd_resync_rate}). hostapd is single-threaded and each
+ * {@code STA-NEXT} is a driver round trip on real hardware, so on an access point with thousands
+ * of stations a re-read in one burst holds up what hostapd does for the air, and stationd's own
+ * table changes to subscribers come in the same burst.
+ *
+ * <p>The pace gives way to the table's expiry: a station that is not re-read within
+ * {@code table.expire_after} would be removed while connected. A walk may therefore last at most
+ * {@link #window} (four fifths of {@code expire_after}, less the pause between two walks), and
+ * when the stations known over all interfaces are more than that allows at the configured rate,
+ * the rate is raised to what they need.
+ *
+ * <p>Each batch reserves its place in one timeline shared by all walks (the earliest moment the
+ * next station may be asked): the walks of several interfaces take turns instead of adding up.
+ * Only re-reads are paced; the first read after (re)connecting and the one after hostapd enables
+ * the interface repair the table and go at once. Used on the links' event loop only.
+ */
+final class ResyncPace {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final int perSecond;
+    private final IntSupplier stations;
+    private final Supplier<Duration> expireAfter;
+    private final Supplier<Duration> pause;
+    /** The earliest {@link System#nanoTime} at which the next station may be asked; 0 before the first. */
+    private long next;
+    private boolean started;
+
+    /**
+     * @param perSecond {@code hostapd_resync_rate}
+     * @param stations the stations known over all interfaces
+     * @param expireAfter the current {@code table.expire_after}
+     * @param pause the pause between the end of one walk of an interface and the start of the next
+     */
+    ResyncPace(int perSecond, IntSupplier stations, Supplier<Duration> expireAfter, Supplier<Duration> pause) {
+        if (perSecond <= 0) {
+            throw new IllegalArgumentException("perSecond: must be positive, got " + perSecond);
+        }
+        this.perSecond = perSecond;
+        this.stations = stations;
+        this.expireAfter = expireAfter;
+        this.pause = pause;
+    }
+
+    /**
+     * @return the longest a walk may last so that, with the pause after it, every station is read
+     *     again within four fifths of {@code table.expire_after} (the pause is at most half of it,
+     *     so this is at least three tenths)
+     */
+    Duration window() {
+        return expireAfter.get().multipliedBy(4).dividedBy(5).minus(pause.get());
+    }
+
+    /** @return the stations a second the walks may ask about now: the configured rate or what expiry needs */
+    double perSecond() {
+        double seconds = window().toNanos() / (double) NANOS_PER_SECOND;
+        return Math.max(perSecond, stations.getAsInt() / seconds);
+    }
+
+    /**
+     * Reserves the next {@code n} stations' place in the shared timeline.
+     *
+     * @param n stations about to be asked
+     * @param nowNanos {@link System#nanoTime()}
+     * @return nanoseconds to wait before asking them (0 = now)
+     */
+    long reserve(int n, long nowNanos) {
+        long start = started && next - nowNanos > 0 ? next : nowNanos; // a timeline never runs ahead by saving up
+        started = true;
+        next = start + (long) (n * NANOS_PER_SECOND / perSecond());
+        return start - nowNanos;
+    }
+}
