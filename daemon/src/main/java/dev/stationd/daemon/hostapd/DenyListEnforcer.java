@@ -142,7 +142,7 @@ final class DenyListEnforcer {
     }
 
     /**
-     * Reads the list again and puts it back in step (after a resync of the stations).
+     * Reads the list again and puts it back in step (at the start of a resync, before the stations).
      *
      * @param then run once the list is read (at once when there is nothing to read)
      */

@@ -334,9 +334,10 @@ final class HostapdLink implements ControlChannel.Listener {
     }
 
     /**
-     * Re-reads the BSS, the deny list and every station, then schedules the next re-read. The deny
-     * list comes before the stations: a paced walk of a big BSS takes minutes, and a deny list
-     * that hostapd lost on a reload is repaired at once.
+     * Schedules the next re-read, then re-reads the BSS, the deny list and every station. A paced
+     * walk of a big access point lasts minutes: the next period does not wait for it, so the deny
+     * list (which hostapd loses on a reload) is still read every period, and a walk still running
+     * then goes on alone (the next walk starts at the first period after it ended).
      *
      * @param paced whether the walk keeps to the shared pace (not when hostapd just enabled the BSS)
      */
@@ -344,8 +345,9 @@ final class HostapdLink implements ControlChannel.Listener {
         if (state != LinkState.UP) {
             return;
         }
+        scheduleResync();
         ControlChannel ch = channel;
-        stations.refreshBss(ch, () -> enforcer.resync(() -> stations.walk(ch, paced, this::scheduleResync)));
+        stations.refreshBss(ch, () -> enforcer.resync(() -> stations.walk(ch, paced, () -> { })));
     }
 
     @Override

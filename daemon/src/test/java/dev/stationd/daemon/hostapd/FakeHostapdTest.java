@@ -303,4 +303,25 @@ class FakeHostapdTest {
     private static List<StationKicker.Target> sorted(List<StationKicker.Target> t) {
         return t.stream().sorted(java.util.Comparator.comparing(StationKicker.Target::mac)).toList();
     }
+
+    @Test
+    void theDenyListIsReadEveryPeriodWhileAPacedReReadOfTheStationsGoesOn() throws Exception {
+        Path ctrl = dir.resolve("fk8");
+        fake = ScriptedHostapd.start(group, ctrl);
+        for (int i = 0; i < 80; i++) {
+            fake.connect(new MacAddress(0x020000000d00L + i));
+        }
+        StationTable table = new StationTable(1000, System::currentTimeMillis);
+        // resync every second; 80 stations at 10 a second: a paced re-read lasts at least 7.2 s
+        HostapdSettings s = new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10);
+        source = new HostapdSource(s, table, () -> Duration.ofSeconds(300), Files.createDirectories(dir.resolve("run")),
+                dir.resolve("state"));
+        source.start(group);
+        await("80 stations", () -> table.size() == 80);
+        DaemonProcess.await(Duration.ofSeconds(10), "the deny list read on attaching and in two periods after",
+                () -> fake.count("DENY_ACL SHOW") >= 3);
+        // the walk on attaching asked each of the 80 in turn; the paced one has not got through them
+        assertTrue(fake.countStarting("STA-NEXT ") < 80 + 80, "the paced walk still going: " + received());
+        assertEquals(80, table.size());
+    }
 }
