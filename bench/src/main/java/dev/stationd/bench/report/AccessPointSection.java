@@ -50,7 +50,8 @@ final class AccessPointSection implements Section {
                 .append(Fmt.num(subs)).append(" subscribers, ").append(Fmt.num(Csv.num(r, "slow")))
                 .append(" of them reading at most 100 events/s (dropped when their backlog is full; they resubscribe: SUBSCRIBE, then STA_LIST, then the events); ")
                 .append("an agent listing one BSS every second and everything every 10 s; ").append(Fmt.num(Csv.num(r, "seconds")))
-                .append(" s measured after the warm-up; the default `hostapd_resync` (30 s) re-reads every station; "
+                .append(" s measured after the warm-up; every station is re-read at the default pace"
+                        + " (`hostapd_resync_rate`: 100 a second, about 160 s for all; `hostapd_resync` 30 s); "
                         + "the daemon runs on CPU 0 and apsim on CPU 1 (when there are two).\n\n")
                 .append("| metric | value |\n|---|---:|\n")
                 .append("| STA_LIST of one BSS (").append(Fmt.num(Csv.num(r, "q_bss"))).append(" queries): p50 / p99 / max ms | ")
