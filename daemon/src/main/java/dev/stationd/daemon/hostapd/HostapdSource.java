@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * connects it to hostapd's control socket, {@code ATTACH}es, loads the stations with
  * {@code STA-FIRST}/{@code STA-NEXT}, follows {@code AP-STA-CONNECTED}/{@code AP-STA-DISCONNECTED},
  * re-reads everything every {@code hostapd_resync} (at the {@link ResyncPace} all links share),
- * {@code PING}s for liveness and reconnects
- * with backoff when hostapd goes away. With {@code enforce_filters} it keeps hostapd's deny list
- * ({@code DENY_ACL}) in step with stationd's filters and deauthenticates filtered stations.
+ * {@code PING}s for liveness and reconnects with backoff when hostapd goes away. With
+ * {@code enforce_filters} it keeps hostapd's deny list ({@code DENY_ACL}) in step with stationd's
+ * filters and deauthenticates filtered stations.
  *
  * <p>Pieces, one job each: {@link HostapdLink} (life cycle: connect, backoff, attach, timers),
  * {@link ControlChannel} (one connection: request queue, fences, timeouts, events),

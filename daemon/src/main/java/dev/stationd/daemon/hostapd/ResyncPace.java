@@ -3,6 +3,8 @@ package dev.stationd.daemon.hostapd;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pace of the periodic re-reads: how many stations a second the walks of all interfaces may
@@ -15,7 +17,9 @@ import java.util.function.Supplier;
  * {@code table.expire_after} would be removed while connected. A walk may therefore last at most
  * {@link #window} (four fifths of {@code expire_after}, less the pause between two walks), and
  * when the stations known over all interfaces are more than that allows at the configured rate,
- * the rate is raised to what they need.
+ * the rate is raised to what they need. That is logged once when it starts and once when the
+ * stations need less than nine tenths of the configured rate again (so that a count hovering at
+ * the limit does not log on every station).
  *
  * <p>Each batch reserves its place in one timeline shared by all walks (the earliest moment the
  * next station may be asked): the walks of several interfaces take turns instead of adding up.
@@ -24,20 +28,27 @@ import java.util.function.Supplier;
  */
 final class ResyncPace {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** Below this share of the configured rate, a raised rate is logged as back to normal. */
+    private static final double BACK_BELOW = 0.9;
+    private static final Logger LOG = LoggerFactory.getLogger(ResyncPace.class);
 
     private final int perSecond;
     private final IntSupplier stations;
     private final Supplier<Duration> expireAfter;
     private final Supplier<Duration> pause;
-    /** The earliest {@link System#nanoTime} at which the next station may be asked; 0 before the first. */
+    /** The earliest {@link System#nanoTime} at which the next station may be asked (once {@link #started}). */
     private long next;
+    /** Whether any place was reserved yet ({@code nanoTime} has no value that could mean "never"). */
     private boolean started;
+    /** Whether the rate is raised above the configured one for expiry's sake (as last logged). */
+    private boolean raised;
 
     /**
      * @param perSecond {@code hostapd_resync_rate}
      * @param stations the stations known over all interfaces
      * @param expireAfter the current {@code table.expire_after}
-     * @param pause the pause between the end of one walk of an interface and the start of the next
+     * @param pause the resync period: the longest from the end of one walk of an interface to the
+     *     start of its next
      */
     ResyncPace(int perSecond, IntSupplier stations, Supplier<Duration> expireAfter, Supplier<Duration> pause) {
         if (perSecond <= 0) {
@@ -60,8 +71,24 @@ final class ResyncPace {
 
     /** @return the stations a second the walks may ask about now: the configured rate or what expiry needs */
     double perSecond() {
-        double seconds = window().toNanos() / (double) NANOS_PER_SECOND;
-        return Math.max(perSecond, stations.getAsInt() / seconds);
+        Duration window = window();
+        int n = stations.getAsInt();
+        double needed = n / (window.toNanos() / (double) NANOS_PER_SECOND);
+        if (!raised && needed > perSecond) {
+            raised = true;
+            LOG.info("hostapd: {} stations must each be re-read within {} s (4/5 of table.expire_after less"
+                    + " hostapd_resync): re-reading {} a second, more than hostapd_resync_rate {}", n,
+                    window.toSeconds(), Math.round(needed), perSecond);
+        } else if (raised && needed < perSecond * BACK_BELOW) {
+            raised = false;
+            LOG.info("hostapd: {} stations: re-reading at hostapd_resync_rate {} a second again", n, perSecond);
+        }
+        return Math.max(perSecond, needed);
+    }
+
+    /** @return whether the rate is raised above {@code hostapd_resync_rate} for the table's expiry */
+    boolean raised() {
+        return raised;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.stationd.daemon.hostapd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,23 @@ class ResyncPaceTest {
         assertEquals(200.0, p.perSecond(), 1e-9, "42,000 stations in 210 s need 200/s");
         p.reserve(8, T0);
         assertEquals(40 * MS, p.reserve(8, T0), "8 stations at 200 a second");
+    }
+
+    @Test
+    void aRaisedRateFallsBackOnlyWellBelowTheConfiguredOne() {
+        ResyncPace p = pace(100);
+        stations.set(21_000);
+        p.perSecond();
+        assertFalse(p.raised(), "exactly 100/s needed: the configured rate does");
+        stations.set(21_001);
+        p.perSecond();
+        assertTrue(p.raised(), "just over");
+        stations.set(20_000);
+        assertEquals(100.0, p.perSecond(), "95 a second needed: the configured rate again");
+        assertTrue(p.raised(), "but still raised as logged: a count at the limit does not log every station");
+        stations.set(18_899); // 89.99 a second: below nine tenths
+        p.perSecond();
+        assertFalse(p.raised(), "back to normal below nine tenths");
     }
 
     @Test
