@@ -81,9 +81,12 @@ class FakeHostapdTest {
     }
 
     private void start(StationTable table, Path ctrl) throws Exception {
-        HostapdSettings s = new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(30));
-        source = new HostapdSource(s, table, () -> Duration.ofSeconds(300), Files.createDirectories(dir.resolve("run")),
-                dir.resolve("state"));
+        start(table, new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(30)));
+    }
+
+    private void start(StationTable table, HostapdSettings settings) throws Exception {
+        source = new HostapdSource(settings, table, () -> Duration.ofSeconds(300),
+                Files.createDirectories(dir.resolve("run")), dir.resolve("state"));
         source.start(group);
     }
 
@@ -313,10 +316,7 @@ class FakeHostapdTest {
         }
         StationTable table = new StationTable(1000, System::currentTimeMillis);
         // resync every second; 80 stations at 10 a second: a paced re-read lasts at least 7.2 s
-        HostapdSettings s = new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10);
-        source = new HostapdSource(s, table, () -> Duration.ofSeconds(300), Files.createDirectories(dir.resolve("run")),
-                dir.resolve("state"));
-        source.start(group);
+        start(table, new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10));
         await("80 stations", () -> table.size() == 80);
         DaemonProcess.await(Duration.ofSeconds(10), "the deny list read on attaching and in two periods after",
                 () -> fake.count("DENY_ACL SHOW") >= 3);
