@@ -81,6 +81,19 @@ class ReplyFileIT {
     }
 
     @Test
+    void sendingDoesNotUpdateTheAccessTime() throws IOException {
+        ReplyFile file = written(5_000);
+        try {
+            // "flags:" in /proc/self/fdinfo is the open file's status flags in octal; O_NOATIME is 01000000
+            String flags = Files.readAllLines(Path.of("/proc/self/fdinfo/" + file.fd())).stream()
+                    .filter(line -> line.startsWith("flags:")).findFirst().orElseThrow().substring(6).trim();
+            assertEquals(01000000, Integer.parseInt(flags, 8) & 01000000, "O_NOATIME in flags " + flags);
+        } finally {
+            file.release();
+        }
+    }
+
+    @Test
     void theLastReferenceClosesTheFile() throws IOException {
         ReplyFile file = written(5_000);
         Path fd = Path.of("/proc/self/fd/" + file.fd());
