@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -217,6 +218,15 @@ public final class HostapdSource implements StationKicker, AutoCloseable {
                     e.entries(), e.restores(), e.deauthentications(), link.problem()));
         }
         return out;
+    }
+
+    /**
+     * @return the stations a second the periodic re-reads of all links may ask hostapd about now
+     *     ({@code hostapd_resync_rate}, or more when the table's expiry needs it); empty when no
+     *     interface is followed
+     */
+    public OptionalDouble resyncRate() {
+        return links.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(pace.rate());
     }
 
     /** @return the client socket directory */

@@ -69,11 +69,14 @@ final class ResyncPace {
         return expireAfter.get().multipliedBy(4).dividedBy(5).minus(pause.get());
     }
 
-    /** @return the stations a second the walks may ask about now: the configured rate or what expiry needs */
+    /**
+     * @return the stations a second the walks may ask about now: the configured rate or what expiry
+     *     needs; logs when that starts or stops being more than the configured rate
+     */
     double perSecond() {
         Duration window = window();
         int n = stations.getAsInt();
-        double needed = n / (window.toNanos() / (double) NANOS_PER_SECOND);
+        double needed = needed(n, window);
         if (!raised && needed > perSecond) {
             raised = true;
             LOG.info("hostapd: {} stations must each be re-read within {} s (4/5 of table.expire_after less"
@@ -84,6 +87,19 @@ final class ResyncPace {
             LOG.info("hostapd: {} stations: re-reading at hostapd_resync_rate {} a second again", n, perSecond);
         }
         return Math.max(perSecond, needed);
+    }
+
+    /**
+     * @return what {@link #perSecond} would return, without logging: only reads, so any thread may
+     *     ask (the metrics endpoint does)
+     */
+    double rate() {
+        return Math.max(perSecond, needed(stations.getAsInt(), window()));
+    }
+
+    /** @return stations a second that read {@code n} stations within {@code window} */
+    private static double needed(int n, Duration window) {
+        return n / (window.toNanos() / (double) NANOS_PER_SECOND);
     }
 
     /** @return whether the rate is raised above {@code hostapd_resync_rate} for the table's expiry */

@@ -24,6 +24,9 @@ final class HostapdMetrics {
                 "Entries of stationd's found missing from hostapd's deny list (hostapd reloaded or restarted) and added"
                         + " again.", cb -> hostapd.stats().forEach(s -> cb.call(s.denyListRestores(), s.ifname())),
                 "ifname");
+        f.gauge("stationd_hostapd_resync_stations_per_second", "Stations a second the periodic re-reads of all"
+                + " followed interfaces may ask hostapd about: hostapd_resync_rate, or more while the stations need it to"
+                + " be each re-read before table.expire_after.", cb -> hostapd.resyncRate().ifPresent(cb::call));
         f.counter("stationd_hostapd_deauthentications_total", "Filtered stations deauthenticated on this BSS.",
                 cb -> hostapd.stats().forEach(s -> cb.call(s.deauthentications(), s.ifname())), "ifname");
     }

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -305,6 +307,25 @@ class FakeHostapdTest {
 
     private static List<StationKicker.Target> sorted(List<StationKicker.Target> t) {
         return t.stream().sorted(java.util.Comparator.comparing(StationKicker.Target::mac)).toList();
+    }
+
+    @Test
+    void theReReadRateIsTheConfiguredOneUnlessExpiryNeedsMore() throws Exception {
+        Path ctrl = dir.resolve("fk9");
+        fake = ScriptedHostapd.start(group, ctrl);
+        for (int i = 0; i < 80; i++) {
+            fake.connect(new MacAddress(0x020000000e00L + i));
+        }
+        StationTable table = new StationTable(1000, System::currentTimeMillis);
+        AtomicReference<Duration> expire = new AtomicReference<>(Duration.ofSeconds(300));
+        source = new HostapdSource(new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10),
+                table, expire::get, Files.createDirectories(dir.resolve("run")), dir.resolve("state"));
+        assertEquals(OptionalDouble.empty(), source.resyncRate(), "no interface followed before the start");
+        source.start(group);
+        await("80 stations", () -> table.size() == 80);
+        assertEquals(10.0, source.resyncRate().orElseThrow(), "80 stations within 239 s: the configured 10 a second");
+        expire.set(Duration.ofSeconds(10)); // as a reload may: 4/5 of it less the 1 s period leaves 7 s
+        assertEquals(80 / 7.0, source.resyncRate().orElseThrow(), 1e-9, "80 stations within 7 s");
     }
 
     @Test

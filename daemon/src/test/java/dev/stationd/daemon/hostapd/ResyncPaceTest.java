@@ -63,6 +63,18 @@ class ResyncPaceTest {
     }
 
     @Test
+    void theRateAsReadElsewhereIsThePacesOwnAndChangesNothing() {
+        ResyncPace p = pace(100);
+        stations.set(42_000);
+        assertEquals(200.0, p.rate(), 1e-9, "42,000 stations in 210 s");
+        assertFalse(p.raised(), "only perSecond, on the links' loop, logs and keeps the state");
+        assertEquals(p.rate(), p.perSecond(), 1e-9);
+        stations.set(10);
+        assertEquals(100.0, p.rate(), "the configured rate");
+        assertTrue(p.raised(), "unchanged by reading the rate");
+    }
+
+    @Test
     void aRaisedRateFallsBackOnlyWellBelowTheConfiguredOne() {
         ResyncPace p = pace(100);
         stations.set(21_000);

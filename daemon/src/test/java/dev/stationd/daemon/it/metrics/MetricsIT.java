@@ -89,6 +89,8 @@ class MetricsIT {
             prometheus.awaitValue("stationd_hostapd_up{ifname=\"wlan9\"}", "0", DEADLINE);
             prometheus.awaitValue("stationd_hostapd_stations{ifname=\"wlan9\"}", "0", DEADLINE);
             prometheus.awaitValue("stationd_hostapd_reconnects_total{ifname=\"wlan9\"}", "0", DEADLINE);
+            // no station to re-read: the default hostapd_resync_rate
+            prometheus.awaitValue("stationd_hostapd_resync_stations_per_second", "100", DEADLINE);
             prometheus.awaitValue("stationd_build_info{version=\"0.1.0\"}", "1", DEADLINE);
             // the documentation's alerts: the malformed datagram fires at once; the link down
             // waits its minute (pending)
