@@ -169,6 +169,9 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         buf.writeZero(RESERVED_SIZE);                 // 52 reserved[12]
     }
 
+    /** Each thread's copy of the command being decoded (the record keeps nothing of it). */
+    private static final ThreadLocal<byte[]> FRAME = ThreadLocal.withInitial(() -> new byte[SIZE]);
+
     /**
      * Reads one command of exactly {@link #SIZE} bytes at the reader index. Checks are made in
      * wire order: magic, version, cmd, then arguments; the first failure is thrown.
@@ -183,58 +186,56 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
     }
 
     private static CloudCmdAttr decodeFields(ByteBuf buf) {
-        int start = buf.readerIndex();
-        int magic = HostOrder.readI32(buf);                   // 0  magic
+        // One bulk copy, then reads from the array: through the buffer, each field is a chain of
+        // calls with its own index and liveness checks, which C1 does not inline (a tenth of a
+        // request's time in the daemon went to reading its command).
+        byte[] b = FRAME.get();
+        buf.getBytes(buf.readerIndex(), b, 0, SIZE);
+        int magic = HostOrder.getI32(b, OFFSET_MAGIC);
         if (magic != MAGIC) {
             throw new ProtocolException(ErrorCode.E_MAGIC, "magic", OFFSET_MAGIC,
                     ProtocolException.hex(magic & U32_MAX), ProtocolException.hex(MAGIC));
         }
-        int version = HostOrder.readU16(buf);                 // 4  version
+        int version = HostOrder.getU16(b, OFFSET_VERSION);
         if (version != VERSION) {
             throw new ProtocolException(ErrorCode.E_VERSION, "version", OFFSET_VERSION,
                     String.valueOf(version), String.valueOf(VERSION));
         }
-        int cmd = HostOrder.readU16(buf);                     // 6  cmd
+        int cmd = HostOrder.getU16(b, OFFSET_CMD);
         if (!Command.isKnown(cmd)) {
             throw new ProtocolException(ErrorCode.E_CMD, "cmd", OFFSET_CMD, String.valueOf(cmd),
                     "1.." + Command.MAX_CODE);
         }
         Command command = Command.valueOf(cmd);
-        int seq = HostOrder.readI32(buf);                     // 8  seq
-        int groupId = HostOrder.readI32(buf);                 // 12 group_id
-        MacAddress mac = MacAddress.read(buf);                // 16 mac[6]
+        int seq = HostOrder.getI32(b, OFFSET_SEQ);
+        int groupId = HostOrder.getI32(b, OFFSET_GROUP_ID);
+        MacAddress mac = new MacAddress(MacAddress.valueAt(b, OFFSET_MAC));
         if (command.needsMac() && mac.isZero()) {
             throw new ProtocolException(ErrorCode.E_ARG, "mac", OFFSET_MAC, mac.toString(),
                     "a non-zero MAC for " + command);
         }
-        int flags = HostOrder.readU16(buf);                   // 22 flags
+        int flags = HostOrder.getU16(b, OFFSET_FLAGS);
         if ((flags & ~KNOWN_FLAGS) != 0 || flags == KNOWN_FLAGS) {
             throw new ProtocolException(ErrorCode.E_ARG, "flags", OFFSET_FLAGS, ProtocolException.hex(flags),
                     "ONLY_FILTERED (0x1) or EXCLUDE_FILTERED (0x2) or 0");
         }
-        long offset = HostOrder.readU32(buf);                 // 24 offset
-        long maxEntries = HostOrder.readU32(buf);             // 28 max_entries
-        String ifname = WireStrings.read(buf, IFNAME_SIZE, "ifname", OFFSET_IFNAME); // 32 ifname[16]
+        long offset = HostOrder.getU32(b, OFFSET_OFFSET);
+        long maxEntries = HostOrder.getU32(b, OFFSET_MAX_ENTRIES);
+        String ifname = WireStrings.read(b, OFFSET_IFNAME, IFNAME_SIZE, "ifname", OFFSET_IFNAME);
         if (command.needsMacOrSelector() && mac.isZero() && groupId == 0 && ifname.isEmpty()) {
             throw new ProtocolException(ErrorCode.E_ARG, "mac", OFFSET_MAC, mac.toString(),
                     "a non-zero MAC, group_id or ifname for " + command);
         }
-        long lifetimeS = HostOrder.readU32(buf);              // 48 lifetime_s
+        long lifetimeS = HostOrder.getU32(b, OFFSET_LIFETIME_S);
         if (lifetimeS != 0 && !command.takesLifetime()) {
             throw new ProtocolException(ErrorCode.E_ARG, "lifetime_s", OFFSET_LIFETIME_S, String.valueOf(lifetimeS),
                     "0 for " + command + " (only FILTER_ADD and STA_KICK take a lifetime)");
         }
-        int reserved = buf.readerIndex();                     // 52 reserved[12]
-        if (buf.readLong() != 0 || buf.readInt() != 0) {      // all zero, the common case, in two reads
-            for (int i = 0; i < RESERVED_SIZE; i++) {
-                byte b = buf.getByte(reserved + i);
-                if (b != 0) {
-                    throw new ProtocolException(ErrorCode.E_ARG, "reserved", OFFSET_RESERVED + i,
-                            ProtocolException.hex(b & 0xFF), "0");
-                }
+        for (int i = OFFSET_RESERVED; i < SIZE; i++) {
+            if (b[i] != 0) {
+                throw new ProtocolException(ErrorCode.E_ARG, "reserved", i, ProtocolException.hex(b[i] & 0xFF), "0");
             }
         }
-        assert buf.readerIndex() == start + SIZE;
         return new CloudCmdAttr(command, seq, groupId, mac, flags, offset, maxEntries, ifname, lifetimeS);
     }
 

@@ -66,6 +66,25 @@ public final class HostOrder {
         }
     }
 
+    /** @param b source @param off index @return the u16 there */
+    public static int getU16(byte[] b, int off) {
+        return LITTLE_ENDIAN
+                ? (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8
+                : (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF);
+    }
+
+    /** @param b source @param off index @return the 32-bit integer there */
+    public static int getI32(byte[] b, int off) {
+        return LITTLE_ENDIAN
+                ? (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | b[off + 3] << 24
+                : b[off] << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | (b[off + 3] & 0xFF);
+    }
+
+    /** @param b source @param off index @return the u32 there */
+    public static long getU32(byte[] b, int off) {
+        return getI32(b, off) & 0xFFFF_FFFFL;
+    }
+
     /** @param b destination @param off index @param v value, low 16 bits written */
     public static void putU16(byte[] b, int off, int v) {
         if (LITTLE_ENDIAN) {

@@ -116,6 +116,19 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
     }
 
     /**
+     * @param b source
+     * @param off where the 6 octets are, in network order
+     * @return the address as {@link #value()}
+     */
+    public static long valueAt(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < SIZE; i++) {
+            v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
      * @param value an address as {@link #value()}
      * @param b destination
      * @param off where the 6 octets go, in network order

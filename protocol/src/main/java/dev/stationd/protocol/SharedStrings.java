@@ -16,27 +16,28 @@ final class SharedStrings {
 
     /**
      * @param b the bytes
-     * @param length how many, from the start (all ASCII)
+     * @param off where they start
+     * @param length how many (all ASCII)
      * @return a string of them, the same instance as for the same bytes before when it is still cached
      */
-    String ascii(byte[] b, int length) {
+    String ascii(byte[] b, int off, int length) {
         int h = length;
         for (int i = 0; i < length; i++) {
-            h = 31 * h + b[i];
+            h = 31 * h + b[off + i];
         }
         int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
         String s = slots[slot];
-        if (s != null && s.length() == length && same(s, b)) {
+        if (s != null && s.length() == length && same(s, b, off)) {
             return s;
         }
-        s = new String(b, 0, length, StandardCharsets.US_ASCII);
+        s = new String(b, off, length, StandardCharsets.US_ASCII);
         slots[slot] = s;
         return s;
     }
 
-    private static boolean same(String s, byte[] b) {
+    private static boolean same(String s, byte[] b, int off) {
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) != b[i]) {
+            if (s.charAt(i) != b[off + i]) {
                 return false;
             }
         }

@@ -98,74 +98,94 @@ public final class WireStrings {
         return read(buf, size, field, fieldOffset, true, true);
     }
 
+    /**
+     * Reads a {@code char[size]} out of a struct already copied into an array, as
+     * {@link #read(ByteBuf, int, String, int)} does out of a buffer.
+     *
+     * @param b the struct's bytes
+     * @param off where the field starts in {@code b}
+     * @param size the array size
+     * @param field the C field name
+     * @param fieldOffset the field's offset in its struct, for errors
+     * @return the string up to the first NUL
+     * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL or the bytes are not UTF-8
+     */
+    public static String read(byte[] b, int off, int size, String field, int fieldOffset) {
+        return read(b, off, size, field, fieldOffset, false, false);
+    }
+
     private static String read(ByteBuf buf, int size, String field, int fieldOffset, boolean lenient, boolean shared) {
         // One bulk copy, then loops over an array: byte by byte through the buffer, each access is
         // a call with its own index and liveness checks, which C1 does not inline (the ingest of
         // sta_event datagrams spent a tenth of its time there).
-        int start = buf.readerIndex();
         byte[] b = size <= SCRATCH_SIZE ? SCRATCH.get() : new byte[size];
-        buf.getBytes(start, b, 0, size);
-        int length = nul(b, size);
-        if (length < 0) {
-            throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset,
-                    size + " bytes without NUL", "a NUL-terminated string of at most " + (size - 1) + " bytes");
-        }
-        String s;
-        if (length == 0) {
-            s = "";
-        } else if (isAscii(b, length)) {
-            s = shared ? SHARED.ascii(b, length) : new String(b, 0, length, StandardCharsets.US_ASCII);
-        } else if (!lenient) {
-            s = decode(b, length, field, fieldOffset);
-        } else {
-            try {
-                s = decode(b, length, field, fieldOffset);
-            } catch (ProtocolException e) {
-                s = replaceInvalid(b, length);
-            }
-        }
+        buf.getBytes(buf.readerIndex(), b, 0, size);
+        String s = read(b, 0, size, field, fieldOffset, lenient, shared);
         buf.skipBytes(size);
         return s;
     }
 
-    /** @return the index of the first NUL among the first {@code size} bytes of {@code b}, or -1 */
-    private static int nul(byte[] b, int size) {
+    private static String read(byte[] b, int off, int size, String field, int fieldOffset, boolean lenient,
+            boolean shared) {
+        int length = nul(b, off, size);
+        if (length < 0) {
+            throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset,
+                    size + " bytes without NUL", "a NUL-terminated string of at most " + (size - 1) + " bytes");
+        }
+        if (length == 0) {
+            return "";
+        }
+        if (isAscii(b, off, length)) {
+            return shared ? SHARED.ascii(b, off, length) : new String(b, off, length, StandardCharsets.US_ASCII);
+        }
+        if (!lenient) {
+            return decode(b, off, length, field, fieldOffset);
+        }
+        try {
+            return decode(b, off, length, field, fieldOffset);
+        } catch (ProtocolException e) {
+            return replaceInvalid(b, off, length);
+        }
+    }
+
+    /** @return how far from {@code off} the first NUL of the {@code size} bytes there is, or -1 */
+    private static int nul(byte[] b, int off, int size) {
         for (int i = 0; i < size; i++) {
-            if (b[i] == 0) {
+            if (b[off + i] == 0) {
                 return i;
             }
         }
         return -1;
     }
 
-    private static boolean isAscii(byte[] b, int length) {
+    private static boolean isAscii(byte[] b, int off, int length) {
         for (int i = 0; i < length; i++) {
-            if (b[i] < 0) {
+            if (b[off + i] < 0) {
                 return false;
             }
         }
         return true;
     }
 
-    private static String decode(byte[] b, int length, String field, int fieldOffset) {
+    private static String decode(byte[] b, int off, int length, String field, int fieldOffset) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(b, 0, length)).toString();
+                    .decode(ByteBuffer.wrap(b, off, length)).toString();
         } catch (CharacterCodingException e) {
             throw new ProtocolException(ErrorCode.E_ARG, field, fieldOffset, "bytes that are not UTF-8",
                     "a UTF-8 string");
         }
     }
 
-    private static String replaceInvalid(byte[] b, int length) {
+    private static String replaceInvalid(byte[] b, int off, int length) {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE)
                 .replaceWith("?");
         try {
-            return d.decode(ByteBuffer.wrap(b, 0, length)).toString(); // '?' is 1 byte: never longer
+            return d.decode(ByteBuffer.wrap(b, off, length)).toString(); // '?' is 1 byte: never longer
         } catch (CharacterCodingException e) {
             throw new IllegalStateException("REPLACE decoder reported an error", e);
         }

@@ -74,6 +74,9 @@ class MacAddressTest {
         byte[] b = new byte[8];
         MacAddress.parse("02:1a:2b:3c:4d:5e").put(b, 1);
         assertArrayEquals(new byte[] {0, 0x02, 0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0}, b);
+        assertEquals(MacAddress.parse("02:1a:2b:3c:4d:5e").value(), MacAddress.valueAt(b, 1), "and read back");
+        b[1] = (byte) 0xfe; // octets with the high bit set stay unsigned
+        assertEquals(MacAddress.parse("fe:1a:2b:3c:4d:5e").value(), MacAddress.valueAt(b, 1));
     }
 
     @Test

@@ -177,6 +177,15 @@ class ProtocolBasicsTest {
             HostOrder.putI32(put, 2, 0x01020304);
             HostOrder.putI64(put, 6, 0x0102030405060708L);
             assertArrayEquals(expected, put);
+            // and read back from the array, as CloudCmdAttr.decode reads a command
+            assertEquals(0xABCD, HostOrder.getU16(expected, 0));
+            assertEquals(0x01020304, HostOrder.getI32(expected, 2));
+            byte[] high = new byte[4];
+            Wire.putI32(high, 0, 0xFFFF_FFFB);
+            assertEquals(-5, HostOrder.getI32(high, 0), "sign kept");
+            assertEquals(0xFFFF_FFFBL, HostOrder.getU32(high, 0), "unsigned");
+            Wire.putU16(high, 2, 0xFFFE);
+            assertEquals(0xFFFE, HostOrder.getU16(high, 2), "unsigned");
             assertEquals(0x01020304, HostOrder.getI32(buf, 2));
             HostOrder.setI32(buf, 2, -5);
             assertEquals(-5, Wire.i32(buf, 2));
