@@ -68,11 +68,7 @@ public record MacAddress(long value) implements Comparable<MacAddress> {
         if (bytes.length != SIZE) {
             throw new IllegalArgumentException("MAC needs 6 bytes, got " + bytes.length);
         }
-        long v = 0;
-        for (byte b : bytes) {
-            v = (v << 8) | (b & 0xFF);
-        }
-        return new MacAddress(v);
+        return new MacAddress(valueAt(bytes, 0));
     }
 
     /**
