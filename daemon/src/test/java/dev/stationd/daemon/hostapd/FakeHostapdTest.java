@@ -14,6 +14,7 @@ import dev.stationd.protocol.StaListAttr;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,9 +89,29 @@ class FakeHostapdTest {
     }
 
     private void start(StationTable table, HostapdSettings settings) throws Exception {
-        source = new HostapdSource(settings, table, () -> Duration.ofSeconds(300),
-                Files.createDirectories(dir.resolve("run")), dir.resolve("state"));
+        source = source(table, settings, () -> Duration.ofSeconds(300));
         source.start(group);
+    }
+
+    private HostapdSource source(StationTable table, HostapdSettings settings, Supplier<Duration> expireAfter)
+            throws IOException {
+        return new HostapdSource(settings, table, expireAfter, Files.createDirectories(dir.resolve("run")),
+                dir.resolve("state"));
+    }
+
+    /** @return the control socket of a fake hostapd (now {@link #fake}) with 80 stations connected */
+    private Path fakeWith80Stations(String name, long firstMac) throws Exception {
+        Path ctrl = dir.resolve(name);
+        fake = ScriptedHostapd.start(group, ctrl);
+        for (int i = 0; i < 80; i++) {
+            fake.connect(new MacAddress(firstMac + i));
+        }
+        return ctrl;
+    }
+
+    /** Re-reads every second, at most 10 stations a second. */
+    private static HostapdSettings slowResync(Path ctrl) {
+        return new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10);
     }
 
     private static void await(String what, BooleanSupplier c) throws InterruptedException {
@@ -311,15 +333,10 @@ class FakeHostapdTest {
 
     @Test
     void theReReadRateIsTheConfiguredOneUnlessExpiryNeedsMore() throws Exception {
-        Path ctrl = dir.resolve("fk9");
-        fake = ScriptedHostapd.start(group, ctrl);
-        for (int i = 0; i < 80; i++) {
-            fake.connect(new MacAddress(0x020000000e00L + i));
-        }
+        Path ctrl = fakeWith80Stations("fk9", 0x020000000e00L);
         StationTable table = new StationTable(1000, System::currentTimeMillis);
         AtomicReference<Duration> expire = new AtomicReference<>(Duration.ofSeconds(300));
-        source = new HostapdSource(new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10),
-                table, expire::get, Files.createDirectories(dir.resolve("run")), dir.resolve("state"));
+        source = source(table, slowResync(ctrl), expire::get);
         assertEquals(OptionalDouble.empty(), source.resyncRate(), "no interface followed before the start");
         source.start(group);
         await("80 stations", () -> table.size() == 80);
@@ -330,14 +347,10 @@ class FakeHostapdTest {
 
     @Test
     void theDenyListIsReadEveryPeriodWhileAPacedReReadOfTheStationsGoesOn() throws Exception {
-        Path ctrl = dir.resolve("fk8");
-        fake = ScriptedHostapd.start(group, ctrl);
-        for (int i = 0; i < 80; i++) {
-            fake.connect(new MacAddress(0x020000000d00L + i));
-        }
+        Path ctrl = fakeWith80Stations("fk8", 0x020000000d00L);
         StationTable table = new StationTable(1000, System::currentTimeMillis);
         // resync every second; 80 stations at 10 a second: a paced re-read lasts at least 7.2 s
-        start(table, new HostapdSettings(List.of(new HostapdConfig(ctrl, 9, true)), Duration.ofSeconds(1), 10));
+        start(table, slowResync(ctrl));
         await("80 stations", () -> table.size() == 80);
         DaemonProcess.await(Duration.ofSeconds(10), "the deny list read on attaching and in two periods after",
                 () -> fake.count("DENY_ACL SHOW") >= 3);
