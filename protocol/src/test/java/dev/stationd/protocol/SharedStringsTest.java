@@ -14,7 +14,7 @@ class SharedStringsTest {
     private final SharedStrings cache = new SharedStrings();
 
     private String read(String text) {
-        // padding after the bytes: the cache must read only the first length of them
+        // a byte before the text and padding after it: the cache must read only its length from its offset
         return cache.ascii(("x" + text + "yy").getBytes(StandardCharsets.US_ASCII), 1, text.length());
     }
 
