@@ -221,7 +221,7 @@ public record CloudCmdAttr(Command command, int seq, int groupId, MacAddress mac
         }
         long offset = HostOrder.getU32(b, OFFSET_OFFSET);
         long maxEntries = HostOrder.getU32(b, OFFSET_MAX_ENTRIES);
-        String ifname = WireStrings.read(b, OFFSET_IFNAME, IFNAME_SIZE, "ifname", OFFSET_IFNAME);
+        String ifname = WireStrings.read(b, OFFSET_IFNAME, IFNAME_SIZE, "ifname");
         if (command.needsMacOrSelector() && mac.isZero() && groupId == 0 && ifname.isEmpty()) {
             throw new ProtocolException(ErrorCode.E_ARG, "mac", OFFSET_MAC, mac.toString(),
                     "a non-zero MAC, group_id or ifname for " + command);

@@ -102,16 +102,15 @@ public final class WireStrings {
      * Reads a {@code char[size]} out of a struct already copied into an array, as
      * {@link #read(ByteBuf, int, String, int)} does out of a buffer.
      *
-     * @param b the struct's bytes
-     * @param off where the field starts in {@code b}
+     * @param struct the struct's bytes, from its first
+     * @param fieldOffset the field's offset in the struct (where it is read, and what errors name)
      * @param size the array size
      * @param field the C field name
-     * @param fieldOffset the field's offset in its struct, for errors
      * @return the string up to the first NUL
      * @throws ProtocolException ({@link ErrorCode#E_ARG}) if there is no NUL or the bytes are not UTF-8
      */
-    public static String read(byte[] b, int off, int size, String field, int fieldOffset) {
-        return read(b, off, size, field, fieldOffset, false, false);
+    public static String read(byte[] struct, int fieldOffset, int size, String field) {
+        return read(struct, fieldOffset, size, field, fieldOffset, false, false);
     }
 
     private static String read(ByteBuf buf, int size, String field, int fieldOffset, boolean lenient, boolean shared) {
