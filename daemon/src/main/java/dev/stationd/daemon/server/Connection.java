@@ -136,6 +136,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
             server.admission().release(peer, admission);
         }
         if (writer != null) {
+            writer.writeHeldBack(); // fails on the closed channel: gives back what it held
             server.budget().unregister(writer);
         }
         if (idleTimer != null) {
@@ -194,8 +195,8 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
-        if (writer != null) { // null on a connection refused at accept
+        flush();
+        if (writer != null) {
             writer.readDone();
         }
         halfCloseOnlyWhilePending();
@@ -227,7 +228,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 events.drainEvents();
             } else {
                 drain();
-                ctx.flush();
+                flush();
             }
         } else {
             updateAutoRead();
@@ -308,7 +309,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
                 }
                 reply(c, reply);
                 drain(); // the commands queued behind it, then one flush for all
-                ctx.flush();
+                flush();
             }));
         } else {
             answer(cmd);
@@ -390,7 +391,19 @@ public final class Connection extends ChannelInboundHandlerAdapter {
 
     /** An empty write after everything queued: its completion means the replies are out. */
     private void flushThenClose() {
+        if (writer != null) {
+            writer.writeHeldBack();
+        }
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Flushes the replies written, and those the writer holds back to send together. */
+    private void flush() {
+        if (writer != null) { // null on a connection refused at accept
+            writer.flush();
+        } else {
+            ctx.flush();
+        }
     }
 
     /**
@@ -411,7 +424,7 @@ public final class Connection extends ChannelInboundHandlerAdapter {
         reply(Command.SUBSCRIBE, Reply.ack());
         releaseQueued();
         events.drainEvents();
-        ctx.flush();
+        flush();
         if (inputClosed) {
             ctx.close(); // the subscriber already half-closed while SUBSCRIBE waited in the queue
         }

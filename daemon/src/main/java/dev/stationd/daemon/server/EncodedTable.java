@@ -85,8 +85,10 @@ public final class EncodedTable implements AutoCloseable {
         final ByteBuf encoded;
         /** The file they are in, or {@code null} when {@link #encoded} is a buffer of its own. */
         final ReplyFile file;
-        /** Bytes charged for it, and where. */
+        /** Bytes of its reply. */
         final int size;
+        /** Bytes charged for it ({@link ReplyFile#footprint}), and where. */
+        final int charged;
         final PendingBudget budget;
         final long encodedAt = System.nanoTime();
         int leases;
@@ -99,6 +101,7 @@ public final class EncodedTable implements AutoCloseable {
             this.encoded = encoded;
             this.file = file;
             this.size = size;
+            this.charged = ReplyFile.footprint(size);
             this.budget = budget;
         }
     }
@@ -117,7 +120,7 @@ public final class EncodedTable implements AutoCloseable {
             return version.snapshot;
         }
 
-        /** @return bytes of the whole encoded table this lease keeps alive */
+        /** @return bytes of the full-table reply */
         public int size() {
             return version.size;
         }
@@ -128,7 +131,7 @@ public final class EncodedTable implements AutoCloseable {
          */
         public long staleBytes() {
             int n = version.leases; // a racy read is fine: an estimate for choosing whom to disconnect
-            return version.superseded ? version.size / Math.max(1, n) : 0;
+            return version.superseded ? version.charged / Math.max(1, n) : 0;
         }
 
         /**
@@ -138,7 +141,7 @@ public final class EncodedTable implements AutoCloseable {
          */
         public Object fullReply() {
             synchronized (EncodedTable.this) {
-                return version.file != null ? version.file.region() : version.encoded.retainedDuplicate();
+                return version.file != null ? version.file.region(1) : version.encoded.retainedDuplicate();
             }
         }
 
@@ -196,7 +199,8 @@ public final class EncodedTable implements AutoCloseable {
     public synchronized Lease acquire(TableSnapshot latest, PendingBudget budget) {
         if (current == null || latest.version() > current.snapshot.version()) {
             int size = replySize(latest.size());
-            PendingBudget.Room room = budget.tryVersion(size, current != null && current.leases == 0 ? current.size : 0);
+            int charge = ReplyFile.footprint(size);
+            PendingBudget.Room room = budget.tryVersion(charge, current != null && current.leases == 0 ? current.charged : 0);
             if (room == PendingBudget.Room.NONE) {
                 if (current == null || System.nanoTime() - current.encodedAt > STALE_NANOS
                         || current.snapshot.filters() != latest.filters()) {
@@ -215,7 +219,7 @@ public final class EncodedTable implements AutoCloseable {
             } catch (OutOfMemoryError e) {
                 throw Fatal.outOfMemory("encoding the table", e);
             } catch (RuntimeException e) {
-                budget.release(size);
+                budget.release(charge);
                 throw e;
             }
             if (current != null) {
@@ -264,7 +268,7 @@ public final class EncodedTable implements AutoCloseable {
         } else {
             v.encoded.release();
         }
-        v.budget.release(v.size);
+        v.budget.release(v.charged);
     }
 
     /**

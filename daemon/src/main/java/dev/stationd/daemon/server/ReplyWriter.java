@@ -53,6 +53,8 @@ final class ReplyWriter implements PendingBudget.Holder {
     private long readNanos;
     /** Table versions its unsent full-table replies keep alive. */
     private final ConcurrentLinkedQueue<EncodedTable.Lease> leases = new ConcurrentLinkedQueue<>();
+    /** Full-table replies answered and not written yet, to go out in one write. */
+    private final Run run = new Run();
 
     /**
      * @param ctx the connection's handler context
@@ -73,7 +75,9 @@ final class ReplyWriter implements PendingBudget.Holder {
     }
 
     /**
-     * Writes (without flushing) a reply whose bytes are charged.
+     * Writes (without flushing) a reply whose bytes are charged. A full-table reply from a file that
+     * holds the table more than once is held back instead, until something else is written or
+     * {@link #flush()}: the same reply right after it is then one more copy in the same write.
      *
      * @param msg the reply
      * @param grant its charge
@@ -81,7 +85,15 @@ final class ReplyWriter implements PendingBudget.Holder {
      * @param lease the table version it shares, or {@code null}
      */
     void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease) {
-        write(msg, grant, weight, lease, true);
+        if (msg instanceof ReplyFile.Region region && region.file().copies() > 1) {
+            if (!run.join(region, grant, weight, lease)) {
+                run.write();
+                run.start(region, grant, weight, lease);
+            }
+            return;
+        }
+        run.write();
+        write(msg, grant, weight, lease, 1);
     }
 
     /**
@@ -92,10 +104,25 @@ final class ReplyWriter implements PendingBudget.Holder {
      * @param weight the bytes they keep alive until sent, shared ones included, plus {@link PendingBudget#PER_WRITE}
      */
     void writeEvents(ByteBuf events, PendingBudget.Grant grant, long weight) {
-        write(events, grant, weight, null, false);
+        run.write();
+        write(events, grant, weight, null, 0);
     }
 
-    private void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease, boolean reply) {
+    /** Writes what is held back, then flushes. */
+    void flush() {
+        run.write();
+        ctx.flush();
+    }
+
+    /**
+     * Writes (without flushing) what is held back; on a closed channel the write fails, which
+     * releases what it held.
+     */
+    void writeHeldBack() {
+        run.write();
+    }
+
+    private void write(Object msg, PendingBudget.Grant grant, long weight, EncodedTable.Lease lease, int replies) {
         if (held == 0) {
             long now = now();
             lastActivityNanos = now; // a reply to send: waiting for the kernel starts now
@@ -107,7 +134,7 @@ final class ReplyWriter implements PendingBudget.Holder {
         if (lease != null) {
             leases.add(lease);
         }
-        Sent sent = new Sent(grant, weight, lease, reply);
+        Sent sent = new Sent(grant, weight, lease, replies);
         ChannelPromise promise;
         if (weight >= PROGRESS_FROM) {
             ChannelProgressivePromise progressive = ctx.newProgressivePromise();
@@ -145,6 +172,59 @@ final class ReplyWriter implements PendingBudget.Holder {
         return lastActivityNanos;
     }
 
+    /**
+     * Consecutive full-table replies from one file, as one write of as many copies of the table
+     * ({@link ReplyFile#region}): what a client that pipelines the same full list gets, as a copying
+     * server would gather them into one {@code writev}. The first reply's charge, weight and lease
+     * stand for the run (the same table version); the others give theirs back as they join, since
+     * no write of their own is made. Empty while {@link #first} is {@code null}.
+     */
+    private final class Run {
+        private ReplyFile.Region first;
+        private int replies;
+        private PendingBudget.Grant grant;
+        private long weight;
+        private EncodedTable.Lease lease;
+
+        void start(ReplyFile.Region region, PendingBudget.Grant g, long w, EncodedTable.Lease l) {
+            first = region;
+            replies = 1;
+            grant = g;
+            weight = w;
+            lease = l;
+        }
+
+        /** @return whether the reply joined the run (then what it held is given back); else the run is left as it was */
+        boolean join(ReplyFile.Region region, PendingBudget.Grant g, long w, EncodedTable.Lease l) {
+            if (first == null || region.file() != first.file() || replies == first.file().copies()) {
+                return false;
+            }
+            replies++;
+            weight += w - PendingBudget.PER_WRITE;
+            region.release();
+            g.release();
+            if (l != null) {
+                l.done();
+            }
+            return true;
+        }
+
+        void write() {
+            if (first == null) {
+                return;
+            }
+            Object msg = first;
+            if (replies > 1) {
+                msg = first.file().region(replies);
+                first.release();
+            }
+            first = null;
+            ReplyWriter.this.write(msg, grant, weight, lease, replies);
+            grant = null;
+            lease = null;
+        }
+    }
+
     /** Passes the kernel's progress through a large write on to its {@link Sent}. */
     private static final class Progress implements ChannelProgressiveFutureListener {
         private final Sent sent;
@@ -173,17 +253,17 @@ final class ReplyWriter implements PendingBudget.Holder {
         private final long bytes;
         private final long weight;
         private final EncodedTable.Lease lease;
-        /** A reply, not a subscriber's events. */
-        private final boolean reply;
+        /** Replies it carries (0 for a subscriber's events). */
+        private final int replies;
         /** Of this write, bytes the kernel has taken so far. */
         private long progressed;
 
-        Sent(PendingBudget.Grant grant, long weight, EncodedTable.Lease lease, boolean reply) {
+        Sent(PendingBudget.Grant grant, long weight, EncodedTable.Lease lease, int replies) {
             this.grant = grant;
             this.bytes = grant.bytes();
             this.weight = weight;
             this.lease = lease;
-            this.reply = reply;
+            this.replies = replies;
         }
 
         void progressed(long progress) {
@@ -201,8 +281,8 @@ final class ReplyWriter implements PendingBudget.Holder {
                 leases.remove(lease);
                 lease.done();
             }
-            if (reply) {
-                repliesDone.increment();
+            if (replies > 0) {
+                repliesDone.add(replies);
             }
             if (f.isSuccess()) {
                 lastActivityNanos = now();

@@ -2,6 +2,7 @@ package dev.stationd.daemon.it;
 
 import static dev.stationd.daemon.it.Stations.assertSameStations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stationd.protocol.StaListAttr;
 import dev.stationd.protocol.Wire;
@@ -82,16 +83,62 @@ class TableFileIT {
         }
     }
 
+    /**
+     * A small table is in its file several times over, and full lists asked for back to back go out
+     * as one {@code sendfile} of several copies, which the socket takes in pieces: each reply must
+     * still come whole, in order, between the other replies.
+     */
+    @Test
+    void pipelinedFullListsOfASmallTableComeBackWholeAndInOrder() throws Exception {
+        int n = 256;                                              // 45,060-byte replies: 4 in the file
+        try (DaemonProcess d = DaemonProcess.start(dir, DaemonProcess.writeConfig(dir, ""));
+             RawConnection c = RawConnection.open(d.socket())) {
+            List<StaListAttr> stations = Stations.makeAll(n, System.currentTimeMillis());
+            Stations.send(d.events(), stations);
+            DaemonProcess.awaitStations(d.socket(), n, DEADLINE);
+            assertEquals(List.of(4L * (4 + n * StaListAttr.SIZE)), tableFileSizes(d), "the table's file: 4 copies");
+            List<byte[]> requests = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                requests.add(CmdFrame.cmd(i % 7 == 6 ? Wire.PING : Wire.STA_LIST).bytes());
+            }
+            c.write(Wire.concat(requests.toArray(byte[][]::new)));  // one write: the daemon reads them in pages
+            List<StaListAttr> expected = Stations.sorted(stations);
+            for (int i = 0; i < 300; i++) {
+                if (i % 7 == 6) {
+                    c.expectAck("reply " + i + " (PING)");
+                    continue;
+                }
+                ByteBuf records = Unpooled.wrappedBuffer(c.readTable("reply " + i));
+                List<StaListAttr> got = new ArrayList<>();
+                while (records.isReadable()) {
+                    got.add(StaListAttr.decode(records));
+                }
+                assertSameStations(expected, got);
+            }
+            assertTrue(c.staysQuiet(Duration.ofMillis(200)), "nothing after the last reply");
+            assertEquals(0, d.stop(), d::output);
+        }
+    }
+
     /** @return the daemon's open table files (memory files named {@code stationd-table}) */
     private static long tableFiles(DaemonProcess d) throws IOException {
+        return tableFileSizes(d).size();
+    }
+
+    /** @return the sizes of the daemon's open table files */
+    private static List<Long> tableFileSizes(DaemonProcess d) throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(d.pid()), "fd"))) {
-            return fds.filter(fd -> {
+            List<Long> sizes = new ArrayList<>();
+            fds.forEach(fd -> {
                 try {
-                    return Files.readSymbolicLink(fd).toString().startsWith("/memfd:stationd-table");
+                    if (Files.readSymbolicLink(fd).toString().startsWith("/memfd:stationd-table")) {
+                        sizes.add(Files.size(fd));
+                    }
                 } catch (IOException e) {
-                    return false; // closed while listed
+                    // closed while listed
                 }
-            }).count();
+            });
+            return sizes;
         }
     }
 }

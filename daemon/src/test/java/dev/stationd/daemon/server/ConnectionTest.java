@@ -47,7 +47,7 @@ class ConnectionTest {
     @TempDir
     Path dir;
     private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    private StationTable table;
+    StationTable table;
     private FilterService filters;
     private CommandProcessor processor;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -56,9 +56,14 @@ class ConnectionTest {
 
     @BeforeEach
     void setUp() {
-        table = new StationTable(100, clock::get);
+        table = new StationTable(capacity(), clock::get);
         filters = new FilterService(new FilterFile(dir), FilterSet.empty(), 10, table::setFilters);
         processor = new CommandProcessor(table, filters);
+    }
+
+    /** @return the table's maximum number of stations */
+    int capacity() {
+        return 100;
     }
 
     @AfterEach
@@ -82,11 +87,11 @@ class ConnectionTest {
         return ctx;
     }
 
-    private ServerContext context() {
+    ServerContext context() {
         return context(ServerConfig.defaults(), AccessConfig.defaults());
     }
 
-    private EmbeddedChannel channel(ServerContext ctx) {
+    EmbeddedChannel channel(ServerContext ctx) {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel c) {
@@ -104,12 +109,12 @@ class ConnectionTest {
                 d.maxPendingBytes());
     }
 
-    private static StaListAttr sta(int i, int group, String ifname) {
+    static StaListAttr sta(int i, int group, String ifname) {
         return StaListAttr.builder(new MacAddress(0x020000000000L + i)).groupId(group).ifname(ifname)
                 .ssid("net" + i).signalDbm(-40 - i).txBytes(1000L * i).lastSeenMs(1_700_000_000_000L).build();
     }
 
-    private static ByteBuf frame(CloudCmdAttr... cmds) {
+    static ByteBuf frame(CloudCmdAttr... cmds) {
         ByteBuf b = Unpooled.buffer();
         for (CloudCmdAttr c : cmds) {
             c.encode(b);
@@ -117,7 +122,7 @@ class ConnectionTest {
         return b;
     }
 
-    private static CloudCmdAttr list(int group, String ifname, int flags, long offset, long max) {
+    static CloudCmdAttr list(int group, String ifname, int flags, long offset, long max) {
         return new CloudCmdAttr(Command.STA_LIST, 0, group, MacAddress.ZERO, flags, offset, max, ifname);
     }
 
@@ -136,7 +141,7 @@ class ConnectionTest {
         }
     }
 
-    private static byte[] bytes(ByteBuf b) {
+    static byte[] bytes(ByteBuf b) {
         try {
             byte[] out = new byte[b.readableBytes()];
             b.readBytes(out);
@@ -155,7 +160,7 @@ class ConnectionTest {
                 }, Objects::nonNull);
     }
 
-    private static final byte[] ACK = {'A', 'C', 'K', 0};
+    static final byte[] ACK = {'A', 'C', 'K', 0};
 
     @Test
     void fullListIsTheWholeTableSortedAndFollowsChanges() {

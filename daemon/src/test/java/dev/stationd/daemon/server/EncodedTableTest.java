@@ -91,7 +91,7 @@ class EncodedTableTest {
 
     @Test
     void aTableThatGrewPastHalfTheCeilingIsStillListed() {
-        int hundred = EncodedTable.replySize(100);
+        int hundred = ReplyFile.footprint(EncodedTable.replySize(100)); // a file's copies included, when it is one
         PendingBudget budget = new PendingBudget(hundred, stats); // ceiling: 1.5 encodings of 100 stations
         TableSnapshot grown = snapshot(2, 100, FilterSet.empty());
         try (EncodedTable table = new EncodedTable(UnpooledByteBufAllocator.DEFAULT)) {

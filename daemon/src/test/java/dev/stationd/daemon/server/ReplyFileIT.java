@@ -47,16 +47,45 @@ class ReplyFileIT {
         return file;
     }
 
+    /** {@code replies} copies of what {@link #written} writes. */
+    private static byte[] expected(int size, int replies) {
+        byte[] expected = new byte[size * replies];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = (byte) (i % size % 251);
+        }
+        return expected;
+    }
+
     @Test
     void aRegionSendsWhatWasWritten() {
         ReplyFile file = written(10_000);
-        byte[] sent = ByteBufUtil.getBytes(EncodedTableTest.bytes(file.region()));
-        byte[] expected = new byte[10_000];
-        for (int i = 0; i < expected.length; i++) {
-            expected[i] = (byte) (i % 251);
-        }
-        assertArrayEquals(expected, sent);
+        byte[] sent = ByteBufUtil.getBytes(EncodedTableTest.bytes(file.region(1)));
+        assertArrayEquals(expected(10_000, 1), sent);
         assertTrue(file.release());
+    }
+
+    /** Copies fill up to RUN_BYTES (192 KiB), at most MAX_COPIES (16), at least the one reply. */
+    @Test
+    void aSmallReplyIsInItsFileSeveralTimesAndARegionSendsSeveralReplies() {
+        assertEquals(16, ReplyFile.copiesFor(ReplyFile.FROM_BYTES), "4 KiB: capped at 16");
+        assertEquals(4, ReplyFile.copiesFor(45_060), "256 stations: 4 (180 KB)");
+        assertEquals(2, ReplyFile.copiesFor(98_304), "96 KiB: 2");
+        assertEquals(1, ReplyFile.copiesFor(98_305), "just over 96 KiB: 1");
+        assertEquals(1, ReplyFile.copiesFor(ReplyFile.TO_BYTES), "1 MiB: 1");
+        assertEquals(45_060 * 4, ReplyFile.footprint(45_060), "the memory of a file is all its copies");
+        assertEquals(4_000, ReplyFile.footprint(4_000), "below the files' range: a buffer of its own");
+        ReplyFile file = written(50_000);
+        try {
+            assertEquals(3, file.copies(), "50,000 bytes: 3 copies (150,000)");
+            for (int replies = 1; replies <= file.copies(); replies++) {
+                assertArrayEquals(expected(50_000, replies), ByteBufUtil.getBytes(EncodedTableTest.bytes(file.region(replies))),
+                        replies + " replies");
+            }
+            assertThrows(IllegalArgumentException.class, () -> file.region(0));
+            assertThrows(IllegalArgumentException.class, () -> file.region(4));
+        } finally {
+            assertTrue(file.release(), "every region released");
+        }
     }
 
     @Test
@@ -70,7 +99,8 @@ class ReplyFileIT {
             try (FileChannel other = FileChannel.open(Path.of("/proc/self/fd/" + file.fd()), StandardOpenOption.WRITE)) {
                 assertThrows(IOException.class, () -> other.write(ByteBuffer.wrap(new byte[] {1}), 0), "write");
                 assertThrows(IOException.class, () -> other.truncate(100), "shrink");
-                assertThrows(IOException.class, () -> other.write(ByteBuffer.wrap(new byte[] {1}), 6_000), "grow");
+                long end = 5_000L * file.copies();
+                assertThrows(IOException.class, () -> other.write(ByteBuffer.wrap(new byte[] {1}), end + 1_000), "grow");
             }
             ByteBuf view = file.buffer();
             assertEquals(0, view.getByte(0));
@@ -97,7 +127,7 @@ class ReplyFileIT {
     void theLastReferenceClosesTheFile() throws IOException {
         ReplyFile file = written(5_000);
         Path fd = Path.of("/proc/self/fd/" + file.fd());
-        FileRegion inFlight = file.region();
+        FileRegion inFlight = file.region(1);
         assertFalse(file.release(), "a region still holds it");
         assertTrue(Files.readSymbolicLink(fd).toString().startsWith("/memfd:stationd-table"), "still open");
         assertEquals(5_000, EncodedTableTest.bytes(inFlight).readableBytes(), "and sent whole (released by that)");
@@ -111,7 +141,7 @@ class ReplyFileIT {
         ReplyFile file = ReplyFile.create(5_000);
         assertNotNull(file);
         try {
-            assertThrows(IllegalStateException.class, file::region);
+            assertThrows(IllegalStateException.class, () -> file.region(1));
         } finally {
             file.release();
         }
