@@ -213,22 +213,15 @@ final class ReplyFile extends AbstractReferenceCounted {
      */
     static final class Region extends DefaultFileRegion {
         private final ReplyFile file;
-        private final int replies;
 
         private Region(ReplyFile file, int replies) {
             super(file.channel, 0, (long) file.size * replies);
             this.file = file;
-            this.replies = replies;
         }
 
         /** @return the file it is a part of */
         ReplyFile file() {
             return file;
-        }
-
-        /** @return how many replies it carries */
-        int replies() {
-            return replies;
         }
 
         @Override
