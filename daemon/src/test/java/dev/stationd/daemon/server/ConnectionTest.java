@@ -109,7 +109,7 @@ class ConnectionTest {
                 d.maxPendingBytes());
     }
 
-    static StaListAttr sta(int i, int group, String ifname) {
+    private static StaListAttr sta(int i, int group, String ifname) {
         return StaListAttr.builder(new MacAddress(0x020000000000L + i)).groupId(group).ifname(ifname)
                 .ssid("net" + i).signalDbm(-40 - i).txBytes(1000L * i).lastSeenMs(1_700_000_000_000L).build();
     }
