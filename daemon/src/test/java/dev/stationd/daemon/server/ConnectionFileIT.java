@@ -158,12 +158,7 @@ class ConnectionFileIT extends ConnectionTest {
         ch.writeInbound(in);
         region(ch, 2);
         assertArrayEquals(new byte[] {-1, -1, -1, -1}, bytes(ch.readOutbound()), "E_MAGIC after the lists");
-        ByteBuf rest = ch.readOutbound();
-        if (rest != null) {
-            assertEquals(0, rest.readableBytes(), "only an empty flush marker may follow");
-            rest.release();
-        }
-        assertFalse(ch.isOpen());
+        assertNothingMoreAndClosed(ch);
         assertEquals(ReplyFile.footprint(REPLY), ctx.budget().used(), "only the table's encoding is charged");
     }
 

@@ -314,14 +314,14 @@ class ConnectionTest {
         assertEquals(0, filters.current().size());
     }
 
-    /** Only the empty flush marker may follow, and the channel is closed. */
-    private static void assertNothingMoreAndClosed(EmbeddedChannel ch) {
+    /** Only the empty flush marker may follow the last reply, and the channel is closed. */
+    static void assertNothingMoreAndClosed(EmbeddedChannel ch) {
         ch.runPendingTasks();
         for (ByteBuf rest = ch.readOutbound(); rest != null; rest = ch.readOutbound()) {
-            assertEquals(0, rest.readableBytes(), "nothing after the one E_PERM");
+            assertEquals(0, rest.readableBytes(), "nothing after the last reply but the empty flush marker");
             rest.release();
         }
-        assertFalse(ch.isOpen(), "an outsider is closed after its E_PERM");
+        assertFalse(ch.isOpen(), "closed after its last reply");
     }
 
 
